@@ -1,0 +1,110 @@
+"""Access tokens: EdDSA (Ed25519) JWTs, signed by the customer service, verified by the gateway."""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from tekana_common.context import Caller, Role
+from tekana_common.errors import Unauthenticated
+
+ALGORITHM = "EdDSA"
+ISSUER = "tekana"
+
+
+class KeyConfigError(RuntimeError):
+    """A signing or verification key is missing or unreadable; the process cannot start."""
+
+
+def read_key_material(*, inline: str | None, path: str | None, what: str) -> bytes:
+    """PEM text from an environment value, else from a file; never both silently."""
+    if inline:
+        return inline.encode()
+    if path:
+        try:
+            return Path(path).read_bytes()
+        except OSError as exc:
+            raise KeyConfigError(f"cannot read {what} from {path}: {exc.strerror}") from exc
+    raise KeyConfigError(f"no {what} configured: set TEKANA_JWT_{what.upper().replace(' ', '_')}")
+
+
+def load_private_key(pem: bytes) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyConfigError("the JWT private key must be an Ed25519 key")
+    return key
+
+
+def load_public_key(pem: bytes) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise KeyConfigError("the JWT public key must be an Ed25519 key")
+    return key
+
+
+def generate_key_pair() -> tuple[bytes, bytes]:
+    """A fresh Ed25519 key pair as (private PEM, public PEM), for development."""
+    private = Ed25519PrivateKey.generate()
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_pem, public_pem
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    expires_in: int
+
+
+@dataclass(frozen=True, slots=True)
+class TokenIssuer:
+    private_key: Ed25519PrivateKey
+    ttl_seconds: int
+
+    def issue(self, *, customer_id: int, email: str, roles: frozenset[Role]) -> IssuedToken:
+        now = int(time.time())
+        claims = {
+            "iss": ISSUER,
+            "sub": str(customer_id),
+            "id": customer_id,
+            "email": email,
+            "roles": sorted(roles),
+            "iat": now,
+            "exp": now + self.ttl_seconds,
+        }
+        token = jwt.encode(claims, self.private_key, algorithm=ALGORITHM)
+        return IssuedToken(token=token, expires_in=self.ttl_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenVerifier:
+    public_key: Ed25519PublicKey
+    leeway_seconds: int = 5
+
+    def verify(self, token: str) -> Caller:
+        """The caller a valid token names; ``Unauthenticated`` for anything else."""
+        try:
+            claims = jwt.decode(
+                token,
+                self.public_key,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
+                leeway=self.leeway_seconds,
+                options={"require": ["exp", "iat", "sub", "iss"]},
+            )
+            customer_id = claims["id"]
+            roles = frozenset(Role(r) for r in claims.get("roles", [Role.CUSTOMER]))
+        except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
+            raise Unauthenticated("invalid_token", "Unauthorized") from exc
+        if not isinstance(customer_id, int) or isinstance(customer_id, bool):
+            raise Unauthenticated("invalid_token", "Unauthorized")
+        return Caller(customer_id=customer_id, roles=roles)

@@ -1,0 +1,26 @@
+"""Per-request values (request id, caller) carried in context variables."""
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is making the request, as established by the gateway from a verified token."""
+
+    customer_id: int
+    roles: frozenset[Role] = field(default_factory=lambda: frozenset({Role.CUSTOMER}))
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+caller_var: ContextVar[Caller | None] = ContextVar("caller", default=None)

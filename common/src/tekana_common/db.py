@@ -1,0 +1,76 @@
+"""PostgreSQL plumbing: one database per service, Tortoise configuration, creation, migration."""
+
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate
+
+from tekana_common.logging import get_logger
+
+log = get_logger(__name__)
+
+
+def database_url(server_url: str, database: str, *, pool_max: int | None = None) -> str:
+    """``server_url`` (any path or query dropped) pointed at ``database``."""
+    parts = urlsplit(server_url)
+    query = f"maxsize={pool_max}" if pool_max else ""
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", query, ""))
+
+
+def tortoise_config(
+    *, server_url: str, database: str, app: str, pool_max: int = 10
+) -> dict[str, Any]:
+    """Tortoise settings for service package ``app`` (models in ``app.models``)."""
+    label = app.removeprefix("tekana_")
+    return {
+        "connections": {"default": database_url(server_url, database, pool_max=pool_max)},
+        "apps": {
+            label: {
+                "models": [f"{app}.models"],
+                "default_connection": "default",
+                "migrations": f"{app}.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def ensure_database(server_url: str, database: str) -> None:
+    """Create ``database`` if it does not exist; safe when several processes race."""
+    conn = await asyncpg.connect(database_url(server_url, "postgres"))
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+        if not exists:
+            try:
+                # Identifiers cannot be bound parameters; quote_ident makes the name safe.
+                quoted = await conn.fetchval("SELECT quote_ident($1)", database)
+                await conn.execute(f"CREATE DATABASE {quoted}")
+                log.info("database_created", database=database)
+            except asyncpg.DuplicateDatabaseError:
+                pass
+    finally:
+        await conn.close()
+
+
+async def apply_migrations(config: dict[str, Any]) -> None:
+    """Bring the schema to the newest migration of every app in ``config``."""
+    await migrate(config=config)
+    await Tortoise.close_connections()
+
+
+async def open_database(config: dict[str, Any]) -> None:
+    await Tortoise.init(config=config)
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+async def database_answers() -> bool:
+    """Health probe: the default connection runs a trivial query."""
+    conn = Tortoise.get_connection("default")
+    await conn.execute_query("SELECT 1")
+    return True

@@ -1,0 +1,47 @@
+"""``create_app(settings)``: the gateway's aiohttp application, wired and ready to run."""
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
+from tekana_gateway import health, middlewares
+from tekana_gateway.keys import SETTINGS, UPSTREAMS, VERIFIER
+from tekana_gateway.legacy import customers as legacy_customers
+from tekana_gateway.settings import GatewaySettings
+from tekana_gateway.upstream import Upstreams
+from tekana_gateway.v1 import customers as v1_customers
+
+
+def token_verifier(settings: GatewaySettings) -> TokenVerifier:
+    pem = read_key_material(
+        inline=settings.jwt_public_key, path=settings.jwt_public_key_file, what="public key"
+    )
+    return TokenVerifier(public_key=load_public_key(pem))
+
+
+async def _upstreams(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    upstreams = Upstreams.open(
+        customer_addr=settings.customer_addr, timeout=settings.upstream_timeout
+    )
+    app[UPSTREAMS] = upstreams
+    yield
+    upstreams.close()
+
+
+def create_app(settings: GatewaySettings) -> web.Application:
+    app = web.Application(
+        middlewares=[
+            middlewares.request_context,
+            middlewares.authentication,
+            middlewares.error_responses,
+        ],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[SETTINGS] = settings
+    app[VERIFIER] = token_verifier(settings)
+    app.cleanup_ctx.append(_upstreams)
+    for routes in (health.routes, legacy_customers.routes, v1_customers.routes):
+        app.add_routes(routes)
+    return app

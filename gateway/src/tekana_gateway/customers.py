@@ -1,0 +1,30 @@
+"""Customer data as both API surfaces show it."""
+
+from datetime import UTC, datetime
+
+from tekana_protos.tekana.customer import v1 as pb
+
+GENDER_CODES = {pb.Gender.MALE: "M", pb.Gender.FEMALE: "F"}
+GENDER_FROM_CODE = {code: gender for gender, code in GENDER_CODES.items()}
+
+
+def legacy_customer(customer: pb.Customer) -> dict[str, object]:
+    return {
+        "id": customer.id,
+        "email": customer.email,
+        "fullName": customer.full_name,
+        "nationalId": customer.national_id,
+        "gender": GENDER_CODES.get(customer.gender, ""),
+    }
+
+
+def v1_customer(customer: pb.Customer) -> dict[str, object]:
+    return {
+        "id": customer.id,
+        "email": customer.email,
+        "full_name": customer.full_name,
+        "national_id": customer.national_id,
+        "gender": GENDER_CODES.get(customer.gender, ""),
+        "roles": [role.name.lower() for role in customer.roles if role.name],
+        "created_at": datetime.fromtimestamp(customer.created_at_us / 1e6, UTC).isoformat(),
+    }

@@ -1,0 +1,17 @@
+"""Typed keys for what the application and each request carry."""
+
+from aiohttp import web
+
+from tekana_common.auth import TokenVerifier
+from tekana_common.context import Caller
+from tekana_gateway.errors import ApiError
+from tekana_gateway.settings import GatewaySettings
+from tekana_gateway.upstream import Upstreams
+
+SETTINGS = web.AppKey("settings", GatewaySettings)
+VERIFIER = web.AppKey("verifier", TokenVerifier)
+UPSTREAMS = web.AppKey("upstreams", Upstreams)
+
+REQUEST_ID = web.RequestKey("request_id", str)
+CALLER = web.RequestKey("caller", Caller)
+AUTH_ERROR = web.RequestKey("auth_error", ApiError)

@@ -1,0 +1,59 @@
+"""Legacy customer endpoints: register, login, list, read one."""
+
+from aiohttp import web
+
+from tekana_gateway import validation
+from tekana_gateway.customers import GENDER_FROM_CODE, legacy_customer
+from tekana_gateway.keys import UPSTREAMS
+from tekana_gateway.legacy.schemas import LoginBody, RegisterBody
+from tekana_gateway.rendering import envelope
+from tekana_protos.tekana.common.v1 import PageRequest
+from tekana_protos.tekana.customer import v1 as pb
+
+routes = web.RouteTableDef()
+
+# The old endpoint returned every customer; one page is what a screen can show.
+LIST_LIMIT = 100
+
+
+@routes.post("/customer/register")
+async def register(request: web.Request) -> web.Response:
+    body = await validation.body(request, RegisterBody)
+    await request.app[UPSTREAMS].customers.register(
+        pb.RegisterRequest(
+            email=body.email,
+            password=body.password,
+            full_name=body.fullName,
+            national_id=body.nationalId,
+            gender=GENDER_FROM_CODE[body.gender],
+        )
+    )
+    return envelope(request, {"status": 201})
+
+
+@routes.put("/customer/login")
+async def login(request: web.Request) -> web.Response:
+    body = await validation.body(request, LoginBody)
+    token = await request.app[UPSTREAMS].customers.authenticate(
+        pb.AuthenticateRequest(email=body.email, password=body.password)
+    )
+    return envelope(request, {"status": 200, "token": token.token})
+
+
+@routes.get("/customer")
+async def list_customers(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    page = await request.app[UPSTREAMS].customers.list_customers(
+        pb.ListCustomersRequest(page=PageRequest(limit=LIST_LIMIT))
+    )
+    return envelope(request, {"status": 200, "data": [legacy_customer(c) for c in page.customers]})
+
+
+@routes.get("/customer/{id}")
+async def get_customer(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    customer_id = validation.positive_id(request, "id")
+    customer = await request.app[UPSTREAMS].customers.get_customer(
+        pb.GetCustomerRequest(id=customer_id)
+    )
+    return envelope(request, {"status": 200, "data": legacy_customer(customer)})

@@ -1,0 +1,25 @@
+"""Request bodies of the legacy surface. Unknown fields are ignored, as the old gateway did."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+Email = Annotated[StrictStr, Field(min_length=3, max_length=254)]
+Password = Annotated[StrictStr, Field(min_length=1, max_length=128)]
+
+
+class LegacyModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class RegisterBody(LegacyModel):
+    email: Email
+    password: Password
+    fullName: Annotated[StrictStr, Field(min_length=1, max_length=100)]  # noqa: N815
+    nationalId: Annotated[StrictStr, Field(min_length=1, max_length=32)]  # noqa: N815
+    gender: Literal["M", "F"]
+
+
+class LoginBody(LegacyModel):
+    email: Email
+    password: Password

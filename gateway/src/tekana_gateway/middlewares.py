@@ -1,0 +1,108 @@
+"""The gateway's request pipeline: request id and access log → auth → errors."""
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from grpclib.exceptions import GRPCError, StreamTerminatedError
+
+from tekana_common.context import caller_var, request_id_var
+from tekana_common.errors import DomainError
+from tekana_common.logging import get_logger
+from tekana_gateway import errors, rendering
+from tekana_gateway.keys import AUTH_ERROR, CALLER, REQUEST_ID, VERIFIER
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+log = get_logger("tekana_gateway.access")
+
+_REQUEST_ID_MAX = 128
+
+
+def _incoming_request_id(request: web.Request) -> str:
+    given = request.headers.get("X-Request-ID", "")
+    if 0 < len(given) <= _REQUEST_ID_MAX and given.isprintable():
+        return given
+    return uuid.uuid4().hex
+
+
+@web.middleware
+async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Give the request an id, echo it, and log the request once when it ends."""
+    request_id = _incoming_request_id(request)
+    request[REQUEST_ID] = request_id
+    request_id_var.set(request_id)
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        response.headers["X-Request-ID"] = request_id
+        return response
+    finally:
+        log.info(
+            "http_request",
+            method=request.method,
+            path=request.path,
+            status=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            request_id=request_id,
+        )
+
+
+@web.middleware
+async def authentication(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Verify a bearer token if one is sent; routes that need a caller demand it."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            request[AUTH_ERROR] = errors.unauthorized()
+        else:
+            try:
+                caller = request.app[VERIFIER].verify(token.strip())
+            except DomainError:
+                request[AUTH_ERROR] = errors.unauthorized()
+            else:
+                request[CALLER] = caller
+                caller_var.set(caller)
+    return await handler(request)
+
+
+@web.middleware
+async def error_responses(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Render every failure for its surface; unexpected ones are logged, never shown."""
+    try:
+        return await handler(request)
+    except errors.ApiError as exc:
+        error = exc
+    except GRPCError as exc:
+        error = errors.from_grpc(exc)
+    except StreamTerminatedError:
+        error = errors.ApiError(503, "service_unavailable", "Service Unavailable")
+    except (ConnectionError, OSError):
+        error = errors.ApiError(503, "service_unavailable", "Service Unavailable")
+    except TimeoutError:
+        error = errors.ApiError(504, "upstream_timeout", "Gateway Timeout")
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        error = _from_http_exception(exc)
+    except Exception:
+        log.exception("unhandled_error", path=request.path)
+        error = errors.ApiError(500, "internal", "Internal Server Error")
+    if error.status >= 500:
+        log.warning("request_failed", code=error.code, status=error.status)
+    if rendering.is_v1(request):
+        return rendering.problem(error, request=request, request_id=request[REQUEST_ID])
+    return rendering.legacy(error, request=request)
+
+
+def _from_http_exception(exc: web.HTTPException) -> errors.ApiError:
+    code = {
+        404: "route_not_found",
+        405: "method_not_allowed",
+        413: "body_too_large",
+        415: "unsupported_media_type",
+    }.get(exc.status, "http_error")
+    return errors.ApiError(exc.status, code, errors.TITLES.get(exc.status, exc.reason))

@@ -1,0 +1,60 @@
+"""How an ``ApiError`` looks on each surface: problem JSON on /v1, the envelope elsewhere."""
+
+from aiohttp import web
+
+from tekana_gateway.errors import TITLES, ApiError
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def is_v1(request: web.Request) -> bool:
+    return request.path == "/v1" or request.path.startswith("/v1/")
+
+
+def problem(error: ApiError, *, request: web.Request, request_id: str) -> web.Response:
+    """RFC 9457 problem details, with Tekana's stable ``code`` and the bad fields."""
+    body: dict[str, object] = {
+        "type": f"urn:tekana:problem:{error.code}",
+        "title": TITLES.get(error.status, "Error"),
+        "status": error.status,
+        "detail": error.message,
+        "instance": request.path,
+        "code": error.code,
+        "request_id": request_id,
+    }
+    if error.violations:
+        body["errors"] = [{"field": v.field, "message": v.description} for v in error.violations]
+    response = web.json_response(body, status=error.status, content_type=PROBLEM_JSON)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tekana"'
+    return response
+
+
+def legacy(error: ApiError, *, request: web.Request) -> web.Response:
+    """The old contract: the outcome in the body's ``status``, HTTP 200/201 for business
+    outcomes, real HTTP statuses for bad input, bad tokens, unknown routes and our faults."""
+    if error.is_token_problem:
+        return web.json_response({"statusCode": 401, "message": "Unauthorized"}, status=401)
+    if error.status in (404, 405) and error.code in {"route_not_found", "method_not_allowed"}:
+        return web.json_response(
+            {
+                "statusCode": error.status,
+                "message": f"Cannot {request.method} {request.path}",
+                "error": TITLES[error.status],
+            },
+            status=error.status,
+        )
+    messages = (
+        [f"{v.field}: {v.description}" for v in error.violations]
+        if error.violations
+        else [error.message]
+    )
+    body = {"status": error.status, "error": messages}
+    if error.status in (400, 413, 415) or error.status >= 500:
+        return web.json_response(body, status=error.status)
+    return envelope(request, body)
+
+
+def envelope(request: web.Request, body: dict[str, object]) -> web.Response:
+    """A legacy answer: HTTP 201 for POST, 200 otherwise, whatever the body's status says."""
+    return web.json_response(body, status=201 if request.method == "POST" else 200)

@@ -1,0 +1,14 @@
+"""The gateway's settings (environment, prefix ``TEKANA_``)."""
+
+from tekana_common.settings import CommonSettings
+
+
+class GatewaySettings(CommonSettings):
+    http_host: str = "127.0.0.1"
+    http_port: int = 3000
+    customer_addr: str = "127.0.0.1:50051"
+    jwt_public_key: str | None = None
+    jwt_public_key_file: str | None = None
+    # Seconds an upstream call may take before the gateway gives up with 504.
+    upstream_timeout: float = 10.0
+    max_body_bytes: int = 64 * 1024

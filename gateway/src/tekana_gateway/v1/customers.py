@@ -1,0 +1,77 @@
+"""/v1 customers and tokens."""
+
+from aiohttp import web
+
+from tekana_gateway import validation
+from tekana_gateway.customers import GENDER_FROM_CODE, v1_customer
+from tekana_gateway.keys import UPSTREAMS
+from tekana_gateway.v1.schemas import CreateCustomer, TokenRequest
+from tekana_protos.tekana.common.v1 import PageRequest
+from tekana_protos.tekana.customer import v1 as pb
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/v1/customers")
+async def create_customer(request: web.Request) -> web.Response:
+    body = await validation.body(request, CreateCustomer)
+    customer = await request.app[UPSTREAMS].customers.register(
+        pb.RegisterRequest(
+            email=body.email,
+            password=body.password,
+            full_name=body.full_name,
+            national_id=body.national_id,
+            gender=GENDER_FROM_CODE[body.gender],
+        )
+    )
+    response = web.json_response(v1_customer(customer), status=201)
+    response.headers["Location"] = f"/v1/customers/{customer.id}"
+    return response
+
+
+@routes.post("/v1/auth/token")
+async def issue_token(request: web.Request) -> web.Response:
+    body = await validation.body(request, TokenRequest)
+    token = await request.app[UPSTREAMS].customers.authenticate(
+        pb.AuthenticateRequest(email=body.email, password=body.password)
+    )
+    return web.json_response(
+        {"access_token": token.token, "token_type": "Bearer", "expires_in": token.expires_in}
+    )
+
+
+@routes.get("/v1/customers/me")
+async def me(request: web.Request) -> web.Response:
+    caller = validation.require_caller(request)
+    customer = await request.app[UPSTREAMS].customers.get_customer(
+        pb.GetCustomerRequest(id=caller.customer_id)
+    )
+    return web.json_response(v1_customer(customer))
+
+
+@routes.get("/v1/customers/{id}")
+async def get_customer(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    customer_id = validation.positive_id(request, "id")
+    customer = await request.app[UPSTREAMS].customers.get_customer(
+        pb.GetCustomerRequest(id=customer_id)
+    )
+    return web.json_response(v1_customer(customer))
+
+
+@routes.get("/v1/customers")
+async def list_customers(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    limit = validation.query_int(request, "limit", default=50, low=1, high=100)
+    after = validation.query_cursor(request)
+    page = await request.app[UPSTREAMS].customers.list_customers(
+        pb.ListCustomersRequest(page=PageRequest(limit=limit, after=after))
+    )
+    info = page.page
+    return web.json_response(
+        {
+            "data": [v1_customer(c) for c in page.customers],
+            "has_more": bool(info and info.has_more),
+            "next_after": (info.next_after or None) if info else None,
+        }
+    )

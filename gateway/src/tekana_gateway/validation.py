@@ -1,0 +1,77 @@
+"""Request shape checks: JSON bodies through pydantic models, path and query values by hand.
+
+Every failure names the field at fault; values sent are never echoed back.
+"""
+
+import json
+from typing import TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from tekana_common.context import Caller
+from tekana_common.errors import FieldViolation
+from tekana_gateway.errors import invalid, unauthorized
+from tekana_gateway.keys import AUTH_ERROR, CALLER
+
+Model = TypeVar("Model", bound=BaseModel)
+
+BIGINT_MAX = 2**63 - 1
+
+
+async def body(request: web.Request, model: type[Model]) -> Model:
+    raw = await request.read()
+    if not raw.strip():
+        raise invalid([FieldViolation("body", "a JSON object is required")])
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise invalid([FieldViolation("body", "is not valid JSON")]) from exc
+    if not isinstance(data, dict):
+        raise invalid([FieldViolation("body", "must be a JSON object")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise invalid(_violations(exc)) from exc
+
+
+def _violations(exc: ValidationError) -> list[FieldViolation]:
+    found = []
+    for error in exc.errors(include_input=False, include_url=False):
+        field = ".".join(str(part) for part in error["loc"]) or "body"
+        message = "is required" if error["type"] == "missing" else str(error["msg"])
+        found.append(FieldViolation(field, message))
+    return found
+
+
+def positive_id(request: web.Request, name: str) -> int:
+    """A path segment that must be a database id (1 .. 2^63-1)."""
+    raw = request.match_info[name]
+    if not raw.isdigit() or not 0 < int(raw) <= BIGINT_MAX:
+        raise invalid([FieldViolation(name, "must be a positive integer id")])
+    return int(raw)
+
+
+def query_int(request: web.Request, name: str, *, default: int, low: int, high: int) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise invalid([FieldViolation(name, f"must be an integer from {low} to {high}")])
+    return int(raw)
+
+
+def query_cursor(request: web.Request, name: str = "after") -> str:
+    raw = request.query.get(name, "")
+    if len(raw) > 64:
+        raise invalid([FieldViolation(name, "is not a cursor this API returned")])
+    return raw
+
+
+def require_caller(request: web.Request) -> Caller:
+    """The verified caller, or 401 for a missing or bad token."""
+    if AUTH_ERROR in request:
+        raise request[AUTH_ERROR]
+    if CALLER not in request:
+        raise unauthorized("missing_token")
+    return request[CALLER]

@@ -1,0 +1,1 @@
+"""The customer service: customers, their credentials, and access-token issuance."""

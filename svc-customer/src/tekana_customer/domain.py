@@ -1,0 +1,100 @@
+"""Customers and the rules on their fields. No transport, no ORM."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from email_validator import EmailNotValidError, validate_email
+
+from tekana_common.context import Role
+from tekana_common.errors import (
+    AlreadyExists,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+)
+
+PASSWORD_MIN = 8
+# argon2 cost does not grow with length, but an unbounded body is a cheap attack.
+PASSWORD_MAX = 128
+EMAIL_MAX = 254
+FULL_NAME_MAX = 100
+NATIONAL_ID_MAX = 32
+
+
+class Gender(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: int
+    email: str
+    full_name: str
+    national_id: str
+    gender: Gender
+    roles: frozenset[Role]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewCustomer:
+    """A validated registration, password already hashed."""
+
+    email: str
+    password_hash: str
+    full_name: str
+    national_id: str
+    gender: Gender
+    roles: frozenset[Role]
+
+
+class EmailTaken(AlreadyExists):
+    def __init__(self) -> None:
+        super().__init__("email_taken", "E-Mail already exists")
+
+
+class CustomerNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("customer_not_found", "Customer not found")
+
+
+class InvalidCredentials(Unauthenticated):
+    """One answer for an unknown e-mail and a wrong password, so neither can be probed."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid_credentials", "Invalid e-mail or password")
+
+
+class AdminOnly(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__("admin_only", "Only an administrator can do this")
+
+
+def normalize_email(raw: str) -> str:
+    """The e-mail as stored: syntax-checked, domain lower-cased, surrounding space removed."""
+    candidate = raw.strip()
+    if len(candidate) > EMAIL_MAX:
+        raise InvalidArgument.for_field("email", f"must be at most {EMAIL_MAX} characters")
+    try:
+        return validate_email(candidate, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidArgument.for_field("email", "is not a valid e-mail address") from exc
+
+
+def check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise InvalidArgument.for_field("password", f"must be at least {PASSWORD_MIN} characters")
+    if len(password) > PASSWORD_MAX:
+        raise InvalidArgument.for_field("password", f"must be at most {PASSWORD_MAX} characters")
+
+
+def check_text(field: str, value: str, *, max_length: int) -> str:
+    text = value.strip()
+    if not text:
+        raise InvalidArgument.for_field(field, "must not be empty")
+    if len(text) > max_length:
+        raise InvalidArgument.for_field(field, f"must be at most {max_length} characters")
+    return text

@@ -1,0 +1,70 @@
+"""Customer storage: the ``CustomerRepository`` protocol and its Tortoise implementation."""
+
+from typing import Protocol
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Lower
+
+from tekana_common.context import Role
+from tekana_customer.domain import Customer, EmailTaken, Gender, NewCustomer
+from tekana_customer.models import CustomerRow
+
+
+class CustomerRepository(Protocol):
+    async def add(self, new: NewCustomer) -> Customer:
+        """Store ``new``; ``EmailTaken`` if its e-mail is in use in any letter case."""
+
+    async def get(self, customer_id: int) -> Customer | None: ...
+
+    async def find_credentials(self, email: str) -> tuple[Customer, str] | None:
+        """The customer with this e-mail (any letter case) and their password hash."""
+
+    async def list_after(self, after_id: int, limit: int) -> list[Customer]:
+        """Up to ``limit`` customers with ids above ``after_id``, by id."""
+
+
+def _to_domain(row: CustomerRow) -> Customer:
+    roles = {Role.CUSTOMER, Role.ADMIN} if row.is_admin else {Role.CUSTOMER}
+    return Customer(
+        id=row.id,
+        email=row.email,
+        full_name=row.full_name,
+        national_id=row.national_id,
+        gender=Gender(row.gender),
+        roles=frozenset(roles),
+        created_at=row.created_at,
+    )
+
+
+class TortoiseCustomerRepository:
+    async def add(self, new: NewCustomer) -> Customer:
+        try:
+            row = await CustomerRow.create(
+                email=new.email,
+                password_hash=new.password_hash,
+                full_name=new.full_name,
+                national_id=new.national_id,
+                gender=new.gender.value,
+                is_admin=Role.ADMIN in new.roles,
+            )
+        except IntegrityError as exc:
+            # The only unique rule on this table is the e-mail index.
+            raise EmailTaken from exc
+        return _to_domain(row)
+
+    async def get(self, customer_id: int) -> Customer | None:
+        row = await CustomerRow.get_or_none(id=customer_id)
+        return _to_domain(row) if row else None
+
+    async def find_credentials(self, email: str) -> tuple[Customer, str] | None:
+        # Lower() on the column matches the functional unique index, so this is an index scan.
+        row = (
+            await CustomerRow.annotate(email_lower=Lower("email"))
+            .filter(email_lower=email.lower())
+            .first()
+        )
+        return (_to_domain(row), row.password_hash) if row else None
+
+    async def list_after(self, after_id: int, limit: int) -> list[Customer]:
+        rows = await CustomerRow.filter(id__gt=after_id).order_by("id").limit(limit)
+        return [_to_domain(row) for row in rows]

@@ -1,0 +1,76 @@
+"""gRPC edge of the customer service: protobuf in, one use-case, protobuf out."""
+
+from dataclasses import dataclass
+
+from tekana_common.auth import TokenIssuer
+from tekana_common.context import Caller, Role, caller_var
+from tekana_common.errors import InvalidArgument, Unauthenticated
+from tekana_customer import service
+from tekana_customer.domain import Customer, Gender
+from tekana_customer.passwords import Hasher
+from tekana_customer.repository import CustomerRepository
+from tekana_protos.tekana.common.v1 import PageInfo
+from tekana_protos.tekana.customer import v1 as pb
+
+_GENDER_FROM_PB = {pb.Gender.MALE: Gender.MALE, pb.Gender.FEMALE: Gender.FEMALE}
+_GENDER_TO_PB = {v: k for k, v in _GENDER_FROM_PB.items()}
+_ROLE_TO_PB = {Role.CUSTOMER: pb.Role.CUSTOMER, Role.ADMIN: pb.Role.ADMIN}
+
+
+def customer_to_pb(customer: Customer) -> pb.Customer:
+    return pb.Customer(
+        id=customer.id,
+        email=customer.email,
+        full_name=customer.full_name,
+        national_id=customer.national_id,
+        gender=_GENDER_TO_PB[customer.gender],
+        roles=sorted(_ROLE_TO_PB[r] for r in customer.roles),
+        created_at_us=int(customer.created_at.timestamp() * 1_000_000),
+    )
+
+
+def _caller() -> Caller:
+    caller = caller_var.get()
+    if caller is None:
+        raise Unauthenticated("missing_caller", "Unauthorized")
+    return caller
+
+
+@dataclass(eq=False)
+class CustomerServicer(pb.CustomerServiceBase):
+    repo: CustomerRepository
+    hasher: Hasher
+    issuer: TokenIssuer
+
+    async def register(self, message: pb.RegisterRequest) -> pb.Customer:
+        gender = _GENDER_FROM_PB.get(message.gender)
+        if gender is None:
+            raise InvalidArgument.for_field("gender", "must be M or F")
+        registration = service.Registration(
+            email=message.email,
+            password=message.password,
+            full_name=message.full_name,
+            national_id=message.national_id,
+            gender=gender,
+        )
+        return customer_to_pb(await service.register(self.repo, self.hasher, registration))
+
+    async def authenticate(self, message: pb.AuthenticateRequest) -> pb.AccessToken:
+        issued = await service.authenticate(
+            self.repo, self.hasher, self.issuer, email=message.email, password=message.password
+        )
+        return pb.AccessToken(token=issued.token, expires_in=issued.expires_in)
+
+    async def get_customer(self, message: pb.GetCustomerRequest) -> pb.Customer:
+        customer = await service.get_customer(self.repo, caller=_caller(), customer_id=message.id)
+        return customer_to_pb(customer)
+
+    async def list_customers(self, message: pb.ListCustomersRequest) -> pb.ListCustomersResponse:
+        page_request = message.page
+        limit = page_request.limit if page_request and page_request.limit else 50
+        after = page_request.after if page_request else ""
+        page = await service.list_customers(self.repo, caller=_caller(), limit=limit, after=after)
+        return pb.ListCustomersResponse(
+            customers=[customer_to_pb(c) for c in page.customers],
+            page=PageInfo(has_more=page.has_more, next_after=page.next_after),
+        )

@@ -1,0 +1,1 @@
+"""Developer tooling behind ``./taskw``: code generation and the local platform launcher."""

@@ -1,0 +1,28 @@
+"""``python -m tekana_devstack {up,proto}``: the commands the Taskfile runs."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from tekana_devstack import proto, up
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tekana_devstack")
+    commands = parser.add_subparsers(dest="command", required=True)
+    up.add_arguments(commands.add_parser("up", help="run the whole platform in the foreground"))
+    gen = commands.add_parser("proto", help="generate Python code from protos/")
+    mode = gen.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--out", type=Path, help="write generated code here")
+    mode.add_argument("--check", type=Path, help="fail if this generated tree is stale")
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        return up.run(args)
+    if args.out is not None:
+        proto.generate(args.out)
+        return 0
+    return proto.check(args.check)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

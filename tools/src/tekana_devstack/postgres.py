@@ -1,0 +1,98 @@
+"""Find a PostgreSQL for ``up``: the configured one, the machine's, or a private cluster."""
+
+import asyncio
+import os
+import pwd
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from tekana_common.db import database_url
+from tekana_common.settings import DEFAULT_DATABASE_URL
+
+PRIVATE_PORT = 55432
+
+
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL answers and none can be started here."""
+
+
+@dataclass
+class PrivateCluster:
+    """A cluster under ``.tekana/`` that ``up`` started and will stop."""
+
+    bin_dir: Path
+    data_dir: Path
+    run_as: str | None
+
+    def stop(self) -> None:
+        self._pg_ctl("stop", "-m", "fast")
+
+    def _pg_ctl(self, *args: str) -> None:
+        command = [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), *args]
+        subprocess.run(_as_user(command, self.run_as), check=True, stdout=subprocess.DEVNULL)
+
+
+async def answers(url: str) -> bool:
+    try:
+        conn = await asyncpg.connect(database_url(url, "postgres"), timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    await conn.close()
+    return True
+
+
+def resolve(state_dir: Path) -> tuple[str, PrivateCluster | None]:
+    """The server URL to use, and the private cluster started for it, if any."""
+    configured = os.environ.get("TEKANA_DATABASE_URL")
+    url = configured or DEFAULT_DATABASE_URL
+    if asyncio.run(answers(url)):
+        return url, None
+    if configured:
+        raise PostgresUnavailable(f"PostgreSQL at TEKANA_DATABASE_URL does not answer ({url})")
+    bin_dir = _server_binaries()
+    if bin_dir is None:
+        raise PostgresUnavailable(
+            "no PostgreSQL answers on 127.0.0.1:5432 and none is installed: "
+            "install it (apt-get install postgresql) or set TEKANA_DATABASE_URL"
+        )
+    cluster = _start_private(bin_dir, state_dir / "pgdata")
+    return f"postgres://postgres@127.0.0.1:{PRIVATE_PORT}", cluster
+
+
+def _server_binaries() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _as_user(command: list[str], user: str | None) -> list[str]:
+    return ["runuser", "-u", user, "--", *command] if user else command
+
+
+def _start_private(bin_dir: Path, data_dir: Path) -> PrivateCluster:
+    # PostgreSQL refuses to run as root; the distribution's postgres user runs it then.
+    run_as = "postgres" if os.geteuid() == 0 else None
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    if not (data_dir / "PG_VERSION").exists():
+        data_dir.mkdir(exist_ok=True)
+        if run_as:
+            entry = pwd.getpwnam(run_as)
+            os.chown(data_dir, entry.pw_uid, entry.pw_gid)
+        subprocess.run(
+            _as_user(
+                [str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "-A", "trust"],
+                run_as,
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    cluster = PrivateCluster(bin_dir=bin_dir, data_dir=data_dir, run_as=run_as)
+    options = f"-p {PRIVATE_PORT} -k {data_dir} -c listen_addresses=127.0.0.1"
+    cluster._pg_ctl("start", "-w", "-o", options, "-l", str(data_dir / "server.log"))
+    return cluster
