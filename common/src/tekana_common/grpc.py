@@ -82,7 +82,7 @@ def caller_from_metadata(metadata: Any) -> Caller | None:
         return None
 
 
-async def _on_recv_request(event: RecvRequest) -> None:
+async def on_recv_request(event: RecvRequest) -> None:
     request_id = str(event.metadata.get(REQUEST_ID_KEY, ""))
     caller = caller_from_metadata(event.metadata)
     handler = event.method_func
@@ -121,7 +121,7 @@ def build_server(
     service_checks = [ServiceCheck(check, check_ttl=5, check_timeout=2) for check in checks]
     health = Health({servicer: service_checks for servicer in servicers})
     server = Server([*servicers, health], status_details_codec=ErrorDetailCodec())
-    listen(server, RecvRequest, _on_recv_request)
+    listen(server, RecvRequest, on_recv_request)
     return server
 
 

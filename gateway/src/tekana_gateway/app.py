@@ -30,7 +30,8 @@ async def _upstreams(app: web.Application) -> AsyncIterator[None]:
     upstreams.close()
 
 
-def create_app(settings: GatewaySettings) -> web.Application:
+def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None) -> web.Application:
+    """The gateway; given ``upstreams`` replace the channels it would open (tests)."""
     app = web.Application(
         middlewares=[
             middlewares.request_context,
@@ -41,7 +42,10 @@ def create_app(settings: GatewaySettings) -> web.Application:
     )
     app[SETTINGS] = settings
     app[VERIFIER] = token_verifier(settings)
-    app.cleanup_ctx.append(_upstreams)
+    if upstreams is None:
+        app.cleanup_ctx.append(_upstreams)
+    else:
+        app[UPSTREAMS] = upstreams
     for routes in (health.routes, legacy_customers.routes, v1_customers.routes):
         app.add_routes(routes)
     return app

@@ -1,0 +1,51 @@
+"""The real gateway application in front of a real customer servicer backed by fakes."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp.test_utils import TestClient, TestServer
+from cryptography.hazmat.primitives import serialization
+from grpclib.health.service import Health
+
+from tekana_common.auth import TokenIssuer
+from tekana_common.context import Role
+from tekana_customer.rpc import CustomerServicer
+from tekana_gateway.app import create_app
+from tekana_gateway.settings import GatewaySettings
+from tekana_gateway.upstream import Upstreams
+from tekana_protos.tekana.customer.v1 import CustomerServiceStub
+from tests.support.fakes import FakeCustomerRepository, FakeHasher
+from tests.support.grpc import in_memory_channel
+from tests.support.keys import key_pair
+
+
+@dataclass
+class GatewayUnderTest:
+    client: TestClient  # type: ignore[type-arg]
+    issuer: TokenIssuer
+    repo: FakeCustomerRepository
+
+    def token_for(self, customer_id: int, *, admin: bool = False) -> str:
+        roles = {Role.CUSTOMER, Role.ADMIN} if admin else {Role.CUSTOMER}
+        return self.issuer.issue(
+            customer_id=customer_id, email="x@example.com", roles=frozenset(roles)
+        ).token
+
+
+@asynccontextmanager
+async def gateway_with_fakes() -> AsyncIterator[GatewayUnderTest]:
+    issuer, verifier = key_pair()
+    public_pem = verifier.public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    settings = GatewaySettings(jwt_public_key=public_pem.decode())
+    repo = FakeCustomerRepository()
+    servicer = CustomerServicer(repo=repo, hasher=FakeHasher(), issuer=issuer)
+    async with in_memory_channel([servicer, Health()]) as channel:
+        upstreams = Upstreams(
+            channels={"customer": channel}, customers=CustomerServiceStub(channel)
+        )
+        app = create_app(settings, upstreams=upstreams)
+        async with TestClient(TestServer(app)) as client:
+            yield GatewayUnderTest(client=client, issuer=issuer, repo=repo)

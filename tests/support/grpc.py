@@ -1,0 +1,20 @@
+"""An in-memory gRPC channel to real servicers, with Tekana's events and error codec."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from grpclib.client import Channel
+from grpclib.events import RecvRequest, listen
+from grpclib.testing import ChannelFor
+
+from tekana_common.grpc import ErrorDetailCodec, instrument_channel, on_recv_request
+
+
+@asynccontextmanager
+async def in_memory_channel(servicers: Sequence[Any]) -> AsyncIterator[Channel]:
+    channel_for = ChannelFor(servicers, status_details_codec=ErrorDetailCodec())
+    async with channel_for as channel:
+        # ChannelFor builds its own Server; give it the listener build_server adds.
+        listen(channel_for._server, RecvRequest, on_recv_request)
+        yield instrument_channel(channel)
