@@ -1,0 +1,26 @@
+"""One real platform, started as ``up`` starts it, shared by the e2e suite."""
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.support.database import drop_databases_like
+from tests.support.platform import Platform, start_platform
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    running = start_platform(Path(tmp_path_factory.mktemp("platform")))
+    yield running
+    exit_status = running.stop()
+    asyncio.run(drop_databases_like(running.database_prefix))
+    assert exit_status == 0, running.logs()
+
+
+@pytest.fixture
+async def http(platform: Platform) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(base_url=platform.base_url) as session:
+        yield session

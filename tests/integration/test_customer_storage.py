@@ -1,0 +1,162 @@
+"""Customers on the real PostgreSQL: uniqueness under concurrency, credentials, constraints."""
+
+import asyncio
+import threading
+
+import pytest
+from argon2 import PasswordHasher, Type
+from tortoise import Tortoise
+
+from tekana_common.auth import TokenIssuer, TokenVerifier
+from tekana_common.errors import InvalidArgument, Unauthenticated
+from tekana_customer import service
+from tekana_customer.domain import EmailTaken, Gender, InvalidCredentials
+from tekana_customer.passwords import Argon2Hasher
+from tekana_customer.repository import TortoiseCustomerRepository
+from tests.support.keys import key_pair
+
+pytestmark = pytest.mark.usefixtures("clean_customers")
+
+
+@pytest.fixture(scope="module")
+def hasher() -> Argon2Hasher:
+    return Argon2Hasher(workers=2)
+
+
+def registration(email: str, password: str = "long enough") -> service.Registration:
+    return service.Registration(
+        email=email, password=password, full_name="Ann", national_id="42", gender=Gender.FEMALE
+    )
+
+
+async def count_customers() -> int:
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT count(*) AS n FROM customer"
+    )
+    return int(rows[0]["n"])
+
+
+async def test_twenty_concurrent_identical_registrations_make_exactly_one_customer(
+    hasher: Argon2Hasher,
+) -> None:
+    repo = TortoiseCustomerRepository()
+    outcomes = await asyncio.gather(
+        *(service.register(repo, hasher, registration("race@example.com")) for _ in range(20)),
+        return_exceptions=True,
+    )
+    winners = [o for o in outcomes if not isinstance(o, BaseException)]
+    losers = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(winners) == 1
+    assert all(isinstance(o, EmailTaken) for o in losers)
+    assert await count_customers() == 1
+
+
+async def test_emails_are_unique_in_any_letter_case(hasher: Argon2Hasher) -> None:
+    repo = TortoiseCustomerRepository()
+    await service.register(repo, hasher, registration("Case@Example.com"))
+    variants = ["case@example.com", "CASE@EXAMPLE.COM", "cAsE@example.com"]
+    outcomes = await asyncio.gather(
+        *(service.register(repo, hasher, registration(v)) for v in variants),
+        return_exceptions=True,
+    )
+    assert all(isinstance(o, EmailTaken) for o in outcomes)
+    assert await count_customers() == 1
+
+
+async def test_the_database_itself_refuses_a_case_variant() -> None:
+    conn = Tortoise.get_connection("default")
+    insert = (
+        "INSERT INTO customer (email, password_hash, full_name, national_id, gender, is_admin,"
+        " created_at) VALUES ($1, 'h', 'n', '1', 'M', false, now())"
+    )
+    await conn.execute_query(insert, ["raw@example.com"])
+    with pytest.raises(Exception, match="customer_email_lower_uq"):
+        await conn.execute_query(insert, ["RAW@example.com"])
+
+
+async def test_the_database_refuses_an_unknown_gender() -> None:
+    with pytest.raises(Exception, match="customer_gender_ck"):
+        await Tortoise.get_connection("default").execute_query(
+            "INSERT INTO customer (email, password_hash, full_name, national_id, gender, is_admin,"
+            " created_at) VALUES ('g@example.com', 'h', 'n', '1', 'X', false, now())"
+        )
+
+
+async def test_password_policy_is_enforced_before_storage(hasher: Argon2Hasher) -> None:
+    with pytest.raises(InvalidArgument, match="password: must be at least 8"):
+        await service.register(
+            TortoiseCustomerRepository(), hasher, registration("p@x.com", "1234567")
+        )
+    assert await count_customers() == 0
+
+
+async def test_passwords_are_stored_as_argon2id_hashes(hasher: Argon2Hasher) -> None:
+    await service.register(TortoiseCustomerRepository(), hasher, registration("h@example.com"))
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT password_hash FROM customer"
+    )
+    stored = rows[0]["password_hash"]
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert "long enough" not in stored
+
+
+async def test_login_succeeds_and_every_failure_reads_the_same(hasher: Argon2Hasher) -> None:
+    repo = TortoiseCustomerRepository()
+    issuer, verifier = key_pair()
+    ann = await service.register(repo, hasher, registration("Login@Example.com"))
+    issued = await service.authenticate(
+        repo, hasher, issuer, email="login@example.com", password="long enough"
+    )
+    assert verifier.verify(issued.token).customer_id == ann.id
+    messages = set()
+    for email, password in [
+        ("login@example.com", "wrong password"),
+        ("nobody@example.com", "long enough"),
+    ]:
+        with pytest.raises(InvalidCredentials) as caught:
+            await service.authenticate(repo, hasher, issuer, email=email, password=password)
+        messages.add((caught.value.code, caught.value.message))
+    assert len(messages) == 1
+
+
+async def test_token_expiry_is_honoured(hasher: Argon2Hasher) -> None:
+    repo = TortoiseCustomerRepository()
+    issuer, verifier = key_pair()
+    short_lived = TokenIssuer(private_key=issuer.private_key, ttl_seconds=1)
+    strict = TokenVerifier(public_key=verifier.public_key, leeway_seconds=0)
+    await service.register(repo, hasher, registration("exp@example.com"))
+    issued = await service.authenticate(
+        repo, hasher, short_lived, email="exp@example.com", password="long enough"
+    )
+    strict.verify(issued.token)
+    await asyncio.sleep(2.1)
+    with pytest.raises(Unauthenticated):
+        strict.verify(issued.token)
+
+
+async def test_hashing_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The hash blocks until released; were it on the loop, the loop could never release it.
+    hasher = Argon2Hasher(workers=1)
+    started, release = threading.Event(), threading.Event()
+
+    class HeldHasher(PasswordHasher):
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            started.set()
+            release.wait(10)
+            return super().hash(password, salt=salt)
+
+    monkeypatch.setattr(hasher, "_hasher", HeldHasher(type=Type.ID))
+    pending = asyncio.create_task(hasher.hash("long enough"))
+    assert await asyncio.to_thread(started.wait, 10)
+    assert not pending.done()
+    release.set()
+    assert (await pending).startswith("$argon2id$")
+    hasher.close()
+
+
+async def test_listing_is_keyset_ordered_by_id(hasher: Argon2Hasher) -> None:
+    repo = TortoiseCustomerRepository()
+    for n in range(4):
+        await service.register(repo, hasher, registration(f"l{n}@example.com"))
+    page = await repo.list_after(2, 10)
+    assert [c.id for c in page] == [3, 4]

@@ -1,0 +1,93 @@
+"""The real platform, started as ``./taskw up`` starts it, on free ports and fresh databases."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.database import server_url, unique_name
+
+READY_TIMEOUT_SECONDS = 90
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Platform:
+    process: subprocess.Popen[bytes]
+    base_url: str
+    database_prefix: str
+    state_dir: Path
+    log_path: Path
+
+    @property
+    def private_key_pem(self) -> bytes:
+        return (self.state_dir / "jwt-ed25519.pem").read_bytes()
+
+    def service_env(self, service: str) -> dict[str, str]:
+        return dict(
+            os.environ,
+            TEKANA_DATABASE_URL=server_url(),
+            TEKANA_DATABASE_NAME=f"{self.database_prefix}_{service}",
+        )
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> int:
+        """Ctrl-C, as a person would; the exit status of ``up``."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+
+def start_platform(state_dir: Path) -> Platform:
+    prefix = unique_name("tekana_e2e")
+    gateway_port = free_port()
+    log_path = state_dir / "platform.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tekana_devstack",
+                "up",
+                f"--gateway-port={gateway_port}",
+                f"--customer-port={free_port()}",
+                f"--database-prefix={prefix}",
+                f"--state-dir={state_dir}",
+            ],
+            env=dict(os.environ, TEKANA_DATABASE_URL=server_url(), TEKANA_LOG_FORMAT="json"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    platform = Platform(process, f"http://127.0.0.1:{gateway_port}", prefix, state_dir, log_path)
+    _wait_ready(platform)
+    return platform
+
+
+def _wait_ready(platform: Platform) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if platform.process.poll() is not None:
+            raise RuntimeError(f"the platform exited early:\n{platform.logs()}")
+        try:
+            with urllib.request.urlopen(f"{platform.base_url}/ready", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    platform.stop()
+    raise RuntimeError(f"the platform was not ready in time:\n{platform.logs()}")
