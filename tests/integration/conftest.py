@@ -5,7 +5,8 @@ from collections.abc import AsyncIterator
 import pytest
 from tortoise import Tortoise
 
-from tekana_customer import server
+from tekana_common.runtime import migrate, running_database
+from tekana_customer.server import APP
 from tekana_customer.settings import CustomerSettings
 from tests.support.database import drop_databases_like, server_url, unique_name
 
@@ -14,8 +15,8 @@ from tests.support.database import drop_databases_like, server_url, unique_name
 async def customer_database() -> AsyncIterator[str]:
     name = unique_name("tekana_it_customer")
     settings = CustomerSettings(database_url=server_url(), database_name=name)
-    await server.migrate(settings)
-    async with server.running_database(settings):
+    await migrate(settings, APP)
+    async with running_database(settings, APP):
         yield name
     await drop_databases_like(name)
 

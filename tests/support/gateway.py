@@ -14,7 +14,6 @@ from tekana_customer.rpc import CustomerServicer
 from tekana_gateway.app import create_app
 from tekana_gateway.settings import GatewaySettings
 from tekana_gateway.upstream import Upstreams
-from tekana_protos.tekana.customer.v1 import CustomerServiceStub
 from tests.support.fakes import FakeCustomerRepository, FakeHasher
 from tests.support.grpc import in_memory_channel
 from tests.support.keys import key_pair
@@ -43,9 +42,8 @@ async def gateway_with_fakes() -> AsyncIterator[GatewayUnderTest]:
     repo = FakeCustomerRepository()
     servicer = CustomerServicer(repo=repo, hasher=FakeHasher(), issuer=issuer)
     async with in_memory_channel([servicer, Health()]) as channel:
-        upstreams = Upstreams(
-            channels={"customer": channel}, customers=CustomerServiceStub(channel)
-        )
+        # One in-memory server answers for every upstream; only the customer API is real.
+        upstreams = Upstreams.over({"customer": channel, "wallet": channel, "transaction": channel})
         app = create_app(settings, upstreams=upstreams)
         async with TestClient(TestServer(app)) as client:
             yield GatewayUnderTest(client=client, issuer=issuer, repo=repo)

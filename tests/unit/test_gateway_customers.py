@@ -255,4 +255,7 @@ async def test_request_ids_are_echoed(gw: GatewayUnderTest) -> None:
 async def test_ready_reports_each_upstream(gw: GatewayUnderTest) -> None:
     response = await gw.client.get("/ready")
     assert response.status == 200
-    assert await response.json() == {"status": "ready", "upstreams": {"customer": "serving"}}
+    assert await response.json() == {
+        "status": "ready",
+        "upstreams": {"customer": "serving", "wallet": "serving", "transaction": "serving"},
+    }

@@ -71,6 +71,12 @@ def error_detail(error: GRPCError) -> ErrorDetail | None:
     return error.details if isinstance(error.details, ErrorDetail) else None
 
 
+def error_code(error: GRPCError) -> str:
+    """The stable code of a Tekana service's error, or empty for any other failure."""
+    detail = error_detail(error)
+    return detail.code if detail else ""
+
+
 def caller_from_metadata(metadata: Any) -> Caller | None:
     raw_id = metadata.get(CUSTOMER_ID_KEY)
     if not raw_id:
@@ -112,6 +118,13 @@ def instrument_channel(channel: Channel) -> Channel:
     """Make every call on ``channel`` carry the current caller and request id."""
     listen(channel, SendRequest, _on_send_request)
     return channel
+
+
+def open_channel(address: str) -> Channel:
+    """A channel to ``host:port`` that decodes error details and forwards the caller."""
+    host, _, port = address.rpartition(":")
+    channel = Channel(host, int(port), status_details_codec=ErrorDetailCodec())
+    return instrument_channel(channel)
 
 
 def build_server(

@@ -15,6 +15,8 @@ class CommonSettings(BaseSettings):
     log_level: str = "INFO"
     # "auto" renders for humans on a terminal and JSON lines everywhere else.
     log_format: Literal["auto", "json", "console"] = "auto"
+    # Wallets created without a currency, and every amount on the legacy API, use this one.
+    default_currency: str = "USD"
 
 
 class ServiceSettings(CommonSettings):

@@ -8,9 +8,13 @@ from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
 from tekana_gateway import health, middlewares
 from tekana_gateway.keys import SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.legacy import customers as legacy_customers
+from tekana_gateway.legacy import transactions as legacy_transactions
+from tekana_gateway.legacy import wallets as legacy_wallets
 from tekana_gateway.settings import GatewaySettings
 from tekana_gateway.upstream import Upstreams
 from tekana_gateway.v1 import customers as v1_customers
+from tekana_gateway.v1 import transfers as v1_transfers
+from tekana_gateway.v1 import wallets as v1_wallets
 
 
 def token_verifier(settings: GatewaySettings) -> TokenVerifier:
@@ -22,9 +26,12 @@ def token_verifier(settings: GatewaySettings) -> TokenVerifier:
 
 async def _upstreams(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    upstreams = Upstreams.open(
-        customer_addr=settings.customer_addr, timeout=settings.upstream_timeout
-    )
+    addresses = {
+        "customer": settings.customer_addr,
+        "wallet": settings.wallet_addr,
+        "transaction": settings.transaction_addr,
+    }
+    upstreams = Upstreams.open(addresses, timeout=settings.upstream_timeout)
     app[UPSTREAMS] = upstreams
     yield
     upstreams.close()
@@ -46,6 +53,14 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
         app.cleanup_ctx.append(_upstreams)
     else:
         app[UPSTREAMS] = upstreams
-    for routes in (health.routes, legacy_customers.routes, v1_customers.routes):
+    for routes in (
+        health.routes,
+        legacy_customers.routes,
+        legacy_wallets.routes,
+        legacy_transactions.routes,
+        v1_customers.routes,
+        v1_wallets.routes,
+        v1_transfers.routes,
+    ):
         app.add_routes(routes)
     return app

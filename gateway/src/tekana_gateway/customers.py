@@ -1,7 +1,6 @@
 """Customer data as both API surfaces show it."""
 
-from datetime import UTC, datetime
-
+from tekana_gateway.presenters import timestamp
 from tekana_protos.tekana.customer import v1 as pb
 
 GENDER_CODES = {pb.Gender.MALE: "M", pb.Gender.FEMALE: "F"}
@@ -26,5 +25,5 @@ def v1_customer(customer: pb.Customer) -> dict[str, object]:
         "national_id": customer.national_id,
         "gender": GENDER_CODES.get(customer.gender, ""),
         "roles": [role.name.lower() for role in customer.roles if role.name],
-        "created_at": datetime.fromtimestamp(customer.created_at_us / 1e6, UTC).isoformat(),
+        "created_at": timestamp(customer.created_at_us),
     }

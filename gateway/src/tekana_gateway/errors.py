@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 
-from tekana_common.errors import FieldViolation
-from tekana_common.grpc import error_detail
+from tekana_common.errors import DomainError, FieldViolation
+from tekana_common.grpc import STATUS_FOR_KIND, error_detail
 
 HTTP_FOR_GRPC: dict[Status, int] = {
     Status.INVALID_ARGUMENT: 400,
@@ -62,6 +62,12 @@ def invalid(violations: list[FieldViolation]) -> ApiError:
 
 def unauthorized(code: str = "invalid_token") -> ApiError:
     return ApiError(401, code, "Unauthorized")
+
+
+def from_domain(error: DomainError) -> ApiError:
+    """A rule the gateway itself checked (amount conversion), answered as a service would."""
+    status = HTTP_FOR_GRPC.get(STATUS_FOR_KIND[error.kind], 500)
+    return ApiError(status, error.code, error.message, error.violations)
 
 
 def from_grpc(error: GRPCError) -> ApiError:

@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from tekana_gateway import jsonio
 from tekana_gateway.keys import UPSTREAMS
 
 routes = web.RouteTableDef()
@@ -9,14 +10,14 @@ routes = web.RouteTableDef()
 
 @routes.get("/health")
 async def health(_: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    return jsonio.response({"status": "ok"})
 
 
 @routes.get("/ready")
 async def ready(request: web.Request) -> web.Response:
     upstreams = await request.app[UPSTREAMS].health()
     all_serving = all(state == "serving" for state in upstreams.values())
-    return web.json_response(
+    return jsonio.response(
         {"status": "ready" if all_serving else "not_ready", "upstreams": upstreams},
         status=200 if all_serving else 503,
     )

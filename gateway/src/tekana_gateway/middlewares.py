@@ -78,6 +78,8 @@ async def error_responses(request: web.Request, handler: Handler) -> web.StreamR
         error = exc
     except GRPCError as exc:
         error = errors.from_grpc(exc)
+    except DomainError as exc:
+        error = errors.from_domain(exc)
     except StreamTerminatedError:
         error = errors.ApiError(503, "service_unavailable", "Service Unavailable")
     except (ConnectionError, OSError):

@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from tekana_gateway import jsonio
 from tekana_gateway.errors import TITLES, ApiError
 
 PROBLEM_JSON = "application/problem+json"
@@ -24,7 +25,7 @@ def problem(error: ApiError, *, request: web.Request, request_id: str) -> web.Re
     }
     if error.violations:
         body["errors"] = [{"field": v.field, "message": v.description} for v in error.violations]
-    response = web.json_response(body, status=error.status, content_type=PROBLEM_JSON)
+    response = jsonio.response(body, status=error.status, content_type=PROBLEM_JSON)
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="tekana"'
     return response
@@ -34,9 +35,9 @@ def legacy(error: ApiError, *, request: web.Request) -> web.Response:
     """The old contract: the outcome in the body's ``status``, HTTP 200/201 for business
     outcomes, real HTTP statuses for bad input, bad tokens, unknown routes and our faults."""
     if error.is_token_problem:
-        return web.json_response({"statusCode": 401, "message": "Unauthorized"}, status=401)
+        return jsonio.response({"statusCode": 401, "message": "Unauthorized"}, status=401)
     if error.status in (404, 405) and error.code in {"route_not_found", "method_not_allowed"}:
-        return web.json_response(
+        return jsonio.response(
             {
                 "statusCode": error.status,
                 "message": f"Cannot {request.method} {request.path}",
@@ -51,10 +52,10 @@ def legacy(error: ApiError, *, request: web.Request) -> web.Response:
     )
     body = {"status": error.status, "error": messages}
     if error.status in (400, 413, 415) or error.status >= 500:
-        return web.json_response(body, status=error.status)
+        return jsonio.response(body, status=error.status)
     return envelope(request, body)
 
 
 def envelope(request: web.Request, body: dict[str, object]) -> web.Response:
     """A legacy answer: HTTP 201 for POST, 200 otherwise, whatever the body's status says."""
-    return web.json_response(body, status=201 if request.method == "POST" else 200)
+    return jsonio.response(body, status=201 if request.method == "POST" else 200)

@@ -7,6 +7,8 @@ class GatewaySettings(CommonSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 3000
     customer_addr: str = "127.0.0.1:50051"
+    wallet_addr: str = "127.0.0.1:50052"
+    transaction_addr: str = "127.0.0.1:50053"
     jwt_public_key: str | None = None
     jwt_public_key_file: str | None = None
     # Seconds an upstream call may take before the gateway gives up with 504.

@@ -7,28 +7,35 @@ from grpclib.client import Channel
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
-from tekana_common.grpc import ErrorDetailCodec, instrument_channel
+from tekana_common.grpc import open_channel
 from tekana_protos.tekana.customer.v1 import CustomerServiceStub
+from tekana_protos.tekana.transaction.v1 import TransactionServiceStub
+from tekana_protos.tekana.wallet.v1 import WalletServiceStub
 
-
-def open_channel(address: str) -> Channel:
-    host, _, port = address.rpartition(":")
-    channel = Channel(host, int(port), status_details_codec=ErrorDetailCodec())
-    return instrument_channel(channel)
+HEALTH_TIMEOUT_SECONDS = 2.0
 
 
 @dataclass
 class Upstreams:
     channels: dict[str, Channel]
     customers: CustomerServiceStub
+    wallets: WalletServiceStub
+    transactions: TransactionServiceStub
 
     @classmethod
-    def open(cls, *, customer_addr: str, timeout: float) -> "Upstreams":
-        customer = open_channel(customer_addr)
+    def over(cls, channels: dict[str, Channel], *, timeout: float | None = None) -> "Upstreams":
+        """Stubs over ``channels`` named customer, wallet and transaction."""
         return cls(
-            channels={"customer": customer},
-            customers=CustomerServiceStub(customer, timeout=timeout),
+            channels=channels,
+            customers=CustomerServiceStub(channels["customer"], timeout=timeout),
+            wallets=WalletServiceStub(channels["wallet"], timeout=timeout),
+            transactions=TransactionServiceStub(channels["transaction"], timeout=timeout),
         )
+
+    @classmethod
+    def open(cls, addresses: dict[str, str], *, timeout: float) -> "Upstreams":
+        channels = {name: open_channel(address) for name, address in addresses.items()}
+        return cls.over(channels, timeout=timeout)
 
     def close(self) -> None:
         for channel in self.channels.values():
@@ -44,9 +51,6 @@ class Upstreams:
             name: result if isinstance(result, str) else "unreachable"
             for name, result in zip(names, results, strict=True)
         }
-
-
-HEALTH_TIMEOUT_SECONDS = 2.0
 
 
 async def _check(channel: Channel) -> str:

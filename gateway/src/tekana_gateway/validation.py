@@ -3,7 +3,6 @@
 Every failure names the field at fault; values sent are never echoed back.
 """
 
-import json
 from typing import TypeVar
 
 from aiohttp import web
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from tekana_common.context import Caller
 from tekana_common.errors import FieldViolation
+from tekana_gateway import jsonio
 from tekana_gateway.errors import invalid, unauthorized
 from tekana_gateway.keys import AUTH_ERROR, CALLER
 
@@ -24,7 +24,9 @@ async def body(request: web.Request, model: type[Model]) -> Model:
     if not raw.strip():
         raise invalid([FieldViolation("body", "a JSON object is required")])
     try:
-        data = json.loads(raw)
+        data = jsonio.loads(raw)
+    except jsonio.NotFiniteError as exc:
+        raise invalid([FieldViolation("body", "NaN and Infinity are not numbers")]) from exc
     except (ValueError, RecursionError) as exc:
         raise invalid([FieldViolation("body", "is not valid JSON")]) from exc
     if not isinstance(data, dict):
@@ -75,3 +77,23 @@ def require_caller(request: web.Request) -> Caller:
     if CALLER not in request:
         raise unauthorized("missing_token")
     return request[CALLER]
+
+
+IDEMPOTENCY_KEY_MAX = 128
+
+
+def idempotency_key(request: web.Request) -> str:
+    """The ``Idempotency-Key`` header, or empty when the client sent none."""
+    key = request.headers.get("Idempotency-Key", "")
+    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise invalid(
+            [FieldViolation("Idempotency-Key", f"must be 1 to {IDEMPOTENCY_KEY_MAX} characters")]
+        )
+    return key
+
+
+def path_text(request: web.Request, name: str, *, max_length: int = 32) -> str:
+    value = request.match_info[name]
+    if not value or len(value) > max_length:
+        raise invalid([FieldViolation(name, f"must be 1 to {max_length} characters")])
+    return value

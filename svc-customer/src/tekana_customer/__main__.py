@@ -1,36 +1,19 @@
 """``python -m tekana_customer [serve|migrate|create-admin]``."""
 
-import argparse
 import asyncio
 import getpass
 import os
 import sys
+from argparse import Namespace
 
 from tekana_common.context import Role
 from tekana_common.errors import DomainError
-from tekana_common.grpc import run_forever
+from tekana_common.runtime import command_parser, run_command, running_database
 from tekana_customer import server, service
 from tekana_customer.domain import Gender
 from tekana_customer.passwords import Argon2Hasher
 from tekana_customer.repository import TortoiseCustomerRepository
 from tekana_customer.settings import CustomerSettings
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tekana_customer")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", help="serve gRPC (the default)")
-    commands.add_parser("migrate", help="create the database if needed and apply migrations")
-    admin = commands.add_parser(
-        "create-admin",
-        help="create an administrator; the password is read from TEKANA_ADMIN_PASSWORD, "
-        "else prompted for, else read from standard input",
-    )
-    admin.add_argument("--email", required=True)
-    admin.add_argument("--full-name", required=True)
-    admin.add_argument("--national-id", required=True)
-    admin.add_argument("--gender", required=True, choices=[g.value for g in Gender])
-    return parser
 
 
 def _admin_password() -> str:
@@ -42,7 +25,7 @@ def _admin_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-async def _create_admin(settings: CustomerSettings, args: argparse.Namespace) -> None:
+async def _create_admin(settings: CustomerSettings, args: Namespace) -> None:
     registration = service.Registration(
         email=args.email,
         password=_admin_password(),
@@ -51,7 +34,7 @@ async def _create_admin(settings: CustomerSettings, args: argparse.Namespace) ->
         gender=Gender(args.gender),
     )
     hasher = Argon2Hasher(workers=1)
-    async with server.running_database(settings):
+    async with running_database(settings, server.APP):
         admin = await service.register(
             TortoiseCustomerRepository(),
             hasher,
@@ -63,19 +46,31 @@ async def _create_admin(settings: CustomerSettings, args: argparse.Namespace) ->
 
 
 def main() -> int:
-    args = _parser().parse_args()
+    parser, commands = command_parser("tekana_customer")
+    admin = commands.add_parser(
+        "create-admin",
+        help="create an administrator; the password is read from TEKANA_ADMIN_PASSWORD, "
+        "else prompted for, else read from standard input",
+    )
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--full-name", required=True)
+    admin.add_argument("--national-id", required=True)
+    admin.add_argument("--gender", required=True, choices=[g.value for g in Gender])
+    args = parser.parse_args()
     settings = CustomerSettings()
-    server.configure(settings)
-    if args.command == "migrate":
-        asyncio.run(server.migrate(settings))
-    elif args.command == "create-admin":
-        try:
-            asyncio.run(_create_admin(settings, args))
-        except DomainError as exc:
-            print(f"error: {exc.message}", file=sys.stderr)
-            return 1
-    else:
-        run_forever(lambda: server.main(settings))
+    if run_command(
+        args.command,
+        settings,
+        name=server.SERVICE,
+        app=server.APP,
+        serve_main=lambda: server.main(settings),
+    ):
+        return 0
+    try:
+        asyncio.run(_create_admin(settings, args))
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -7,28 +7,42 @@ from dataclasses import dataclass
 class Ports:
     gateway: int = 3000
     customer: int = 50051
+    wallet: int = 50052
+    transaction: int = 50053
 
 
 @dataclass(frozen=True, slots=True)
 class Component:
     name: str
     module: str
-    migrates: bool
 
 
-SERVICES = (Component("customer", "tekana_customer", migrates=True),)
-GATEWAY = Component("gateway", "tekana_gateway", migrates=False)
+SERVICES = (
+    Component("customer", "tekana_customer"),
+    Component("wallet", "tekana_wallet"),
+    Component("transaction", "tekana_transaction"),
+)
+GATEWAY = Component("gateway", "tekana_gateway")
 
 
-def service_env(*, ports: Ports, database_prefix: str) -> dict[str, dict[str, str]]:
+def component_env(*, ports: Ports, database_prefix: str) -> dict[str, dict[str, str]]:
     """Per-component environment: ports, database names and upstream addresses."""
-    return {
-        "customer": {
-            "TEKANA_GRPC_PORT": str(ports.customer),
-            "TEKANA_DATABASE_NAME": f"{database_prefix}_customer",
-        },
-        "gateway": {
-            "TEKANA_HTTP_PORT": str(ports.gateway),
-            "TEKANA_CUSTOMER_ADDR": f"127.0.0.1:{ports.customer}",
-        },
+    services = {
+        name: {
+            "TEKANA_GRPC_PORT": str(getattr(ports, name)),
+            "TEKANA_DATABASE_NAME": f"{database_prefix}_{name}",
+        }
+        for name in ("customer", "wallet", "transaction")
     }
+    services["transaction"].update(
+        TEKANA_WALLET_ADDR=f"127.0.0.1:{ports.wallet}",
+        # A laptop platform is for trying things: customers may fund their own wallets.
+        TEKANA_ALLOW_TEST_DEPOSITS="true",
+    )
+    gateway = {
+        "TEKANA_HTTP_PORT": str(ports.gateway),
+        "TEKANA_CUSTOMER_ADDR": f"127.0.0.1:{ports.customer}",
+        "TEKANA_WALLET_ADDR": f"127.0.0.1:{ports.wallet}",
+        "TEKANA_TRANSACTION_ADDR": f"127.0.0.1:{ports.transaction}",
+    }
+    return {**services, "gateway": gateway}

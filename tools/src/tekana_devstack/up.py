@@ -14,7 +14,7 @@ from types import FrameType
 from tekana_common.auth import generate_key_pair
 from tekana_common.logging import configure_logging, get_logger
 from tekana_devstack import postgres
-from tekana_devstack.components import GATEWAY, SERVICES, Ports, service_env
+from tekana_devstack.components import GATEWAY, SERVICES, Ports, component_env
 from tekana_devstack.paths import STATE_DIR
 
 log = get_logger("tekana_devstack.up")
@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = Ports()
     parser.add_argument("--gateway-port", type=int, default=defaults.gateway)
     parser.add_argument("--customer-port", type=int, default=defaults.customer)
+    parser.add_argument("--wallet-port", type=int, default=defaults.wallet)
+    parser.add_argument("--transaction-port", type=int, default=defaults.transaction)
     parser.add_argument(
         "--database-prefix", default="tekana", help="databases are named PREFIX_<service>"
     )
@@ -48,13 +50,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_platform(args: argparse.Namespace, database_url: str) -> int:
-    ports = Ports(gateway=args.gateway_port, customer=args.customer_port)
+    ports = Ports(
+        gateway=args.gateway_port,
+        customer=args.customer_port,
+        wallet=args.wallet_port,
+        transaction=args.transaction_port,
+    )
     base = dict(os.environ, TEKANA_DATABASE_URL=database_url, **_dev_keys(args.state_dir))
-    per_component = service_env(ports=ports, database_prefix=args.database_prefix)
+    per_component = component_env(ports=ports, database_prefix=args.database_prefix)
     for component in SERVICES:
-        if component.migrates:
-            env = {**base, **per_component[component.name]}
-            subprocess.run([sys.executable, "-m", component.module, "migrate"], env=env, check=True)
+        env = {**base, **per_component[component.name]}
+        subprocess.run([sys.executable, "-m", component.module, "migrate"], env=env, check=True)
     children = {
         c.name: subprocess.Popen(
             [sys.executable, "-m", c.module], env={**base, **per_component[c.name]}

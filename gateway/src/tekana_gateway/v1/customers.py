@@ -2,9 +2,10 @@
 
 from aiohttp import web
 
-from tekana_gateway import validation
+from tekana_gateway import jsonio, validation
 from tekana_gateway.customers import GENDER_FROM_CODE, v1_customer
 from tekana_gateway.keys import UPSTREAMS
+from tekana_gateway.presenters import page_info
 from tekana_gateway.v1.schemas import CreateCustomer, TokenRequest
 from tekana_protos.tekana.common.v1 import PageRequest
 from tekana_protos.tekana.customer import v1 as pb
@@ -24,7 +25,7 @@ async def create_customer(request: web.Request) -> web.Response:
             gender=GENDER_FROM_CODE[body.gender],
         )
     )
-    response = web.json_response(v1_customer(customer), status=201)
+    response = jsonio.response(v1_customer(customer), status=201)
     response.headers["Location"] = f"/v1/customers/{customer.id}"
     return response
 
@@ -35,7 +36,7 @@ async def issue_token(request: web.Request) -> web.Response:
     token = await request.app[UPSTREAMS].customers.authenticate(
         pb.AuthenticateRequest(email=body.email, password=body.password)
     )
-    return web.json_response(
+    return jsonio.response(
         {"access_token": token.token, "token_type": "Bearer", "expires_in": token.expires_in}
     )
 
@@ -46,7 +47,7 @@ async def me(request: web.Request) -> web.Response:
     customer = await request.app[UPSTREAMS].customers.get_customer(
         pb.GetCustomerRequest(id=caller.customer_id)
     )
-    return web.json_response(v1_customer(customer))
+    return jsonio.response(v1_customer(customer))
 
 
 @routes.get("/v1/customers/{id}")
@@ -56,7 +57,7 @@ async def get_customer(request: web.Request) -> web.Response:
     customer = await request.app[UPSTREAMS].customers.get_customer(
         pb.GetCustomerRequest(id=customer_id)
     )
-    return web.json_response(v1_customer(customer))
+    return jsonio.response(v1_customer(customer))
 
 
 @routes.get("/v1/customers")
@@ -67,11 +68,6 @@ async def list_customers(request: web.Request) -> web.Response:
     page = await request.app[UPSTREAMS].customers.list_customers(
         pb.ListCustomersRequest(page=PageRequest(limit=limit, after=after))
     )
-    info = page.page
-    return web.json_response(
-        {
-            "data": [v1_customer(c) for c in page.customers],
-            "has_more": bool(info and info.has_more),
-            "next_after": (info.next_after or None) if info else None,
-        }
+    return jsonio.response(
+        {"data": [v1_customer(c) for c in page.customers], **page_info(page.page)}
     )

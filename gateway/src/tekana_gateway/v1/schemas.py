@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from tekana_gateway.legacy.schemas import Email, Password
 
@@ -22,3 +22,27 @@ class CreateCustomer(V1Model):
 class TokenRequest(V1Model):
     email: Email
     password: Password
+
+
+Currency = Annotated[StrictStr, Field(pattern=r"^[A-Z]{3}$")]
+AccountNumber = Annotated[StrictStr, Field(min_length=1, max_length=32)]
+
+
+class MoneyBody(V1Model):
+    amount_minor: StrictInt
+    currency: Currency
+
+
+class CreateWallet(V1Model):
+    type: Literal["saving", "personal", "loan"] = "personal"
+    currency: Currency | None = None
+
+
+class CreateDeposit(V1Model):
+    amount: MoneyBody
+
+
+class CreateTransfer(V1Model):
+    from_account: AccountNumber
+    to_account: AccountNumber
+    amount: MoneyBody

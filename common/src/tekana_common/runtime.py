@@ -1,0 +1,86 @@
+"""How every gRPC service process runs: ``migrate`` its database, or ``serve`` until signalled."""
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tekana_common import db
+from tekana_common.grpc import build_server, run_forever, serve
+from tekana_common.logging import configure_logging, get_logger
+from tekana_common.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+Background = Callable[[], Coroutine[Any, Any, None]]
+
+
+def database_config(settings: ServiceSettings, app: str) -> dict[str, Any]:
+    return db.tortoise_config(
+        server_url=settings.database_url,
+        database=settings.database_name,
+        app=app,
+        pool_max=settings.database_pool_max,
+    )
+
+
+async def migrate(settings: ServiceSettings, app: str) -> None:
+    await db.ensure_database(settings.database_url, settings.database_name)
+    await db.apply_migrations(database_config(settings, app))
+
+
+@asynccontextmanager
+async def running_database(settings: ServiceSettings, app: str) -> AsyncIterator[None]:
+    await db.open_database(database_config(settings, app))
+    try:
+        yield
+    finally:
+        await db.close_database()
+
+
+async def serve_service(
+    settings: ServiceSettings,
+    *,
+    name: str,
+    servicers: Sequence[Any],
+    background: Sequence[Background] = (),
+) -> None:
+    """Serve ``servicers`` (with health checks on the database) and run ``background`` loops
+    beside them; everything stops on SIGINT or SIGTERM."""
+    server = build_server(servicers, checks=[db.database_answers])
+    tasks = [asyncio.create_task(loop(), name=loop.__name__) for loop in background]
+    try:
+        await serve(server, host=settings.grpc_host, port=settings.grpc_port, service=name)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def command_parser(prog: str) -> tuple[argparse.ArgumentParser, Any]:
+    """The ``serve`` / ``migrate`` command line every service shares; add more to the second."""
+    parser = argparse.ArgumentParser(prog=prog)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="serve gRPC (the default)")
+    commands.add_parser("migrate", help="create the database if needed and apply migrations")
+    return parser, commands
+
+
+def run_command(
+    command: str | None,
+    settings: ServiceSettings,
+    *,
+    name: str,
+    app: str,
+    serve_main: Callable[[], Coroutine[Any, Any, None]],
+) -> bool:
+    """Run ``serve`` or ``migrate``; False for any other command (the caller's own)."""
+    configure_logging(name, level=settings.log_level, fmt=settings.log_format)
+    if command == "migrate":
+        asyncio.run(migrate(settings, app))
+    elif command in (None, "serve"):
+        run_forever(serve_main)
+    else:
+        return False
+    return True

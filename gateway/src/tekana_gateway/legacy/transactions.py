@@ -1,0 +1,48 @@
+"""Legacy transaction endpoints: transfer (idempotent with a header), a wallet's history."""
+
+from aiohttp import web
+
+from tekana_common.money import major_to_minor
+from tekana_gateway import validation
+from tekana_gateway.keys import SETTINGS, UPSTREAMS
+from tekana_gateway.legacy.schemas import TransferBody
+from tekana_gateway.presenters import legacy_transaction
+from tekana_gateway.rendering import envelope
+from tekana_protos.tekana.common.v1 import Money, PageRequest
+from tekana_protos.tekana.transaction import v1 as tx_pb
+
+routes = web.RouteTableDef()
+
+HISTORY_LIMIT = 100
+
+
+@routes.post("/transaction")
+async def transfer(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    key = validation.idempotency_key(request)
+    body = await validation.body(request, TransferBody)
+    currency = request.app[SETTINGS].default_currency
+    amount = major_to_minor(body.amount, currency, field="amount")
+    result = await request.app[UPSTREAMS].transactions.create_transfer(
+        tx_pb.CreateTransferRequest(
+            sender_account=body.senderAcc,
+            receiver_account=body.receiverAcc,
+            amount=Money(amount_minor=amount, currency=currency),
+            idempotency_key=key,
+        )
+    )
+    transaction = result.transaction or tx_pb.Transaction()
+    # Pending: the ledger did not answer in time; recovery completes it, so report acceptance.
+    status = 202 if transaction.status == tx_pb.Status.PENDING else 200
+    return envelope(request, {"status": status, "id": transaction.id})
+
+
+@routes.get("/transaction/{accNumber}")
+async def history(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    account = validation.path_text(request, "accNumber")
+    page = await request.app[UPSTREAMS].transactions.list_transactions(
+        tx_pb.ListTransactionsRequest(account_number=account, page=PageRequest(limit=HISTORY_LIMIT))
+    )
+    data = [legacy_transaction(t) for t in page.transactions]
+    return envelope(request, {"status": 200, "data": data})

@@ -1,0 +1,84 @@
+"""Legacy wallet endpoints: create, list, deposit, read one with its latest activity."""
+
+import asyncio
+
+from aiohttp import web
+from grpclib.exceptions import GRPCError
+
+from tekana_common.grpc import error_code
+from tekana_common.money import major_to_minor
+from tekana_gateway import validation
+from tekana_gateway.keys import SETTINGS, UPSTREAMS
+from tekana_gateway.legacy.schemas import CreateWalletBody, DepositBody
+from tekana_gateway.presenters import WALLET_TYPE_FROM_NAME, legacy_wallet
+from tekana_gateway.rendering import envelope
+from tekana_gateway.upstream import Upstreams
+from tekana_protos.tekana.common.v1 import Money, PageRequest
+from tekana_protos.tekana.transaction import v1 as tx_pb
+from tekana_protos.tekana.wallet import v1 as wallet_pb
+
+routes = web.RouteTableDef()
+
+# The old body carried the whole history on every read; the latest 100 entries now.
+ACTIVITY_LIMIT = 100
+ALREADY_DEPOSITED = "Money already added to your account"
+
+
+async def _with_activity(upstreams: Upstreams, wallet: wallet_pb.Wallet) -> dict[str, object]:
+    entries = await upstreams.wallets.list_entries(
+        wallet_pb.ListEntriesRequest(
+            account_number=wallet.account_number, page=PageRequest(limit=ACTIVITY_LIMIT)
+        )
+    )
+    return legacy_wallet(wallet, list(entries.entries))
+
+
+@routes.post("/wallet")
+async def create_wallet(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    body = await validation.body(request, CreateWalletBody)
+    wallet = await request.app[UPSTREAMS].wallets.create_wallet(
+        wallet_pb.CreateWalletRequest(type=WALLET_TYPE_FROM_NAME[body.walletType])
+    )
+    return envelope(request, {"status": 200, "id": wallet.id})
+
+
+@routes.get("/wallet")
+async def list_wallets(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    upstreams = request.app[UPSTREAMS]
+    reply = await upstreams.wallets.list_wallets(wallet_pb.ListWalletsRequest())
+    data = await asyncio.gather(*(_with_activity(upstreams, w) for w in reply.wallets))
+    return envelope(request, {"status": 200, "data": data})
+
+
+@routes.post("/wallet/deposit")
+async def deposit(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    body = await validation.body(request, DepositBody)
+    currency = request.app[SETTINGS].default_currency
+    amount = major_to_minor(body.amount, currency, field="amount")
+    try:
+        result = await request.app[UPSTREAMS].transactions.create_deposit(
+            tx_pb.CreateDepositRequest(
+                account_number=body.accNumber,
+                amount=Money(amount_minor=amount, currency=currency),
+                idempotency_key=str(body.transactionId),
+            )
+        )
+    except GRPCError as exc:
+        if error_code(exc) == "idempotency_key_reused":
+            return envelope(request, {"status": 409, "error": [ALREADY_DEPOSITED]})
+        raise
+    if result.replayed:
+        return envelope(request, {"status": 409, "error": [ALREADY_DEPOSITED]})
+    return envelope(request, {"status": 200})
+
+
+@routes.get("/wallet/{accNumber}")
+async def get_wallet(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    account = validation.path_text(request, "accNumber")
+    upstreams = request.app[UPSTREAMS]
+    wallet = await upstreams.wallets.get_wallet(wallet_pb.GetWalletRequest(account_number=account))
+    return envelope(request, {"status": 200, "data": await _with_activity(upstreams, wallet)})

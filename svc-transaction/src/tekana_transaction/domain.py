@@ -1,0 +1,181 @@
+"""Transactions, their rules and their errors. No transport, no ORM."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from tekana_common.errors import (
+    Conflict,
+    DomainError,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
+
+IDEMPOTENCY_KEY_MAX = 128
+ACCOUNT_NUMBER_MAX = 32
+
+
+class Kind(StrEnum):
+    TRANSFER = "transfer"
+    DEPOSIT = "deposit"
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    id: str
+    kind: Kind
+    sender_account: str
+    receiver_account: str
+    amount: int
+    currency: str
+    status: Status
+    failure_code: str | None
+    initiator_id: int
+    sender_owner_id: int | None
+    receiver_owner_id: int | None
+    request_fingerprint: str
+    created_at: datetime
+    completed_at: datetime | None
+
+    def visible_to(self, customer_id: int) -> bool:
+        return customer_id in (self.initiator_id, self.sender_owner_id, self.receiver_owner_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What the wallet service tells about an account."""
+
+    account_number: str
+    owner_id: int | None
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the ledger answered to ApplyTransfer."""
+
+    completed: bool
+    failure_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    transaction: Transaction
+    replayed: bool
+
+
+def fingerprint(kind: Kind, sender: str, receiver: str, amount: int, currency: str) -> str:
+    """Identifies a request, so a reused idempotency key with a different request is caught."""
+    canonical = f"{kind}|{sender}|{receiver}|{amount}|{currency}"
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_account(field: str, value: str) -> str:
+    if not value or len(value) > ACCOUNT_NUMBER_MAX:
+        raise InvalidArgument.for_field(field, "is not an account number")
+    return value
+
+
+def check_idempotency_key(key: str) -> str:
+    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise InvalidArgument.for_field(
+            "idempotency_key", f"must be at most {IDEMPOTENCY_KEY_MAX} printable characters"
+        )
+    return key
+
+
+class SenderWalletNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("sender_wallet_not_found", "Sender Wallet not found")
+
+
+class ReceiverWalletNotFound(NotFound):
+    def __init__(self) -> None:
+        # "Reciever" is the legacy front-end's spelling, kept word for word.
+        super().__init__("receiver_wallet_not_found", "Reciever Wallet not found")
+
+
+class WalletNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("wallet_not_found", "Wallet not found")
+
+
+class TransactionNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("transaction_not_found", "Transaction not found")
+
+
+class WalletNotOwned(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__(
+            "wallet_not_owned", "Can not perform the action wallet belong to someone else"
+        )
+
+
+class DepositsNotAllowed(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__("deposits_not_allowed", "Only an administrator can deposit money")
+
+
+class InsufficientFunds(FailedPrecondition):
+    def __init__(self) -> None:
+        super().__init__("insufficient_funds", "No available funds to complete transaction")
+
+
+class CurrencyMismatch(FailedPrecondition):
+    def __init__(self) -> None:
+        super().__init__(
+            "currency_mismatch", "The amount and both wallets must be in the same currency"
+        )
+
+
+class WalletInactive(FailedPrecondition):
+    def __init__(self) -> None:
+        super().__init__("wallet_inactive", "A wallet of this transfer is frozen")
+
+
+class SameWallet(InvalidArgument):
+    def __init__(self) -> None:
+        super().__init__(
+            "same_wallet",
+            "receiver_account: must differ from the sender's",
+            violations=InvalidArgument.for_field(
+                "receiver_account", "must differ from the sender's"
+            ).violations,
+        )
+
+
+class IdempotencyKeyReused(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different request",
+        )
+
+
+_REFUSALS: dict[str, Callable[[], DomainError]] = {
+    "insufficient_funds": InsufficientFunds,
+    "currency_mismatch": CurrencyMismatch,
+    "sender_wallet_not_found": SenderWalletNotFound,
+    "receiver_wallet_not_found": ReceiverWalletNotFound,
+    "wallet_inactive": WalletInactive,
+    "same_wallet": SameWallet,
+}
+
+
+def refusal_error(failure_code: str | None) -> DomainError:
+    """The error a recorded failure answers with, on the first call and on every replay."""
+    error_type = _REFUSALS.get(failure_code or "")
+    if error_type is None:
+        return FailedPrecondition(failure_code or "transfer_failed", "The transfer failed")
+    return error_type()

@@ -1,0 +1,91 @@
+"""The wallet service as this service sees it: a ledger that resolves accounts and applies
+transfers. ``LedgerUnavailable`` means the outcome is unknown, never that it failed."""
+
+from collections.abc import Awaitable
+from typing import Protocol, TypeVar
+
+from grpclib.client import Channel
+from grpclib.const import Status as GrpcStatus
+from grpclib.exceptions import GRPCError, StreamTerminatedError
+
+from tekana_common.errors import InvalidArgument
+from tekana_common.grpc import error_detail
+from tekana_protos.tekana.common.v1 import Money
+from tekana_protos.tekana.wallet import v1 as wallet_pb
+from tekana_transaction.domain import Account, Outcome
+
+T = TypeVar("T")
+
+_UNKNOWN_OUTCOME = (GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED, GrpcStatus.CANCELLED)
+
+
+class LedgerUnavailable(Exception):
+    """The wallet service did not answer; whether it applied the transfer is unknown."""
+
+
+class Ledger(Protocol):
+    async def resolve(self, account_numbers: list[str]) -> dict[str, Account]: ...
+
+    async def funding_account(self, currency: str) -> str: ...
+
+    async def apply(
+        self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
+    ) -> Outcome: ...
+
+
+class GrpcLedger:
+    def __init__(self, channel: Channel, *, timeout: float) -> None:
+        self._stub = wallet_pb.WalletServiceStub(channel, timeout=timeout)
+        self._funding: dict[str, str] = {}
+
+    async def resolve(self, account_numbers: list[str]) -> dict[str, Account]:
+        reply = await _call(
+            self._stub.resolve_accounts(
+                wallet_pb.ResolveAccountsRequest(account_numbers=account_numbers)
+            )
+        )
+        return {
+            a.account_number: Account(a.account_number, a.owner_id or None, a.currency)
+            for a in reply.accounts
+        }
+
+    async def funding_account(self, currency: str) -> str:
+        # The funding wallet of a currency never changes once created.
+        if currency not in self._funding:
+            reply = await _call(
+                self._stub.get_funding_account(
+                    wallet_pb.GetFundingAccountRequest(currency=currency)
+                )
+            )
+            self._funding[currency] = reply.account_number
+        return self._funding[currency]
+
+    async def apply(
+        self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
+    ) -> Outcome:
+        reply = await _call(
+            self._stub.apply_transfer(
+                wallet_pb.ApplyTransferRequest(
+                    transfer_id=transfer_id,
+                    from_account=from_account,
+                    to_account=to_account,
+                    amount=Money(amount_minor=amount, currency=currency),
+                )
+            )
+        )
+        completed = reply.status == wallet_pb.TransferStatus.COMPLETED
+        return Outcome(completed=completed, failure_code="" if completed else reply.failure_code)
+
+
+async def _call(pending: Awaitable[T]) -> T:
+    try:
+        return await pending
+    except GRPCError as exc:
+        if exc.status in _UNKNOWN_OUTCOME:
+            raise LedgerUnavailable(str(exc.status)) from exc
+        detail = error_detail(exc)
+        if exc.status == GrpcStatus.INVALID_ARGUMENT and detail is not None:
+            raise InvalidArgument(detail.code, detail.message) from exc
+        raise
+    except (StreamTerminatedError, ConnectionError, OSError, TimeoutError) as exc:
+        raise LedgerUnavailable(type(exc).__name__) from exc

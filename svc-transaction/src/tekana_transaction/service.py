@@ -1,0 +1,282 @@
+"""Transaction use-cases and the saga: store pending → apply in the ledger → mark the outcome.
+
+A transaction is stored before the ledger is asked, and the ledger is idempotent on the
+transaction id, so after any crash or lost reply, asking again (``recover_pending``) finishes
+it exactly once.
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from tekana_common import money
+from tekana_common.context import Caller
+from tekana_common.errors import InvalidArgument, Unavailable
+from tekana_common.logging import get_logger
+from tekana_transaction.domain import (
+    Account,
+    CurrencyMismatch,
+    DepositsNotAllowed,
+    IdempotencyKeyReused,
+    Kind,
+    ReceiverWalletNotFound,
+    Result,
+    SameWallet,
+    SenderWalletNotFound,
+    Status,
+    Transaction,
+    TransactionNotFound,
+    WalletNotFound,
+    WalletNotOwned,
+    check_account,
+    check_idempotency_key,
+    fingerprint,
+    refusal_error,
+)
+from tekana_transaction.ledger import Ledger, LedgerUnavailable
+from tekana_transaction.repository import TransactionRepository
+
+log = get_logger(__name__)
+
+T = TypeVar("T")
+PAGE_MAX = 100
+Hook = Callable[[], Awaitable[None]]
+
+
+async def _no_fault() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Saga:
+    """What the saga needs: storage, the ledger, and fault-injection hooks for tests."""
+
+    repo: TransactionRepository
+    ledger: Ledger
+    after_pending: Hook = _no_fault
+    after_apply: Hook = _no_fault
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """A validated request to move money."""
+
+    kind: Kind
+    sender: str
+    receiver: str
+    amount: int
+    currency: str
+    idempotency_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionPage:
+    transactions: list[Transaction]
+    has_more: bool
+    next_after: str
+
+
+def _movement(
+    kind: Kind, sender: str, receiver: str, amount: int, currency: str, key: str
+) -> Movement:
+    money.check_minor(amount, field="amount.amount_minor")
+    money.exponent(currency, field="amount.currency")
+    return Movement(kind, sender, receiver, amount, currency, check_idempotency_key(key) or None)
+
+
+async def create_transfer(
+    saga: Saga,
+    *,
+    caller: Caller,
+    sender_account: str,
+    receiver_account: str,
+    amount: int,
+    currency: str,
+    idempotency_key: str,
+) -> Result:
+    """Move money from a wallet the caller owns (any wallet, for an admin) to another."""
+    sender = check_account("sender_account", sender_account)
+    receiver = check_account("receiver_account", receiver_account)
+    if sender == receiver:
+        raise SameWallet
+    movement = _movement(Kind.TRANSFER, sender, receiver, amount, currency, idempotency_key)
+    replay = await _replay(saga, caller, movement)
+    if replay is not None:
+        return replay
+    accounts = await _resolve(saga.ledger, [sender, receiver])
+    sender_info = accounts.get(sender)
+    if sender_info is None:
+        raise SenderWalletNotFound
+    if sender_info.owner_id != caller.customer_id and not caller.is_admin:
+        raise WalletNotOwned
+    receiver_info = accounts.get(receiver)
+    if receiver_info is None:
+        raise ReceiverWalletNotFound
+    if not sender_info.currency == receiver_info.currency == currency:
+        raise CurrencyMismatch
+    return await _start(saga, caller, movement, sender_info, receiver_info)
+
+
+async def create_deposit(
+    saga: Saga,
+    *,
+    caller: Caller,
+    account_number: str,
+    amount: int,
+    currency: str,
+    idempotency_key: str,
+    allow_test_deposits: bool,
+) -> Result:
+    """Money into a wallet from the currency's funding wallet."""
+    receiver = check_account("account_number", account_number)
+    funding = await _unless_unavailable(saga.ledger.funding_account(currency))
+    movement = _movement(Kind.DEPOSIT, funding, receiver, amount, currency, idempotency_key)
+    replay = await _replay(saga, caller, movement)
+    if replay is not None:
+        return replay
+    target = (await _resolve(saga.ledger, [receiver])).get(receiver)
+    if target is None or (target.owner_id != caller.customer_id and not caller.is_admin):
+        raise WalletNotFound
+    if not caller.is_admin and not allow_test_deposits:
+        raise DepositsNotAllowed
+    if target.currency != currency:
+        raise CurrencyMismatch
+    funding_info = Account(account_number=funding, owner_id=None, currency=currency)
+    return await _start(saga, caller, movement, funding_info, target)
+
+
+async def _replay(saga: Saga, caller: Caller, movement: Movement) -> Result | None:
+    if movement.idempotency_key is None:
+        return None
+    existing = await saga.repo.find_by_key(caller.customer_id, movement.idempotency_key)
+    return None if existing is None else await _answer_replay(saga, existing, movement)
+
+
+async def _answer_replay(saga: Saga, existing: Transaction, movement: Movement) -> Result:
+    expected = fingerprint(
+        movement.kind, movement.sender, movement.receiver, movement.amount, movement.currency
+    )
+    if existing.request_fingerprint != expected:
+        raise IdempotencyKeyReused
+    return Result(await _answer(saga, existing), replayed=True)
+
+
+async def _start(
+    saga: Saga, caller: Caller, movement: Movement, sender: Account, receiver: Account
+) -> Result:
+    transaction = Transaction(
+        id=str(uuid.uuid4()),
+        kind=movement.kind,
+        sender_account=movement.sender,
+        receiver_account=movement.receiver,
+        amount=movement.amount,
+        currency=movement.currency,
+        status=Status.PENDING,
+        failure_code=None,
+        initiator_id=caller.customer_id,
+        sender_owner_id=sender.owner_id,
+        receiver_owner_id=receiver.owner_id,
+        request_fingerprint=fingerprint(
+            movement.kind, movement.sender, movement.receiver, movement.amount, movement.currency
+        ),
+        created_at=datetime.now(UTC),
+        completed_at=None,
+    )
+    stored, created = await saga.repo.add_pending(transaction, movement.idempotency_key)
+    if not created:
+        # A concurrent twin with the same key won the insert.
+        return await _answer_replay(saga, stored, movement)
+    await saga.after_pending()
+    return Result(await _answer(saga, stored), replayed=False)
+
+
+async def _answer(saga: Saga, transaction: Transaction) -> Transaction:
+    """Drive the transaction to its outcome if the ledger answers; raise its failure."""
+    finished = await drive(saga, transaction)
+    if finished.status == Status.FAILED:
+        raise refusal_error(finished.failure_code)
+    return finished
+
+
+async def drive(saga: Saga, transaction: Transaction) -> Transaction:
+    """Apply a pending transaction in the ledger and record the outcome. If the ledger does
+    not answer it stays pending, for the recovery loop; finished ones are returned as they are."""
+    if transaction.status != Status.PENDING:
+        return transaction
+    try:
+        outcome = await saga.ledger.apply(
+            transfer_id=transaction.id,
+            from_account=transaction.sender_account,
+            to_account=transaction.receiver_account,
+            amount=transaction.amount,
+            currency=transaction.currency,
+        )
+    except LedgerUnavailable as exc:
+        log.warning("ledger_unavailable", transaction_id=transaction.id, reason=str(exc))
+        return transaction
+    await saga.after_apply()
+    return await saga.repo.finish(
+        transaction.id, failure_code=None if outcome.completed else outcome.failure_code
+    )
+
+
+async def recover_pending(saga: Saga, *, older_than: timedelta, batch: int = 100) -> int:
+    """Finish pending transactions left behind by a crash or an unreachable ledger."""
+    finished = 0
+    for transaction in await saga.repo.pending_older_than(older_than, batch):
+        result = await drive(saga, transaction)
+        if result.status != Status.PENDING:
+            finished += 1
+            log.info("transaction_recovered", transaction_id=result.id, status=result.status)
+    return finished
+
+
+async def get_transaction(
+    repo: TransactionRepository, *, caller: Caller, transaction_id: str
+) -> Transaction:
+    """A transaction its caller took part in (any, for an admin)."""
+    try:
+        uuid.UUID(transaction_id)
+    except ValueError:
+        raise TransactionNotFound from None
+    found = await repo.get(transaction_id)
+    if found is None or not (caller.is_admin or found.visible_to(caller.customer_id)):
+        raise TransactionNotFound
+    return found
+
+
+async def list_transactions(
+    saga: Saga, *, caller: Caller, account_number: str, limit: int, after: str
+) -> TransactionPage:
+    """One page of a wallet's transactions, newest first, for its owner or an admin."""
+    account = check_account("account_number", account_number)
+    info = (await _resolve(saga.ledger, [account])).get(account)
+    if info is None or (info.owner_id != caller.customer_id and not caller.is_admin):
+        raise WalletNotFound
+    if not 1 <= limit <= PAGE_MAX:
+        raise InvalidArgument.for_field("limit", f"must be between 1 and {PAGE_MAX}")
+    before = _parse_cursor(after)
+    rows = await saga.repo.page_for_account(account, before_seq=before, limit=limit + 1)
+    page, has_more = rows[:limit], len(rows) > limit
+    return TransactionPage([t for _, t in page], has_more, str(page[-1][0]) if has_more else "")
+
+
+def _parse_cursor(after: str) -> int:
+    if not after:
+        return money.BIGINT_MAX
+    if not after.isdigit() or len(after) > 18:
+        raise InvalidArgument.for_field("after", "is not a cursor this API returned")
+    return int(after)
+
+
+async def _resolve(ledger: Ledger, accounts: list[str]) -> dict[str, Account]:
+    return await _unless_unavailable(ledger.resolve(accounts))
+
+
+async def _unless_unavailable(pending: Awaitable[T]) -> T:
+    try:
+        return await pending
+    except LedgerUnavailable as exc:
+        raise Unavailable("wallet_service_unavailable", "Service Unavailable") from exc

@@ -1,0 +1,20 @@
+"""The transaction service's settings (environment, prefix ``TEKANA_``)."""
+
+from typing import Literal
+
+from tekana_common.settings import ServiceSettings
+
+
+class TransactionSettings(ServiceSettings):
+    grpc_port: int = 50053
+    database_name: str = "tekana_transaction"
+    wallet_addr: str = "127.0.0.1:50052"
+    wallet_timeout: float = 10.0
+    # Customers may deposit into their own wallets (a test feature); admins always may.
+    allow_test_deposits: bool = False
+    # Pending transactions older than this are finished by the recovery loop.
+    recovery_age_seconds: float = 5.0
+    recovery_interval_seconds: float = 2.0
+    # Fault injection for the crash-recovery tests: the process SIGKILLs itself right after
+    # storing a transaction pending, or after the ledger applied it but before it is marked.
+    fault_crash_point: Literal["", "after_pending", "after_apply"] = ""

@@ -1,0 +1,149 @@
+"""Wallets, ledger entries and the rules a transfer must pass. No transport, no ORM."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from tekana_common.errors import InvalidArgument, NotFound
+
+
+class WalletType(StrEnum):
+    SAVING = "saving"
+    PERSONAL = "personal"
+    LOAN = "loan"
+    # One per currency, owned by no customer: the counterparty of deposits.
+    FUNDING = "funding"
+
+
+CUSTOMER_WALLET_TYPES = frozenset({WalletType.SAVING, WalletType.PERSONAL, WalletType.LOAN})
+
+
+class WalletStatus(StrEnum):
+    ACTIVE = "active"
+    FROZEN = "frozen"
+
+
+class Direction(StrEnum):
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class TransferStatus(StrEnum):
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class Refusal(StrEnum):
+    """Why the ledger refused a transfer; recorded, so a replay gives the same answer."""
+
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    SENDER_NOT_FOUND = "sender_wallet_not_found"
+    RECEIVER_NOT_FOUND = "receiver_wallet_not_found"
+    WALLET_INACTIVE = "wallet_inactive"
+    SAME_WALLET = "same_wallet"
+
+
+@dataclass(frozen=True, slots=True)
+class Wallet:
+    id: int
+    account_number: str
+    owner_id: int | None
+    type: WalletType
+    currency: str
+    status: WalletStatus
+    balance: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    id: int
+    transfer_id: str
+    account_number: str
+    direction: Direction
+    amount: int
+    currency: str
+    balance_after: int
+    counterparty_account: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequest:
+    transfer_id: str
+    from_account: str
+    to_account: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransferOutcome:
+    transfer_id: str
+    status: TransferStatus
+    refusal: Refusal | None = None
+
+
+class WalletNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("wallet_not_found", "Wallet not found")
+
+
+def refusal(
+    request: TransferRequest, sender: Wallet | None, receiver: Wallet | None
+) -> Refusal | None:
+    """The reason the ledger must refuse ``request`` given both wallets as locked, if any."""
+    if request.from_account == request.to_account:
+        return Refusal.SAME_WALLET
+    if sender is None:
+        return Refusal.SENDER_NOT_FOUND
+    if receiver is None:
+        return Refusal.RECEIVER_NOT_FOUND
+    if WalletStatus.FROZEN in (sender.status, receiver.status):
+        return Refusal.WALLET_INACTIVE
+    if not sender.currency == receiver.currency == request.currency:
+        return Refusal.CURRENCY_MISMATCH
+    # The funding wallet is the one wallet allowed below zero: it issues deposits.
+    if sender.type != WalletType.FUNDING and sender.balance < request.amount:
+        return Refusal.INSUFFICIENT_FUNDS
+    return None
+
+
+ACCOUNT_DIGITS = 16
+
+
+def luhn_check_digit(digits: str) -> str:
+    """The digit that makes ``digits`` + it pass the Luhn check."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:
+            value *= 2
+            value -= 9 if value > 9 else 0
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def is_valid_account_number(candidate: str) -> bool:
+    if len(candidate) != ACCOUNT_DIGITS or not candidate.isdigit():
+        return False
+    return luhn_check_digit(candidate[:-1]) == candidate[-1]
+
+
+def new_account_number() -> str:
+    """16 digits: a leading 2, 14 random digits, a Luhn check digit. Random, so unguessable
+    and independent of ids and time; uniqueness is the database's, with retries."""
+    body = "2" + f"{secrets.randbelow(10**14):014d}"
+    return body + luhn_check_digit(body)
+
+
+def check_wallet_type(raw: str) -> WalletType:
+    try:
+        wallet_type = WalletType(raw)
+    except ValueError:
+        wallet_type = None
+    if wallet_type not in CUSTOMER_WALLET_TYPES:
+        raise InvalidArgument.for_field("type", "must be saving, personal or loan")
+    return WalletType(raw)

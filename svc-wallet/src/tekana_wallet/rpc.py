@@ -1,0 +1,164 @@
+"""gRPC edge of the wallet service: protobuf in, one use-case, protobuf out."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from tekana_common.context import Caller, caller_var
+from tekana_common.errors import Unauthenticated
+from tekana_protos.tekana.common.v1 import Money, PageInfo
+from tekana_protos.tekana.wallet import v1 as pb
+from tekana_wallet import service
+from tekana_wallet.domain import (
+    Direction,
+    LedgerEntry,
+    TransferRequest,
+    TransferStatus,
+    Wallet,
+    WalletStatus,
+    WalletType,
+)
+from tekana_wallet.repository import WalletRepository
+
+TYPE_TO_PB = {
+    WalletType.SAVING: pb.WalletType.SAVING,
+    WalletType.PERSONAL: pb.WalletType.PERSONAL,
+    WalletType.LOAN: pb.WalletType.LOAN,
+    WalletType.FUNDING: pb.WalletType.FUNDING,
+}
+TYPE_FROM_PB = {v: k for k, v in TYPE_TO_PB.items()}
+STATUS_TO_PB = {
+    WalletStatus.ACTIVE: pb.WalletStatus.ACTIVE,
+    WalletStatus.FROZEN: pb.WalletStatus.FROZEN,
+}
+DIRECTION_TO_PB = {
+    Direction.DEBIT: pb.EntryDirection.DEBIT,
+    Direction.CREDIT: pb.EntryDirection.CREDIT,
+}
+OUTCOME_TO_PB = {
+    TransferStatus.COMPLETED: pb.TransferStatus.COMPLETED,
+    TransferStatus.FAILED: pb.TransferStatus.FAILED,
+}
+
+
+def _micros(wallet_or_entry: Wallet | LedgerEntry) -> int:
+    return int(wallet_or_entry.created_at.timestamp() * 1_000_000)
+
+
+def wallet_to_pb(wallet: Wallet) -> pb.Wallet:
+    return pb.Wallet(
+        id=wallet.id,
+        account_number=wallet.account_number,
+        owner_id=wallet.owner_id or 0,
+        type=TYPE_TO_PB[wallet.type],
+        status=STATUS_TO_PB[wallet.status],
+        balance=Money(amount_minor=wallet.balance, currency=wallet.currency),
+        created_at_us=_micros(wallet),
+    )
+
+
+def account_to_pb(wallet: Wallet) -> pb.Account:
+    return pb.Account(
+        account_number=wallet.account_number,
+        owner_id=wallet.owner_id or 0,
+        currency=wallet.currency,
+        type=TYPE_TO_PB[wallet.type],
+        status=STATUS_TO_PB[wallet.status],
+    )
+
+
+def entry_to_pb(entry: LedgerEntry) -> pb.LedgerEntry:
+    return pb.LedgerEntry(
+        id=entry.id,
+        transfer_id=entry.transfer_id,
+        account_number=entry.account_number,
+        direction=DIRECTION_TO_PB[entry.direction],
+        amount=Money(amount_minor=entry.amount, currency=entry.currency),
+        balance_after=Money(amount_minor=entry.balance_after, currency=entry.currency),
+        counterparty_account=entry.counterparty_account,
+        created_at_us=_micros(entry),
+    )
+
+
+def _caller() -> Caller:
+    caller = caller_var.get()
+    if caller is None:
+        raise Unauthenticated("missing_caller", "Unauthorized")
+    return caller
+
+
+@dataclass(eq=False)
+class WalletServicer(pb.WalletServiceBase):
+    repo: WalletRepository
+    default_currency: str
+    # Fault-injection hooks (no-ops unless configured): inside the ledger transaction just
+    # before it commits, and after it committed but before the reply is sent.
+    before_commit: Callable[[], Awaitable[None]]
+    after_commit: Callable[[], Awaitable[None]]
+
+    async def create_wallet(self, message: pb.CreateWalletRequest) -> pb.Wallet:
+        wallet_type = TYPE_FROM_PB.get(message.type)
+        wallet = await service.create_wallet(
+            self.repo,
+            caller=_caller(),
+            wallet_type=wallet_type.value if wallet_type else "",
+            currency=message.currency or self.default_currency,
+        )
+        return wallet_to_pb(wallet)
+
+    async def get_wallet(self, message: pb.GetWalletRequest) -> pb.Wallet:
+        wallet = await service.get_wallet(
+            self.repo, caller=_caller(), account_number=message.account_number
+        )
+        return wallet_to_pb(wallet)
+
+    async def list_wallets(self, message: pb.ListWalletsRequest) -> pb.ListWalletsResponse:
+        wallets = await service.list_wallets(self.repo, caller=_caller(), owner_id=message.owner_id)
+        return pb.ListWalletsResponse(wallets=[wallet_to_pb(w) for w in wallets])
+
+    async def list_entries(self, message: pb.ListEntriesRequest) -> pb.ListEntriesResponse:
+        page_request = message.page
+        page = await service.list_entries(
+            self.repo,
+            caller=_caller(),
+            account_number=message.account_number,
+            limit=page_request.limit if page_request and page_request.limit else 50,
+            after=page_request.after if page_request else "",
+        )
+        return pb.ListEntriesResponse(
+            entries=[entry_to_pb(e) for e in page.entries],
+            page=PageInfo(has_more=page.has_more, next_after=page.next_after),
+        )
+
+    async def resolve_accounts(
+        self, message: pb.ResolveAccountsRequest
+    ) -> pb.ResolveAccountsResponse:
+        wallets = await service.resolve_accounts(
+            self.repo, account_numbers=list(message.account_numbers)
+        )
+        return pb.ResolveAccountsResponse(accounts=[account_to_pb(w) for w in wallets])
+
+    async def get_funding_account(self, message: pb.GetFundingAccountRequest) -> pb.Account:
+        wallet = await service.funding_account(
+            self.repo, currency=message.currency or self.default_currency
+        )
+        return account_to_pb(wallet)
+
+    async def apply_transfer(self, message: pb.ApplyTransferRequest) -> pb.TransferOutcome:
+        amount = message.amount or Money()
+        outcome = await service.apply_transfer(
+            self.repo,
+            TransferRequest(
+                transfer_id=message.transfer_id,
+                from_account=message.from_account,
+                to_account=message.to_account,
+                amount=amount.amount_minor,
+                currency=amount.currency,
+            ),
+            before_commit=self.before_commit,
+        )
+        await self.after_commit()
+        return pb.TransferOutcome(
+            transfer_id=outcome.transfer_id,
+            status=OUTCOME_TO_PB[outcome.status],
+            failure_code=outcome.refusal.value if outcome.refusal else "",
+        )

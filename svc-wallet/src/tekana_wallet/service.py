@@ -1,0 +1,149 @@
+"""Wallet use-cases. Each takes its dependencies as arguments and raises domain errors."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from tekana_common import money
+from tekana_common.context import Caller
+from tekana_common.errors import InvalidArgument, Unavailable
+from tekana_common.logging import get_logger
+from tekana_wallet import domain
+from tekana_wallet.domain import (
+    LedgerEntry,
+    TransferOutcome,
+    TransferRequest,
+    Wallet,
+    WalletNotFound,
+    WalletType,
+)
+from tekana_wallet.repository import AccountNumberTaken, TransientConflict, WalletRepository
+
+log = get_logger(__name__)
+
+PAGE_MAX = 100
+# Account numbers are drawn from 10^14; a handful of collisions in a row means something
+# other than chance is wrong.
+ACCOUNT_NUMBER_ATTEMPTS = 8
+TRANSFER_ATTEMPTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    entries: list[LedgerEntry]
+    has_more: bool
+    next_after: str
+
+
+async def create_wallet(
+    repo: WalletRepository, *, caller: Caller, wallet_type: str, currency: str
+) -> Wallet:
+    """A new, empty wallet owned by the caller, under a fresh random account number."""
+    checked_type = domain.check_wallet_type(wallet_type)
+    money.exponent(currency)
+    return await _create(repo, owner_id=caller.customer_id, type=checked_type, currency=currency)
+
+
+async def _create(
+    repo: WalletRepository, *, owner_id: int | None, type: WalletType, currency: str
+) -> Wallet:
+    for _ in range(ACCOUNT_NUMBER_ATTEMPTS):
+        try:
+            return await repo.create(
+                account_number=domain.new_account_number(),
+                owner_id=owner_id,
+                type=type,
+                currency=currency,
+            )
+        except AccountNumberTaken:
+            log.warning("account_number_collision")
+    raise Unavailable("account_number_exhausted", "Could not allocate an account number")
+
+
+def _visible(wallet: Wallet | None, caller: Caller) -> Wallet:
+    if wallet is None or (wallet.owner_id != caller.customer_id and not caller.is_admin):
+        raise WalletNotFound
+    return wallet
+
+
+async def get_wallet(repo: WalletRepository, *, caller: Caller, account_number: str) -> Wallet:
+    """The wallet if the caller owns it or is an admin; otherwise it does not exist."""
+    return _visible(await repo.get(account_number), caller)
+
+
+async def list_wallets(repo: WalletRepository, *, caller: Caller, owner_id: int) -> list[Wallet]:
+    """The caller's wallets; an admin may ask for anyone's."""
+    owner = owner_id or caller.customer_id
+    if owner != caller.customer_id and not caller.is_admin:
+        return []
+    return await repo.list_by_owner(owner)
+
+
+async def list_entries(
+    repo: WalletRepository, *, caller: Caller, account_number: str, limit: int, after: str
+) -> EntryPage:
+    """One page of a visible wallet's ledger, newest first."""
+    wallet = _visible(await repo.get(account_number), caller)
+    if not 1 <= limit <= PAGE_MAX:
+        raise InvalidArgument.for_field("limit", f"must be between 1 and {PAGE_MAX}")
+    before_id = _parse_cursor(after)
+    rows = await repo.entries(wallet, before_id=before_id, limit=limit + 1)
+    page, has_more = rows[:limit], len(rows) > limit
+    return EntryPage(page, has_more, str(page[-1].id) if has_more else "")
+
+
+def _parse_cursor(after: str) -> int:
+    if not after:
+        return money.BIGINT_MAX
+    if not after.isdigit() or len(after) > 18:
+        raise InvalidArgument.for_field("after", "is not a cursor this API returned")
+    return int(after)
+
+
+async def funding_account(repo: WalletRepository, *, currency: str) -> Wallet:
+    """The currency's funding wallet, created on first use."""
+    money.exponent(currency)
+    existing = await repo.funding(currency)
+    if existing is not None:
+        return existing
+    try:
+        return await _create(repo, owner_id=None, type=WalletType.FUNDING, currency=currency)
+    except Unavailable:
+        # A concurrent first use created it; the unique index let only one through.
+        created = await repo.funding(currency)
+        if created is None:
+            raise
+        return created
+
+
+async def apply_transfer(
+    repo: WalletRepository,
+    request: TransferRequest,
+    *,
+    before_commit: Callable[[], Awaitable[None]],
+) -> TransferOutcome:
+    """Move the money once, or refuse; replays return the first outcome. Conflicts between
+    concurrent transactions are retried here and never reach the caller."""
+    _check_transfer(request)
+    for attempt in range(1, TRANSFER_ATTEMPTS + 1):
+        try:
+            return await repo.apply_transfer(request, domain.refusal, before_commit)
+        except TransientConflict:
+            log.warning("transfer_retried", transfer_id=request.transfer_id, attempt=attempt)
+    raise Unavailable("ledger_busy", "The ledger is busy; retry the transfer")
+
+
+def _check_transfer(request: TransferRequest) -> None:
+    try:
+        uuid.UUID(request.transfer_id)
+    except ValueError:
+        raise InvalidArgument.for_field("transfer_id", "must be a UUID") from None
+    money.check_minor(request.amount, field="amount.amount_minor")
+    money.exponent(request.currency, field="amount.currency")
+
+
+async def resolve_accounts(repo: WalletRepository, *, account_numbers: list[str]) -> list[Wallet]:
+    """Owner and currency of each known account, for the transaction service's checks."""
+    if len(account_numbers) > PAGE_MAX:
+        raise InvalidArgument.for_field("account_numbers", f"at most {PAGE_MAX} at once")
+    return await repo.resolve(account_numbers)
