@@ -65,6 +65,8 @@ def start_platform(state_dir: Path) -> Platform:
                 "up",
                 f"--gateway-port={gateway_port}",
                 f"--customer-port={free_port()}",
+                f"--wallet-port={free_port()}",
+                f"--transaction-port={free_port()}",
                 f"--database-prefix={prefix}",
                 f"--state-dir={state_dir}",
             ],

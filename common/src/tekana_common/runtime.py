@@ -49,7 +49,7 @@ async def serve_service(
     """Serve ``servicers`` (with health checks on the database) and run ``background`` loops
     beside them; everything stops on SIGINT or SIGTERM."""
     server = build_server(servicers, checks=[db.database_answers])
-    tasks = [asyncio.create_task(loop(), name=loop.__name__) for loop in background]
+    tasks = [asyncio.create_task(loop()) for loop in background]
     try:
         await serve(server, host=settings.grpc_host, port=settings.grpc_port, service=name)
     finally:

@@ -21,8 +21,11 @@ def problem(error: ApiError, *, request: web.Request, request_id: str) -> web.Re
         "detail": error.message,
         "instance": request.path,
         "code": error.code,
-        "request_id": request_id,
     }
+    # The id is always in X-Request-ID; in the body only where support will need it, so
+    # that a replayed refusal answers with exactly the body of the first.
+    if error.status >= 500:
+        body["request_id"] = request_id
     if error.violations:
         body["errors"] = [{"field": v.field, "message": v.description} for v in error.violations]
     response = jsonio.response(body, status=error.status, content_type=PROBLEM_JSON)
