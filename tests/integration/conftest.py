@@ -1,4 +1,7 @@
-"""The customer service's storage on a fresh, migrated database on the real PostgreSQL."""
+"""Each service's storage on a fresh, migrated database on the real PostgreSQL.
+
+Tortoise keeps one global configuration, so each fixture lives for one test module.
+"""
 
 from collections.abc import AsyncIterator
 
@@ -6,19 +9,29 @@ import pytest
 from tortoise import Tortoise
 
 from tekana_common.runtime import migrate, running_database
-from tekana_customer.server import APP
-from tekana_customer.settings import CustomerSettings
+from tekana_common.settings import ServiceSettings
 from tests.support.database import drop_databases_like, server_url, unique_name
 
 
-@pytest.fixture(scope="session")
-async def customer_database() -> AsyncIterator[str]:
-    name = unique_name("tekana_it_customer")
-    settings = CustomerSettings(database_url=server_url(), database_name=name)
-    await migrate(settings, APP)
-    async with running_database(settings, APP):
+async def _service_database(app: str) -> AsyncIterator[str]:
+    name = unique_name(f"tekana_it_{app.removeprefix('tekana_')}")
+    settings = ServiceSettings(database_url=server_url(), database_name=name, grpc_port=0)
+    await migrate(settings, app)
+    async with running_database(settings, app):
         yield name
     await drop_databases_like(name)
+
+
+@pytest.fixture(scope="module")
+async def customer_database() -> AsyncIterator[str]:
+    async for name in _service_database("tekana_customer"):
+        yield name
+
+
+@pytest.fixture(scope="module")
+async def wallet_database() -> AsyncIterator[str]:
+    async for name in _service_database("tekana_wallet"):
+        yield name
 
 
 @pytest.fixture

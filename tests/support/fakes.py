@@ -1,9 +1,12 @@
-"""In-memory stand-ins for the customer service's ports."""
+"""In-memory stand-ins for the services' ports (repositories, hasher, ledger)."""
 
 import itertools
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from tekana_customer.domain import Customer, EmailTaken, NewCustomer
+from tekana_transaction.domain import Account, Outcome, Status, Transaction
+from tekana_transaction.ledger import LedgerUnavailable
 
 
 class FakeCustomerRepository:
@@ -57,3 +60,100 @@ class FakeHasher:
 
     async def burn(self, password: str) -> None:
         self.verifications += 1
+
+
+class FakeTransactionRepository:
+    """Transactions in a list, unique per (initiator, idempotency key) like the table."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Transaction, str | None]] = []
+
+    async def add_pending(
+        self, transaction: Transaction, idempotency_key: str | None
+    ) -> tuple[Transaction, bool]:
+        if idempotency_key is not None:
+            existing = await self.find_by_key(transaction.initiator_id, idempotency_key)
+            if existing is not None:
+                return existing, False
+        self.rows.append((transaction, idempotency_key))
+        return transaction, True
+
+    async def find_by_key(self, initiator_id: int, idempotency_key: str) -> Transaction | None:
+        for transaction, key in self.rows:
+            if transaction.initiator_id == initiator_id and key == idempotency_key:
+                return transaction
+        return None
+
+    async def get(self, transaction_id: str) -> Transaction | None:
+        return next((t for t, _ in self.rows if t.id == transaction_id), None)
+
+    async def finish(self, transaction_id: str, *, failure_code: str | None) -> Transaction:
+        for index, (transaction, key) in enumerate(self.rows):
+            if transaction.id == transaction_id:
+                if transaction.status == Status.PENDING:
+                    transaction = replace(
+                        transaction,
+                        status=Status.FAILED if failure_code else Status.COMPLETED,
+                        failure_code=failure_code,
+                        completed_at=datetime.now(UTC),
+                    )
+                    self.rows[index] = (transaction, key)
+                return transaction
+        raise KeyError(transaction_id)
+
+    async def page_for_account(
+        self, account_number: str, *, before_seq: int, limit: int
+    ) -> list[tuple[int, Transaction]]:
+        numbered = [
+            (seq, t)
+            for seq, (t, _) in enumerate(self.rows, start=1)
+            if account_number in (t.sender_account, t.receiver_account) and seq < before_seq
+        ]
+        return list(reversed(numbered))[:limit]
+
+    async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]:
+        return [t for t, _ in self.rows if t.status == Status.PENDING][:limit]
+
+
+class FakeLedger:
+    """Accounts and balances in dicts; idempotent on transfer id, like the wallet service."""
+
+    FUNDING = "2999999999999990"
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, Account] = {}
+        self.balances: dict[str, int] = {}
+        self.outcomes: dict[str, Outcome] = {}
+        self.available = True
+        self.applied: list[str] = []
+
+    def open(self, account_number: str, owner_id: int, balance: int = 0) -> str:
+        self.accounts[account_number] = Account(account_number, owner_id, "USD")
+        self.balances[account_number] = balance
+        return account_number
+
+    async def resolve(self, account_numbers: list[str]) -> dict[str, Account]:
+        self._check_available()
+        return {a: self.accounts[a] for a in account_numbers if a in self.accounts}
+
+    async def funding_account(self, currency: str) -> str:
+        self._check_available()
+        self.balances.setdefault(self.FUNDING, 0)
+        return self.FUNDING
+
+    async def apply(
+        self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
+    ) -> Outcome:
+        self._check_available()
+        if transfer_id not in self.outcomes:
+            funded = from_account == self.FUNDING or self.balances[from_account] >= amount
+            if funded:
+                self.balances[from_account] -= amount
+                self.balances[to_account] += amount
+                self.applied.append(transfer_id)
+            self.outcomes[transfer_id] = Outcome(funded, "" if funded else "insufficient_funds")
+        return self.outcomes[transfer_id]
+
+    def _check_available(self) -> None:
+        if not self.available:
+            raise LedgerUnavailable("wallet service down")

@@ -11,16 +11,10 @@ from aiohttp import web
 _encoder = msgspec.json.Encoder(decimal_format="number")
 
 
-class NotFiniteError(ValueError):
-    """NaN or Infinity, which are not JSON and never an amount."""
-
-
-def _refuse_constant(name: str) -> Any:
-    raise NotFiniteError(name)
-
-
 def loads(raw: bytes) -> Any:
-    return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+    # NaN and Infinity are not JSON, but clients send them; read them as Decimal so that the
+    # field they stand in is refused by name.
+    return json.loads(raw, parse_float=Decimal, parse_constant=Decimal)
 
 
 def response(

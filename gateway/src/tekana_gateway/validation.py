@@ -25,8 +25,6 @@ async def body(request: web.Request, model: type[Model]) -> Model:
         raise invalid([FieldViolation("body", "a JSON object is required")])
     try:
         data = jsonio.loads(raw)
-    except jsonio.NotFiniteError as exc:
-        raise invalid([FieldViolation("body", "NaN and Infinity are not numbers")]) from exc
     except (ValueError, RecursionError) as exc:
         raise invalid([FieldViolation("body", "is not valid JSON")]) from exc
     if not isinstance(data, dict):

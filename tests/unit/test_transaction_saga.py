@@ -1,0 +1,215 @@
+"""The transaction service's use-cases and saga over an in-memory ledger and repository."""
+
+from datetime import timedelta
+
+import pytest
+
+from tekana_common.context import Caller, Role
+from tekana_common.errors import InvalidArgument, Unavailable
+from tekana_transaction import service
+from tekana_transaction.domain import (
+    DepositsNotAllowed,
+    IdempotencyKeyReused,
+    InsufficientFunds,
+    ReceiverWalletNotFound,
+    Result,
+    SameWallet,
+    SenderWalletNotFound,
+    Status,
+    TransactionNotFound,
+    WalletNotFound,
+    WalletNotOwned,
+)
+from tests.support.fakes import FakeLedger, FakeTransactionRepository
+
+ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
+ADMIN = Caller(customer_id=9, roles=frozenset({Role.CUSTOMER, Role.ADMIN}))
+A, B, C = "2000000000000018", "2000000000000026", "2000000000000034"
+
+
+@pytest.fixture
+def ledger() -> FakeLedger:
+    fake = FakeLedger()
+    fake.open(A, owner_id=1, balance=1_000)
+    fake.open(B, owner_id=1)
+    fake.open(C, owner_id=2, balance=1_000)
+    return fake
+
+
+@pytest.fixture
+def saga(ledger: FakeLedger) -> service.Saga:
+    return service.Saga(repo=FakeTransactionRepository(), ledger=ledger)
+
+
+async def move(
+    saga: service.Saga, caller: Caller = ANN, sender: str = A, receiver: str = B, **kw: object
+) -> Result:
+    args: dict[str, object] = {"amount": 100, "currency": "USD", "idempotency_key": "", **kw}
+    return await service.create_transfer(
+        saga,
+        caller=caller,
+        sender_account=sender,
+        receiver_account=receiver,
+        **args,  # type: ignore[arg-type]
+    )
+
+
+async def test_a_transfer_is_stored_applied_and_completed(
+    saga: service.Saga, ledger: FakeLedger
+) -> None:
+    result = await move(saga)
+    assert result.transaction.status == Status.COMPLETED
+    assert not result.replayed
+    assert ledger.balances[A] == 900
+    assert ledger.balances[B] == 100
+    assert ledger.applied == [result.transaction.id]
+
+
+async def test_a_refused_transfer_is_recorded_failed_and_raised(
+    saga: service.Saga, ledger: FakeLedger
+) -> None:
+    with pytest.raises(InsufficientFunds):
+        await move(saga, amount=5_000)
+    stored = await saga.repo.page_for_account(A, before_seq=10**9, limit=10)
+    assert [(t.status, t.failure_code) for _, t in stored] == [
+        (Status.FAILED, "insufficient_funds")
+    ]
+    assert ledger.balances[A] == 1_000
+
+
+async def test_only_the_owner_or_an_admin_moves_money_out(saga: service.Saga) -> None:
+    with pytest.raises(WalletNotOwned):
+        await move(saga, caller=BOB)
+    assert (await move(saga, caller=ADMIN)).transaction.status == Status.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("sender", "receiver", "error"),
+    [
+        ("2000000000000999", B, SenderWalletNotFound),
+        (A, "2000000000000999", ReceiverWalletNotFound),
+        (A, A, SameWallet),
+    ],
+)
+async def test_wallets_must_exist_and_differ(
+    saga: service.Saga, sender: str, receiver: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        await move(saga, sender=sender, receiver=receiver)
+    assert await saga.repo.page_for_account(A, before_seq=10**9, limit=10) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"), [(0, "USD"), (-1, "USD"), (100, "XXX"), (2**63, "USD")]
+)
+async def test_amounts_are_checked(saga: service.Saga, amount: int, currency: str) -> None:
+    with pytest.raises(InvalidArgument):
+        await move(saga, amount=amount, currency=currency)
+
+
+async def test_with_the_ledger_down_it_stays_pending_and_recovery_finishes_it_once(
+    saga: service.Saga, ledger: FakeLedger
+) -> None:
+    ledger.available = False
+    with pytest.raises(Unavailable):
+        await move(saga)
+    ledger.available = True
+    accounts_known = await move(saga, idempotency_key="k")
+    assert accounts_known.transaction.status == Status.COMPLETED
+    pending_case = service.Saga(
+        repo=saga.repo, ledger=ledger, after_pending=_take_ledger_down(ledger)
+    )
+    result = await move(pending_case, idempotency_key="k2")
+    assert result.transaction.status == Status.PENDING
+    ledger.available = True
+    assert await service.recover_pending(saga, older_than=timedelta(0)) == 1
+    assert await service.recover_pending(saga, older_than=timedelta(0)) == 0
+    finished = await saga.repo.get(result.transaction.id)
+    assert finished is not None
+    assert finished.status == Status.COMPLETED
+    assert ledger.applied.count(result.transaction.id) == 1
+
+
+def _take_ledger_down(ledger: FakeLedger) -> service.Hook:
+    async def hook() -> None:
+        ledger.available = False
+
+    return hook
+
+
+async def test_a_replay_answers_the_first_result_without_moving_money_again(
+    saga: service.Saga, ledger: FakeLedger
+) -> None:
+    first = await move(saga, idempotency_key="same")
+    again = await move(saga, idempotency_key="same")
+    assert again.replayed
+    assert again.transaction == first.transaction
+    assert ledger.balances[A] == 900
+
+
+async def test_a_reused_key_with_another_request_is_refused(saga: service.Saga) -> None:
+    await move(saga, idempotency_key="same")
+    with pytest.raises(IdempotencyKeyReused):
+        await move(saga, idempotency_key="same", amount=101)
+
+
+async def test_keys_are_per_customer(saga: service.Saga, ledger: FakeLedger) -> None:
+    await move(saga, idempotency_key="same")
+    theirs = await move(
+        saga, caller=BOB, sender=C, receiver=A, idempotency_key="same", amount=0 + 1
+    )
+    assert not theirs.replayed or theirs.transaction.sender_account == C
+
+
+async def test_deposits_need_admin_or_the_test_setting(
+    saga: service.Saga, ledger: FakeLedger
+) -> None:
+    async def deposit(caller: Caller, account: str, allowed: bool) -> Result:
+        return await service.create_deposit(
+            saga,
+            caller=caller,
+            account_number=account,
+            amount=500,
+            currency="USD",
+            idempotency_key="",
+            allow_test_deposits=allowed,
+        )
+
+    with pytest.raises(DepositsNotAllowed):
+        await deposit(ANN, B, allowed=False)
+    with pytest.raises(WalletNotFound):
+        await deposit(BOB, B, allowed=True)
+    own = await deposit(ANN, B, allowed=True)
+    assert own.transaction.sender_account == FakeLedger.FUNDING
+    assert (await deposit(ADMIN, C, allowed=False)).transaction.status == Status.COMPLETED
+    assert ledger.balances[B] == 500
+    assert ledger.balances[FakeLedger.FUNDING] == -1_000
+
+
+async def test_a_transaction_is_visible_to_the_parties_and_admins(saga: service.Saga) -> None:
+    done = await move(saga, receiver=C)
+    for caller in (ANN, BOB, ADMIN):
+        found = await service.get_transaction(
+            saga.repo, caller=caller, transaction_id=done.transaction.id
+        )
+        assert found.id == done.transaction.id
+    with pytest.raises(TransactionNotFound):
+        await service.get_transaction(
+            saga.repo, caller=Caller(3), transaction_id=done.transaction.id
+        )
+    with pytest.raises(TransactionNotFound):
+        await service.get_transaction(saga.repo, caller=ADMIN, transaction_id="not-a-uuid")
+
+
+async def test_history_pages_newest_first_for_the_owner_only(saga: service.Saga) -> None:
+    ids = [(await move(saga, amount=n)).transaction.id for n in (1, 2, 3)]
+    first = await service.list_transactions(saga, caller=ANN, account_number=A, limit=2, after="")
+    assert [t.id for t in first.transactions] == ids[::-1][:2]
+    assert first.has_more
+    rest = await service.list_transactions(
+        saga, caller=ANN, account_number=A, limit=2, after=first.next_after
+    )
+    assert [t.id for t in rest.transactions] == [ids[0]]
+    assert not rest.has_more
+    with pytest.raises(WalletNotFound):
+        await service.list_transactions(saga, caller=BOB, account_number=A, limit=2, after="")
