@@ -134,3 +134,18 @@ async def apply_in(sender: str, receiver: str, amount: int, currency: str) -> No
     request = TransferRequest(str(uuid.uuid4()), sender, receiver, amount, currency)
     outcome = await service.apply_transfer(repo, request, before_commit=nothing)
     assert outcome.status == TransferStatus.COMPLETED
+
+
+async def test_a_retried_wallet_creation_returns_the_first_wallet() -> None:
+    owner = Caller(customer_id=77)
+
+    async def create(key: str) -> Wallet:
+        return await service.create_wallet(
+            repo, caller=owner, wallet_type="saving", currency="USD", idempotency_key=key
+        )
+
+    first, *retries = await asyncio.gather(*(create("same-key") for _ in range(5)))
+    assert {w.account_number for w in retries} == {first.account_number}
+    other = await create("other-key")
+    assert other.account_number != first.account_number
+    assert len(await repo.list_by_owner(77)) == 2

@@ -14,10 +14,13 @@ class WalletRow(Model):
     currency = fields.CharField(max_length=3)
     status = fields.CharField(max_length=16, default="active")
     balance = fields.BigIntField(default=0)
+    # Per owner: the key of the request that created it, so a retried create returns it.
+    idempotency_key = fields.CharField(max_length=128, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "wallet"
+        unique_together = (("owner_id", "idempotency_key"),)
 
 
 class LedgerEntryRow(Model):

@@ -40,9 +40,16 @@ class TransientConflict(Exception):
 
 class WalletRepository(Protocol):
     async def create(
-        self, *, account_number: str, owner_id: int | None, type: WalletType, currency: str
+        self,
+        *,
+        account_number: str,
+        owner_id: int | None,
+        type: WalletType,
+        currency: str,
+        idempotency_key: str | None = None,
     ) -> Wallet:
-        """Store a new wallet; ``AccountNumberTaken`` on a collision."""
+        """Store a new wallet, or return the owner's wallet created under ``idempotency_key``;
+        ``AccountNumberTaken`` on a collision."""
 
     async def get(self, account_number: str) -> Wallet | None: ...
 
@@ -92,7 +99,13 @@ def _wallet_from_model(row: WalletRow) -> Wallet:
 
 class TortoiseWalletRepository:
     async def create(
-        self, *, account_number: str, owner_id: int | None, type: WalletType, currency: str
+        self,
+        *,
+        account_number: str,
+        owner_id: int | None,
+        type: WalletType,
+        currency: str,
+        idempotency_key: str | None = None,
     ) -> Wallet:
         try:
             row = await WalletRow.create(
@@ -102,10 +115,20 @@ class TortoiseWalletRepository:
                 currency=currency,
                 status=WalletStatus.ACTIVE.value,
                 balance=0,
+                idempotency_key=idempotency_key,
             )
         except IntegrityError as exc:
-            raise AccountNumberTaken from exc
+            earlier = await self._created_under(owner_id, idempotency_key)
+            if earlier is None:
+                raise AccountNumberTaken from exc
+            return earlier
         return _wallet_from_model(row)
+
+    async def _created_under(self, owner_id: int | None, key: str | None) -> Wallet | None:
+        if key is None or owner_id is None:
+            return None
+        row = await WalletRow.get_or_none(owner_id=owner_id, idempotency_key=key)
+        return _wallet_from_model(row) if row else None
 
     async def get(self, account_number: str) -> Wallet | None:
         row = await WalletRow.get_or_none(account_number=account_number)

@@ -102,6 +102,7 @@ class WalletServicer(pb.WalletServiceBase):
             caller=_caller(),
             wallet_type=wallet_type.value if wallet_type else "",
             currency=message.currency or self.default_currency,
+            idempotency_key=message.idempotency_key,
         )
         return wallet_to_pb(wallet)
 

@@ -26,6 +26,7 @@ PAGE_MAX = 100
 # other than chance is wrong.
 ACCOUNT_NUMBER_ATTEMPTS = 8
 TRANSFER_ATTEMPTS = 10
+IDEMPOTENCY_KEY_MAX = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +37,37 @@ class EntryPage:
 
 
 async def create_wallet(
-    repo: WalletRepository, *, caller: Caller, wallet_type: str, currency: str
+    repo: WalletRepository,
+    *,
+    caller: Caller,
+    wallet_type: str,
+    currency: str,
+    idempotency_key: str = "",
 ) -> Wallet:
-    """A new, empty wallet owned by the caller, under a fresh random account number."""
+    """A new, empty wallet owned by the caller, under a fresh random account number; a retry
+    with the same idempotency key returns the wallet the first call created."""
     checked_type = domain.check_wallet_type(wallet_type)
     money.exponent(currency)
-    return await _create(repo, owner_id=caller.customer_id, type=checked_type, currency=currency)
+    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        raise InvalidArgument.for_field(
+            "idempotency_key", f"must be at most {IDEMPOTENCY_KEY_MAX} characters"
+        )
+    return await _create(
+        repo,
+        owner_id=caller.customer_id,
+        type=checked_type,
+        currency=currency,
+        idempotency_key=idempotency_key or None,
+    )
 
 
 async def _create(
-    repo: WalletRepository, *, owner_id: int | None, type: WalletType, currency: str
+    repo: WalletRepository,
+    *,
+    owner_id: int | None,
+    type: WalletType,
+    currency: str,
+    idempotency_key: str | None = None,
 ) -> Wallet:
     for _ in range(ACCOUNT_NUMBER_ATTEMPTS):
         try:
@@ -54,6 +76,7 @@ async def _create(
                 owner_id=owner_id,
                 type=type,
                 currency=currency,
+                idempotency_key=idempotency_key,
             )
         except AccountNumberTaken:
             log.warning("account_number_collision")

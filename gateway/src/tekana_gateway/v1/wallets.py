@@ -30,11 +30,13 @@ def _page(request: web.Request) -> PageRequest:
 @routes.post("/v1/wallets")
 async def create_wallet(request: web.Request) -> web.Response:
     validation.require_caller(request)
-    validation.idempotency_key(request)
+    key = validation.idempotency_key(request)
     body = await validation.body(request, CreateWallet)
     wallet = await request.app[UPSTREAMS].wallets.create_wallet(
         wallet_pb.CreateWalletRequest(
-            type=WALLET_TYPE_FROM_NAME[body.type], currency=body.currency or ""
+            type=WALLET_TYPE_FROM_NAME[body.type],
+            currency=body.currency or "",
+            idempotency_key=key,
         )
     )
     response = jsonio.response(v1_wallet(wallet), status=201)

@@ -206,6 +206,11 @@ class CreateWalletRequest(betterproto2.Message):
     ISO 4217; empty means the service's default currency.
     """
 
+    idempotency_key: "str" = betterproto2.field(3, betterproto2.TYPE_STRING)
+    """
+    Per owner: a retry with the same key returns the wallet the first call created.
+    """
+
 
 default_message_pool.register_message(
     "tekana.wallet.v1", "CreateWalletRequest", CreateWalletRequest
