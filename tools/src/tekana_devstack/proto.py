@@ -57,7 +57,8 @@ def _differences(cmp: filecmp.dircmp[str]) -> list[str]:
 def _run_protoc(out: Path) -> None:
     # protoc finds the plugin on PATH; it sits beside this interpreter in the venv.
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    subprocess.run(
+    # The plugin narrates each file on stderr; show that only when something failed.
+    completed = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -67,8 +68,12 @@ def _run_protoc(out: Path) -> None:
             f"--python_betterproto2_opt={PLUGIN_OPTIONS}",
             *_proto_files(),
         ],
-        check=True,
+        check=False,
         cwd=PROTO_ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stderr)
+        raise SystemExit(f"protoc failed with exit status {completed.returncode}")
