@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     except postgres.PostgresUnavailable as exc:
         print(f"up: {exc}", file=sys.stderr)
         return 1
+    if cluster is not None:
+        log.info("private_postgres_started", data_dir=str(cluster.data_dir), url=url)
     try:
         return _run_platform(args, url)
     finally:
