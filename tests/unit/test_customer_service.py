@@ -104,11 +104,11 @@ async def test_listing_pages_by_id_with_a_cursor() -> None:
     for n in range(5):
         await service.register(repo, hasher, registration(f"c{n}@example.com"))
     first = await service.list_customers(repo, caller=ADMIN, limit=2, after="")
-    assert [c.id for c in first.customers] == [1, 2]
+    assert [c.id for c in first.items] == [1, 2]
     assert first.has_more
     assert first.next_after == "2"
     last = await service.list_customers(repo, caller=ADMIN, limit=3, after=first.next_after)
-    assert [c.id for c in last.customers] == [3, 4, 5]
+    assert [c.id for c in last.items] == [3, 4, 5]
     assert not last.has_more
     assert last.next_after == ""
 

@@ -204,12 +204,12 @@ async def test_a_transaction_is_visible_to_the_parties_and_admins(saga: service.
 async def test_history_pages_newest_first_for_the_owner_only(saga: service.Saga) -> None:
     ids = [(await move(saga, amount=n)).transaction.id for n in (1, 2, 3)]
     first = await service.list_transactions(saga, caller=ANN, account_number=A, limit=2, after="")
-    assert [t.id for t in first.transactions] == ids[::-1][:2]
+    assert [t.id for t in first.items] == ids[::-1][:2]
     assert first.has_more
     rest = await service.list_transactions(
         saga, caller=ANN, account_number=A, limit=2, after=first.next_after
     )
-    assert [t.id for t in rest.transactions] == [ids[0]]
+    assert [t.id for t in rest.items] == [ids[0]]
     assert not rest.has_more
     with pytest.raises(WalletNotFound):
         await service.list_transactions(saga, caller=BOB, account_number=A, limit=2, after="")

@@ -4,6 +4,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tekana_common.errors import Unauthenticated
+
 
 class Role(StrEnum):
     CUSTOMER = "customer"
@@ -24,3 +26,11 @@ class Caller:
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 caller_var: ContextVar[Caller | None] = ContextVar("caller", default=None)
+
+
+def current_caller() -> Caller:
+    """The caller of the request being served; ``Unauthenticated`` when none was sent."""
+    caller = caller_var.get()
+    if caller is None:
+        raise Unauthenticated("missing_caller", "Unauthorized")
+    return caller

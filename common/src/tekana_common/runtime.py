@@ -84,3 +84,17 @@ def run_command(
     else:
         return False
     return True
+
+
+def service_main(
+    prog: str,
+    settings: ServiceSettings,
+    *,
+    name: str,
+    app: str,
+    serve_main: Callable[[], Coroutine[Any, Any, None]],
+) -> int:
+    """The whole command line of a service that has only ``serve`` and ``migrate``."""
+    parser, _ = command_parser(prog)
+    run_command(parser.parse_args().command, settings, name=name, app=app, serve_main=serve_main)
+    return 0

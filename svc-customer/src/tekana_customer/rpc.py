@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
+from tekana_common import paging
 from tekana_common.auth import TokenIssuer
-from tekana_common.context import Caller, Role, caller_var
-from tekana_common.errors import InvalidArgument, Unauthenticated
+from tekana_common.context import Role, current_caller
+from tekana_common.errors import InvalidArgument
 from tekana_customer import service
 from tekana_customer.domain import Customer, Gender
 from tekana_customer.passwords import Hasher
@@ -27,13 +28,6 @@ def customer_to_pb(customer: Customer) -> pb.Customer:
         roles=sorted(_ROLE_TO_PB[r] for r in customer.roles),
         created_at_us=int(customer.created_at.timestamp() * 1_000_000),
     )
-
-
-def _caller() -> Caller:
-    caller = caller_var.get()
-    if caller is None:
-        raise Unauthenticated("missing_caller", "Unauthorized")
-    return caller
 
 
 @dataclass(eq=False)
@@ -62,15 +56,17 @@ class CustomerServicer(pb.CustomerServiceBase):
         return pb.AccessToken(token=issued.token, expires_in=issued.expires_in)
 
     async def get_customer(self, message: pb.GetCustomerRequest) -> pb.Customer:
-        customer = await service.get_customer(self.repo, caller=_caller(), customer_id=message.id)
+        customer = await service.get_customer(
+            self.repo, caller=current_caller(), customer_id=message.id
+        )
         return customer_to_pb(customer)
 
     async def list_customers(self, message: pb.ListCustomersRequest) -> pb.ListCustomersResponse:
-        page_request = message.page
-        limit = page_request.limit if page_request and page_request.limit else 50
-        after = page_request.after if page_request else ""
-        page = await service.list_customers(self.repo, caller=_caller(), limit=limit, after=after)
+        limit, after = paging.requested(message.page)
+        page = await service.list_customers(
+            self.repo, caller=current_caller(), limit=limit, after=after
+        )
         return pb.ListCustomersResponse(
-            customers=[customer_to_pb(c) for c in page.customers],
+            customers=[customer_to_pb(c) for c in page.items],
             page=PageInfo(has_more=page.has_more, next_after=page.next_after),
         )

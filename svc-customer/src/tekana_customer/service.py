@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from tekana_common.auth import IssuedToken, TokenIssuer
 from tekana_common.context import Caller, Role
-from tekana_common.errors import InvalidArgument
+from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_customer.domain import (
     FULL_NAME_MAX,
     NATIONAL_ID_MAX,
@@ -21,8 +21,6 @@ from tekana_customer.domain import (
 from tekana_customer.passwords import Hasher
 from tekana_customer.repository import CustomerRepository
 
-PAGE_MAX = 100
-
 
 @dataclass(frozen=True, slots=True)
 class Registration:
@@ -31,13 +29,6 @@ class Registration:
     full_name: str
     national_id: str
     gender: Gender
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerPage:
-    customers: list[Customer]
-    has_more: bool
-    next_after: str
 
 
 async def register(
@@ -87,24 +78,10 @@ async def get_customer(repo: CustomerRepository, *, caller: Caller, customer_id:
 
 async def list_customers(
     repo: CustomerRepository, *, caller: Caller, limit: int, after: str
-) -> CustomerPage:
+) -> Page[Customer]:
     """One page of all customers by id, for admins."""
     if not caller.is_admin:
         raise AdminOnly
-    if not 1 <= limit <= PAGE_MAX:
-        raise InvalidArgument.for_field("limit", f"must be between 1 and {PAGE_MAX}")
-    after_id = _parse_cursor(after)
-    rows = await repo.list_after(after_id, limit + 1)
-    page = rows[:limit]
-    has_more = len(rows) > limit
-    return CustomerPage(
-        customers=page, has_more=has_more, next_after=str(page[-1].id) if has_more else ""
-    )
-
-
-def _parse_cursor(after: str) -> int:
-    if not after:
-        return 0
-    if not after.isdigit() or len(after) > 18:
-        raise InvalidArgument.for_field("after", "is not a cursor this API returned")
-    return int(after)
+    after_id = parse_cursor(after, start=0)
+    rows = await repo.list_after(after_id, check_limit(limit) + 1)
+    return page_of(rows, limit, key=lambda customer: customer.id)

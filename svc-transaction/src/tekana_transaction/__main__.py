@@ -2,24 +2,18 @@
 
 import sys
 
-from tekana_common.runtime import command_parser, run_command
+from tekana_common.runtime import service_main
 from tekana_transaction import server
 from tekana_transaction.settings import TransactionSettings
 
-
-def main() -> int:
-    parser, _ = command_parser("tekana_transaction")
-    args = parser.parse_args()
-    settings = TransactionSettings()
-    run_command(
-        args.command,
-        settings,
-        name=server.SERVICE,
-        app=server.APP,
-        serve_main=lambda: server.main(settings),
-    )
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    settings = TransactionSettings()
+    sys.exit(
+        service_main(
+            "tekana_transaction",
+            settings,
+            name=server.SERVICE,
+            app=server.APP,
+            serve_main=lambda: server.main(settings),
+        )
+    )

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from tekana_common.context import Caller, caller_var
-from tekana_common.errors import Unauthenticated
+from tekana_common import paging
+from tekana_common.context import current_caller
 from tekana_protos.tekana.common.v1 import Money, PageInfo
 from tekana_protos.tekana.transaction import v1 as pb
 from tekana_transaction import service
@@ -39,13 +39,6 @@ def result_to_pb(result: Result) -> pb.TransactionResult:
     )
 
 
-def _caller() -> Caller:
-    caller = caller_var.get()
-    if caller is None:
-        raise Unauthenticated("missing_caller", "Unauthorized")
-    return caller
-
-
 @dataclass(eq=False)
 class TransactionServicer(pb.TransactionServiceBase):
     saga: service.Saga
@@ -55,7 +48,7 @@ class TransactionServicer(pb.TransactionServiceBase):
         amount = message.amount or Money()
         result = await service.create_transfer(
             self.saga,
-            caller=_caller(),
+            caller=current_caller(),
             sender_account=message.sender_account,
             receiver_account=message.receiver_account,
             amount=amount.amount_minor,
@@ -68,7 +61,7 @@ class TransactionServicer(pb.TransactionServiceBase):
         amount = message.amount or Money()
         result = await service.create_deposit(
             self.saga,
-            caller=_caller(),
+            caller=current_caller(),
             account_number=message.account_number,
             amount=amount.amount_minor,
             currency=amount.currency,
@@ -79,22 +72,22 @@ class TransactionServicer(pb.TransactionServiceBase):
 
     async def get_transaction(self, message: pb.GetTransactionRequest) -> pb.Transaction:
         found = await service.get_transaction(
-            self.saga.repo, caller=_caller(), transaction_id=message.id
+            self.saga.repo, caller=current_caller(), transaction_id=message.id
         )
         return transaction_to_pb(found)
 
     async def list_transactions(
         self, message: pb.ListTransactionsRequest
     ) -> pb.ListTransactionsResponse:
-        page_request = message.page
+        limit, after = paging.requested(message.page)
         page = await service.list_transactions(
             self.saga,
-            caller=_caller(),
+            caller=current_caller(),
             account_number=message.account_number,
-            limit=page_request.limit if page_request and page_request.limit else 50,
-            after=page_request.after if page_request else "",
+            limit=limit,
+            after=after,
         )
         return pb.ListTransactionsResponse(
-            transactions=[transaction_to_pb(t) for t in page.transactions],
+            transactions=[transaction_to_pb(t) for t in page.items],
             page=PageInfo(has_more=page.has_more, next_after=page.next_after),
         )

@@ -13,8 +13,9 @@ from typing import TypeVar
 
 from tekana_common import money
 from tekana_common.context import Caller
-from tekana_common.errors import InvalidArgument, Unavailable
+from tekana_common.errors import Unavailable
 from tekana_common.logging import get_logger
+from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_transaction.domain import (
     Account,
     CurrencyMismatch,
@@ -41,7 +42,6 @@ from tekana_transaction.repository import TransactionRepository
 log = get_logger(__name__)
 
 T = TypeVar("T")
-PAGE_MAX = 100
 Hook = Callable[[], Awaitable[None]]
 
 
@@ -69,13 +69,6 @@ class Movement:
     amount: int
     currency: str
     idempotency_key: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionPage:
-    transactions: list[Transaction]
-    has_more: bool
-    next_after: str
 
 
 def _movement(
@@ -249,26 +242,18 @@ async def get_transaction(
 
 async def list_transactions(
     saga: Saga, *, caller: Caller, account_number: str, limit: int, after: str
-) -> TransactionPage:
+) -> Page[Transaction]:
     """One page of a wallet's transactions, newest first, for its owner or an admin."""
     account = check_account("account_number", account_number)
     info = (await _resolve(saga.ledger, [account])).get(account)
     if info is None or (info.owner_id != caller.customer_id and not caller.is_admin):
         raise WalletNotFound
-    if not 1 <= limit <= PAGE_MAX:
-        raise InvalidArgument.for_field("limit", f"must be between 1 and {PAGE_MAX}")
-    before = _parse_cursor(after)
-    rows = await saga.repo.page_for_account(account, before_seq=before, limit=limit + 1)
-    page, has_more = rows[:limit], len(rows) > limit
-    return TransactionPage([t for _, t in page], has_more, str(page[-1][0]) if has_more else "")
-
-
-def _parse_cursor(after: str) -> int:
-    if not after:
-        return money.BIGINT_MAX
-    if not after.isdigit() or len(after) > 18:
-        raise InvalidArgument.for_field("after", "is not a cursor this API returned")
-    return int(after)
+    before = parse_cursor(after, start=money.BIGINT_MAX)
+    rows = await saga.repo.page_for_account(
+        account, before_seq=before, limit=check_limit(limit) + 1
+    )
+    page = page_of(rows, limit, key=lambda row: row[0])
+    return Page([t for _, t in page.items], page.has_more, page.next_after)
 
 
 async def _resolve(ledger: Ledger, accounts: list[str]) -> dict[str, Account]:

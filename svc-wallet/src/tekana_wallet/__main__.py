@@ -2,24 +2,18 @@
 
 import sys
 
-from tekana_common.runtime import command_parser, run_command
+from tekana_common.runtime import service_main
 from tekana_wallet import server
 from tekana_wallet.settings import WalletSettings
 
-
-def main() -> int:
-    parser, _ = command_parser("tekana_wallet")
-    args = parser.parse_args()
-    settings = WalletSettings()
-    run_command(
-        args.command,
-        settings,
-        name=server.SERVICE,
-        app=server.APP,
-        serve_main=lambda: server.main(settings),
-    )
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    settings = WalletSettings()
+    sys.exit(
+        service_main(
+            "tekana_wallet",
+            settings,
+            name=server.SERVICE,
+            app=server.APP,
+            serve_main=lambda: server.main(settings),
+        )
+    )

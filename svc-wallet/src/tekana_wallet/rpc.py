@@ -3,8 +3,8 @@
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from tekana_common.context import Caller, caller_var
-from tekana_common.errors import Unauthenticated
+from tekana_common import paging
+from tekana_common.context import current_caller
 from tekana_protos.tekana.common.v1 import Money, PageInfo
 from tekana_protos.tekana.wallet import v1 as pb
 from tekana_wallet import service
@@ -79,13 +79,6 @@ def entry_to_pb(entry: LedgerEntry) -> pb.LedgerEntry:
     )
 
 
-def _caller() -> Caller:
-    caller = caller_var.get()
-    if caller is None:
-        raise Unauthenticated("missing_caller", "Unauthorized")
-    return caller
-
-
 @dataclass(eq=False)
 class WalletServicer(pb.WalletServiceBase):
     repo: WalletRepository
@@ -99,7 +92,7 @@ class WalletServicer(pb.WalletServiceBase):
         wallet_type = TYPE_FROM_PB.get(message.type)
         wallet = await service.create_wallet(
             self.repo,
-            caller=_caller(),
+            caller=current_caller(),
             wallet_type=wallet_type.value if wallet_type else "",
             currency=message.currency or self.default_currency,
             idempotency_key=message.idempotency_key,
@@ -108,25 +101,27 @@ class WalletServicer(pb.WalletServiceBase):
 
     async def get_wallet(self, message: pb.GetWalletRequest) -> pb.Wallet:
         wallet = await service.get_wallet(
-            self.repo, caller=_caller(), account_number=message.account_number
+            self.repo, caller=current_caller(), account_number=message.account_number
         )
         return wallet_to_pb(wallet)
 
     async def list_wallets(self, message: pb.ListWalletsRequest) -> pb.ListWalletsResponse:
-        wallets = await service.list_wallets(self.repo, caller=_caller(), owner_id=message.owner_id)
+        wallets = await service.list_wallets(
+            self.repo, caller=current_caller(), owner_id=message.owner_id
+        )
         return pb.ListWalletsResponse(wallets=[wallet_to_pb(w) for w in wallets])
 
     async def list_entries(self, message: pb.ListEntriesRequest) -> pb.ListEntriesResponse:
-        page_request = message.page
+        limit, after = paging.requested(message.page)
         page = await service.list_entries(
             self.repo,
-            caller=_caller(),
+            caller=current_caller(),
             account_number=message.account_number,
-            limit=page_request.limit if page_request and page_request.limit else 50,
-            after=page_request.after if page_request else "",
+            limit=limit,
+            after=after,
         )
         return pb.ListEntriesResponse(
-            entries=[entry_to_pb(e) for e in page.entries],
+            entries=[entry_to_pb(e) for e in page.items],
             page=PageInfo(has_more=page.has_more, next_after=page.next_after),
         )
 

@@ -2,12 +2,12 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from tekana_common import money
 from tekana_common.context import Caller
 from tekana_common.errors import InvalidArgument, Unavailable
 from tekana_common.logging import get_logger
+from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_wallet import domain
 from tekana_wallet.domain import (
     LedgerEntry,
@@ -21,19 +21,12 @@ from tekana_wallet.repository import AccountNumberTaken, TransientConflict, Wall
 
 log = get_logger(__name__)
 
-PAGE_MAX = 100
 # Account numbers are drawn from 10^14; a handful of collisions in a row means something
 # other than chance is wrong.
 ACCOUNT_NUMBER_ATTEMPTS = 8
 TRANSFER_ATTEMPTS = 10
+RESOLVE_MAX = 100
 IDEMPOTENCY_KEY_MAX = 128
-
-
-@dataclass(frozen=True, slots=True)
-class EntryPage:
-    entries: list[LedgerEntry]
-    has_more: bool
-    next_after: str
 
 
 async def create_wallet(
@@ -104,23 +97,12 @@ async def list_wallets(repo: WalletRepository, *, caller: Caller, owner_id: int)
 
 async def list_entries(
     repo: WalletRepository, *, caller: Caller, account_number: str, limit: int, after: str
-) -> EntryPage:
+) -> Page[LedgerEntry]:
     """One page of a visible wallet's ledger, newest first."""
     wallet = _visible(await repo.get(account_number), caller)
-    if not 1 <= limit <= PAGE_MAX:
-        raise InvalidArgument.for_field("limit", f"must be between 1 and {PAGE_MAX}")
-    before_id = _parse_cursor(after)
-    rows = await repo.entries(wallet, before_id=before_id, limit=limit + 1)
-    page, has_more = rows[:limit], len(rows) > limit
-    return EntryPage(page, has_more, str(page[-1].id) if has_more else "")
-
-
-def _parse_cursor(after: str) -> int:
-    if not after:
-        return money.BIGINT_MAX
-    if not after.isdigit() or len(after) > 18:
-        raise InvalidArgument.for_field("after", "is not a cursor this API returned")
-    return int(after)
+    before_id = parse_cursor(after, start=money.BIGINT_MAX)
+    rows = await repo.entries(wallet, before_id=before_id, limit=check_limit(limit) + 1)
+    return page_of(rows, limit, key=lambda entry: entry.id)
 
 
 async def funding_account(repo: WalletRepository, *, currency: str) -> Wallet:
@@ -167,6 +149,6 @@ def _check_transfer(request: TransferRequest) -> None:
 
 async def resolve_accounts(repo: WalletRepository, *, account_numbers: list[str]) -> list[Wallet]:
     """Owner and currency of each known account, for the transaction service's checks."""
-    if len(account_numbers) > PAGE_MAX:
-        raise InvalidArgument.for_field("account_numbers", f"at most {PAGE_MAX} at once")
+    if len(account_numbers) > RESOLVE_MAX:
+        raise InvalidArgument.for_field("account_numbers", f"at most {RESOLVE_MAX} at once")
     return await repo.resolve(account_numbers)
