@@ -89,7 +89,8 @@ async def create_transfer(
     currency: str,
     idempotency_key: str,
 ) -> Result:
-    """Move money from a wallet the caller owns (any wallet, for an admin) to another."""
+    """Move money from a wallet the caller owns to another. Admins included: nobody moves
+    money out of a wallet that is not theirs."""
     sender = check_account("sender_account", sender_account)
     receiver = check_account("receiver_account", receiver_account)
     if sender == receiver:
@@ -102,7 +103,7 @@ async def create_transfer(
     sender_info = accounts.get(sender)
     if sender_info is None:
         raise SenderWalletNotFound
-    if sender_info.owner_id != caller.customer_id and not caller.is_admin:
+    if sender_info.owner_id != caller.customer_id:
         raise WalletNotOwned
     receiver_info = accounts.get(receiver)
     if receiver_info is None:
@@ -124,6 +125,8 @@ async def create_deposit(
 ) -> Result:
     """Money into a wallet from the currency's funding wallet."""
     receiver = check_account("account_number", account_number)
+    money.check_minor(amount, field="amount.amount_minor")
+    money.exponent(currency, field="amount.currency")
     funding = await _unless_unavailable(saga.ledger.funding_account(currency))
     movement = _movement(Kind.DEPOSIT, funding, receiver, amount, currency, idempotency_key)
     replay = await _replay(saga, caller, movement)
