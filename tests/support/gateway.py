@@ -33,12 +33,14 @@ class GatewayUnderTest:
 
 
 @asynccontextmanager
-async def gateway_with_fakes() -> AsyncIterator[GatewayUnderTest]:
+async def gateway_with_fakes(**settings_overrides: object) -> AsyncIterator[GatewayUnderTest]:
     issuer, verifier = key_pair()
     public_pem = verifier.public_key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    settings = GatewaySettings(jwt_public_key=public_pem.decode())
+    settings = GatewaySettings(jwt_public_key=public_pem.decode()).model_copy(
+        update=settings_overrides
+    )
     repo = FakeCustomerRepository()
     servicer = CustomerServicer(repo=repo, hasher=FakeHasher(), issuer=issuer)
     async with in_memory_channel([servicer, Health()]) as channel:

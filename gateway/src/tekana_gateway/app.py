@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
-from tekana_gateway import health, middlewares
+from tekana_gateway import hardening, health, middlewares
 from tekana_gateway.keys import SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.legacy import customers as legacy_customers
 from tekana_gateway.legacy import transactions as legacy_transactions
@@ -41,6 +41,7 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
     """The gateway; given ``upstreams`` replace the channels it would open (tests)."""
     app = web.Application(
         middlewares=[
+            hardening.cors_preflight,
             middlewares.request_context,
             middlewares.authentication,
             middlewares.error_responses,
@@ -48,6 +49,7 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
+    app.on_response_prepare.append(hardening.security_headers)
     app[VERIFIER] = token_verifier(settings)
     if upstreams is None:
         app.cleanup_ctx.append(_upstreams)

@@ -14,3 +14,5 @@ class GatewaySettings(CommonSettings):
     # Seconds an upstream call may take before the gateway gives up with 504.
     upstream_timeout: float = 10.0
     max_body_bytes: int = 64 * 1024
+    # Browser origins allowed to call the API (CORS), e.g. ["https://app.tekana.io"].
+    cors_origins: tuple[str, ...] = ()
