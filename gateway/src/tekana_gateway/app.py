@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
-from tekana_gateway import hardening, health, middlewares
+from tekana_gateway import docs, hardening, health, middlewares
 from tekana_gateway.keys import SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.legacy import customers as legacy_customers
 from tekana_gateway.legacy import transactions as legacy_transactions
@@ -65,4 +65,6 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
         v1_transfers.routes,
     ):
         app.add_routes(routes)
+    docs.add_routes(app)
+    app.on_startup.append(docs.build_spec_on_startup)
     return app

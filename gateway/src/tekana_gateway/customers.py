@@ -1,5 +1,6 @@
 """Customer data as both API surfaces show it."""
 
+from tekana_gateway import bodies
 from tekana_gateway.presenters import timestamp
 from tekana_protos.tekana.customer import v1 as pb
 
@@ -7,7 +8,7 @@ GENDER_CODES = {pb.Gender.MALE: "M", pb.Gender.FEMALE: "F"}
 GENDER_FROM_CODE = {code: gender for gender, code in GENDER_CODES.items()}
 
 
-def legacy_customer(customer: pb.Customer) -> dict[str, object]:
+def legacy_customer(customer: pb.Customer) -> bodies.CustomerLegacy:
     return {
         "id": customer.id,
         "email": customer.email,
@@ -17,7 +18,7 @@ def legacy_customer(customer: pb.Customer) -> dict[str, object]:
     }
 
 
-def v1_customer(customer: pb.Customer) -> dict[str, object]:
+def v1_customer(customer: pb.Customer) -> bodies.CustomerV1:
     return {
         "id": customer.id,
         "email": customer.email,

@@ -2,18 +2,30 @@
 
 from aiohttp import web
 
-from tekana_gateway import jsonio
+from tekana_gateway import bodies, jsonio
+from tekana_gateway.apidoc import Doc, Reply, documented
 from tekana_gateway.keys import UPSTREAMS
 
 routes = web.RouteTableDef()
 
 
 @routes.get("/health")
+@documented(Doc("The process is up", (Reply(200, bodies.Health, "Alive"),), auth=False))
 async def health(_: web.Request) -> web.Response:
     return jsonio.response({"status": "ok"})
 
 
 @routes.get("/ready")
+@documented(
+    Doc(
+        "Every upstream service passes its gRPC health check",
+        (
+            Reply(200, bodies.Readiness, "Ready to serve"),
+            Reply(503, bodies.Readiness, "An upstream is not serving"),
+        ),
+        auth=False,
+    )
+)
 async def ready(request: web.Request) -> web.Response:
     upstreams = await request.app[UPSTREAMS].health()
     all_serving = all(state == "serving" for state in upstreams.values())

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from tekana_common.money import minor_to_major
-from tekana_protos.tekana.common.v1 import Money
+from tekana_gateway import bodies
+from tekana_protos.tekana.common.v1 import Money, PageInfo
 from tekana_protos.tekana.transaction import v1 as tx_pb
 from tekana_protos.tekana.wallet import v1 as wallet_pb
 
@@ -44,15 +45,15 @@ def major(value: Money | None) -> Decimal | int:
     return int(amount) if amount == amount.to_integral_value() else amount.normalize()
 
 
-def v1_money(value: Money | None) -> dict[str, object]:
+def v1_money(value: Money | None) -> bodies.MoneyV1:
     money = _money(value)
     return {"amount_minor": money.amount_minor, "currency": money.currency}
 
 
 def legacy_wallet(
     wallet: wallet_pb.Wallet, entries: list[wallet_pb.LedgerEntry]
-) -> dict[str, object]:
-    body: dict[str, object] = {
+) -> bodies.WalletLegacy:
+    body: bodies.WalletLegacy = {
         "id": wallet.id,
         "accNumber": wallet.account_number,
         "customerId": wallet.owner_id,
@@ -73,7 +74,7 @@ def legacy_wallet(
     return body
 
 
-def v1_wallet(wallet: wallet_pb.Wallet) -> dict[str, object]:
+def v1_wallet(wallet: wallet_pb.Wallet) -> bodies.WalletV1:
     return {
         "id": wallet.id,
         "account_number": wallet.account_number,
@@ -85,7 +86,7 @@ def v1_wallet(wallet: wallet_pb.Wallet) -> dict[str, object]:
     }
 
 
-def v1_entry(entry: wallet_pb.LedgerEntry) -> dict[str, object]:
+def v1_entry(entry: wallet_pb.LedgerEntry) -> bodies.EntryV1:
     return {
         "id": entry.id,
         "transfer_id": entry.transfer_id,
@@ -97,7 +98,7 @@ def v1_entry(entry: wallet_pb.LedgerEntry) -> dict[str, object]:
     }
 
 
-def legacy_transaction(transaction: tx_pb.Transaction) -> dict[str, object]:
+def legacy_transaction(transaction: tx_pb.Transaction) -> bodies.TransactionLegacy:
     return {
         "id": transaction.id,
         "senderAcc": transaction.sender_account,
@@ -109,7 +110,7 @@ def legacy_transaction(transaction: tx_pb.Transaction) -> dict[str, object]:
     }
 
 
-def v1_transaction(transaction: tx_pb.Transaction) -> dict[str, object]:
+def v1_transaction(transaction: tx_pb.Transaction) -> bodies.TransactionV1:
     return {
         "id": transaction.id,
         "kind": TX_KINDS.get(transaction.kind, ""),
@@ -124,6 +125,8 @@ def v1_transaction(transaction: tx_pb.Transaction) -> dict[str, object]:
     }
 
 
-def page_info(info: object) -> dict[str, object]:
-    has_more = bool(getattr(info, "has_more", False))
-    return {"has_more": has_more, "next_after": getattr(info, "next_after", "") or None}
+def page_info(info: PageInfo | None) -> tuple[bool, str | None]:
+    """(has_more, next_after) of a page, ``next_after`` None on the last page."""
+    if info is None:
+        return False, None
+    return info.has_more, info.next_after or None

@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tekana_devstack import proto, up
+from tekana_devstack import postman, proto, up
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,9 +15,13 @@ def main(argv: list[str] | None = None) -> int:
     mode = gen.add_mutually_exclusive_group(required=True)
     mode.add_argument("--out", type=Path, help="write generated code here")
     mode.add_argument("--check", type=Path, help="fail if this generated tree is stale")
+    commands.add_parser("docs", help="regenerate docs/postman from the OpenAPI document")
     args = parser.parse_args(argv)
     if args.command == "up":
         return up.run(args)
+    if args.command == "docs":
+        postman.write()
+        return 0
     if args.out is not None:
         proto.generate(args.out)
         return 0

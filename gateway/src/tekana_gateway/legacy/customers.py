@@ -2,7 +2,8 @@
 
 from aiohttp import web
 
-from tekana_gateway import validation
+from tekana_gateway import bodies, validation
+from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
 from tekana_gateway.customers import GENDER_FROM_CODE, legacy_customer
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.legacy.schemas import LoginBody, RegisterBody
@@ -17,6 +18,15 @@ LIST_LIMIT = 100
 
 
 @routes.post("/customer/register")
+@documented(
+    Doc(
+        "Register a customer",
+        (Reply(201, bodies.LegacyStatus, "Registered, or refused: E-Mail already exists"),),
+        request=RegisterBody,
+        auth=False,
+        rate_limited=True,
+    )
+)
 async def register(request: web.Request) -> web.Response:
     body = await validation.body(request, RegisterBody)
     await request.app[UPSTREAMS].customers.register(
@@ -32,6 +42,15 @@ async def register(request: web.Request) -> web.Response:
 
 
 @routes.put("/customer/login")
+@documented(
+    Doc(
+        "Log in and receive an access token",
+        (Reply(200, bodies.LegacyToken, "A token, or one message for any wrong credential"),),
+        request=LoginBody,
+        auth=False,
+        rate_limited=True,
+    )
+)
 async def login(request: web.Request) -> web.Response:
     body = await validation.body(request, LoginBody)
     token = await request.app[UPSTREAMS].customers.authenticate(
@@ -41,6 +60,9 @@ async def login(request: web.Request) -> web.Response:
 
 
 @routes.get("/customer")
+@documented(
+    Doc("All customers, first 100 (admins)", (Reply(200, bodies.LegacyCustomers, "Customers"),))
+)
 async def list_customers(request: web.Request) -> web.Response:
     validation.require_caller(request)
     page = await request.app[UPSTREAMS].customers.list_customers(
@@ -50,6 +72,13 @@ async def list_customers(request: web.Request) -> web.Response:
 
 
 @routes.get("/customer/{id}")
+@documented(
+    Doc(
+        "One customer: the caller, or anyone for an admin",
+        (Reply(200, bodies.LegacyCustomer, "The customer, or Customer not found"),),
+        path={"id": ID_PARAM},
+    )
+)
 async def get_customer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     customer_id = validation.positive_id(request, "id")

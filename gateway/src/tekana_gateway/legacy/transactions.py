@@ -3,7 +3,8 @@
 from aiohttp import web
 
 from tekana_common.money import major_to_minor
-from tekana_gateway import validation
+from tekana_gateway import bodies, validation
+from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
 from tekana_gateway.legacy.schemas import TransferBody
 from tekana_gateway.presenters import legacy_transaction
@@ -17,6 +18,14 @@ HISTORY_LIMIT = 100
 
 
 @routes.post("/transaction")
+@documented(
+    Doc(
+        "Transfer between wallets (status 202 in the body while the ledger has not answered)",
+        (Reply(201, bodies.LegacyTransactionId, "The transaction id, or the refusal"),),
+        request=TransferBody,
+        idempotent=True,
+    )
+)
 async def transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
@@ -38,6 +47,13 @@ async def transfer(request: web.Request) -> web.Response:
 
 
 @routes.get("/transaction/{accNumber}")
+@documented(
+    Doc(
+        "A wallet's latest 100 transactions, newest first",
+        (Reply(200, bodies.LegacyTransactions, "Transactions, or Wallet not found"),),
+        path={"accNumber": ACCOUNT_PARAM},
+    )
+)
 async def history(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "accNumber")

@@ -7,7 +7,9 @@ from grpclib.exceptions import GRPCError
 
 from tekana_common.grpc import error_code
 from tekana_common.money import major_to_minor
-from tekana_gateway import validation
+from tekana_gateway import bodies, validation
+from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
+from tekana_gateway.bodies import WalletLegacy
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
 from tekana_gateway.legacy.schemas import CreateWalletBody, DepositBody
 from tekana_gateway.presenters import WALLET_TYPE_FROM_NAME, legacy_wallet
@@ -24,7 +26,7 @@ ACTIVITY_LIMIT = 100
 ALREADY_DEPOSITED = "Money already added to your account"
 
 
-async def _with_activity(upstreams: Upstreams, wallet: wallet_pb.Wallet) -> dict[str, object]:
+async def _with_activity(upstreams: Upstreams, wallet: wallet_pb.Wallet) -> WalletLegacy:
     entries = await upstreams.wallets.list_entries(
         wallet_pb.ListEntriesRequest(
             account_number=wallet.account_number, page=PageRequest(limit=ACTIVITY_LIMIT)
@@ -34,6 +36,13 @@ async def _with_activity(upstreams: Upstreams, wallet: wallet_pb.Wallet) -> dict
 
 
 @routes.post("/wallet")
+@documented(
+    Doc(
+        "Open a wallet in the default currency",
+        (Reply(201, bodies.LegacyWalletId, "The new wallet's id"),),
+        request=CreateWalletBody,
+    )
+)
 async def create_wallet(request: web.Request) -> web.Response:
     validation.require_caller(request)
     body = await validation.body(request, CreateWalletBody)
@@ -44,6 +53,7 @@ async def create_wallet(request: web.Request) -> web.Response:
 
 
 @routes.get("/wallet")
+@documented(Doc("The caller's wallets", (Reply(200, bodies.LegacyWallets, "Wallets"),)))
 async def list_wallets(request: web.Request) -> web.Response:
     validation.require_caller(request)
     upstreams = request.app[UPSTREAMS]
@@ -53,6 +63,13 @@ async def list_wallets(request: web.Request) -> web.Response:
 
 
 @routes.post("/wallet/deposit")
+@documented(
+    Doc(
+        "Deposit into one's own wallet (admins: any); transactionId makes it idempotent",
+        (Reply(201, bodies.LegacyStatus, "Deposited, or Money already added to your account"),),
+        request=DepositBody,
+    )
+)
 async def deposit(request: web.Request) -> web.Response:
     validation.require_caller(request)
     body = await validation.body(request, DepositBody)
@@ -76,6 +93,13 @@ async def deposit(request: web.Request) -> web.Response:
 
 
 @routes.get("/wallet/{accNumber}")
+@documented(
+    Doc(
+        "One of the caller's wallets with its latest 100 activity entries",
+        (Reply(200, bodies.LegacyWallet, "The wallet, or Wallet not found"),),
+        path={"accNumber": ACCOUNT_PARAM},
+    )
+)
 async def get_wallet(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "accNumber")

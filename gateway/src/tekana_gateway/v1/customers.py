@@ -2,7 +2,8 @@
 
 from aiohttp import web
 
-from tekana_gateway import jsonio, validation
+from tekana_gateway import bodies, jsonio, validation
+from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
 from tekana_gateway.customers import GENDER_FROM_CODE, v1_customer
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.presenters import page_info
@@ -14,6 +15,16 @@ routes = web.RouteTableDef()
 
 
 @routes.post("/v1/customers")
+@documented(
+    Doc(
+        "Register a customer",
+        (Reply(201, bodies.CustomerV1, "Registered"),),
+        request=CreateCustomer,
+        auth=False,
+        rate_limited=True,
+        idempotent=True,
+    )
+)
 async def create_customer(request: web.Request) -> web.Response:
     body = await validation.body(request, CreateCustomer)
     customer = await request.app[UPSTREAMS].customers.register(
@@ -31,6 +42,15 @@ async def create_customer(request: web.Request) -> web.Response:
 
 
 @routes.post("/v1/auth/token")
+@documented(
+    Doc(
+        "Exchange credentials for an access token",
+        (Reply(200, bodies.AccessTokenV1, "A bearer token"),),
+        request=TokenRequest,
+        auth=False,
+        rate_limited=True,
+    )
+)
 async def issue_token(request: web.Request) -> web.Response:
     body = await validation.body(request, TokenRequest)
     token = await request.app[UPSTREAMS].customers.authenticate(
@@ -42,6 +62,7 @@ async def issue_token(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/customers/me")
+@documented(Doc("The caller", (Reply(200, bodies.CustomerV1, "The caller"),)))
 async def me(request: web.Request) -> web.Response:
     caller = validation.require_caller(request)
     customer = await request.app[UPSTREAMS].customers.get_customer(
@@ -51,6 +72,13 @@ async def me(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/customers/{id}")
+@documented(
+    Doc(
+        "One customer: the caller, or anyone for an admin",
+        (Reply(200, bodies.CustomerV1, "The customer"),),
+        path={"id": ID_PARAM},
+    )
+)
 async def get_customer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     customer_id = validation.positive_id(request, "id")
@@ -61,6 +89,13 @@ async def get_customer(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/customers")
+@documented(
+    Doc(
+        "All customers by id (admins)",
+        (Reply(200, bodies.CustomerPageV1, "A page"),),
+        paginated=True,
+    )
+)
 async def list_customers(request: web.Request) -> web.Response:
     validation.require_caller(request)
     limit = validation.query_int(request, "limit", default=50, low=1, high=100)
@@ -68,6 +103,10 @@ async def list_customers(request: web.Request) -> web.Response:
     page = await request.app[UPSTREAMS].customers.list_customers(
         pb.ListCustomersRequest(page=PageRequest(limit=limit, after=after))
     )
-    return jsonio.response(
-        {"data": [v1_customer(c) for c in page.customers], **page_info(page.page)}
-    )
+    has_more, next_after = page_info(page.page)
+    body: bodies.CustomerPageV1 = {
+        "data": [v1_customer(c) for c in page.customers],
+        "has_more": has_more,
+        "next_after": next_after,
+    }
+    return jsonio.response(body)

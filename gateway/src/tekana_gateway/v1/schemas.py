@@ -12,6 +12,22 @@ class V1Model(BaseModel):
 
 
 class CreateCustomer(V1Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "ann@example.com",
+                    "password": "correct horse",
+                    "full_name": "Ann Uwase",
+                    "national_id": "1199880012345678",
+                    "gender": "F",
+                }
+            ]
+        },
+    )
+
     email: Email
     password: Password
     full_name: Annotated[StrictStr, Field(min_length=1, max_length=100)]
@@ -20,6 +36,12 @@ class CreateCustomer(V1Model):
 
 
 class TokenRequest(V1Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"examples": [{"email": "ann@example.com", "password": "correct horse"}]},
+    )
+
     email: Email
     password: Password
 
@@ -29,20 +51,46 @@ AccountNumber = Annotated[StrictStr, Field(min_length=1, max_length=32)]
 
 
 class MoneyBody(V1Model):
-    amount_minor: StrictInt
+    amount_minor: Annotated[StrictInt, Field(gt=0, le=2**63 - 1)]
     currency: Currency
 
 
 class CreateWallet(V1Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"examples": [{"type": "saving", "currency": "USD"}]},
+    )
+
     type: Literal["saving", "personal", "loan"] = "personal"
     currency: Currency | None = None
 
 
 class CreateDeposit(V1Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"examples": [{"amount": {"amount_minor": 10050, "currency": "USD"}}]},
+    )
+
     amount: MoneyBody
 
 
 class CreateTransfer(V1Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "from_account": "2123456789012347",
+                    "to_account": "2765432109876543",
+                    "amount": {"amount_minor": 2500, "currency": "USD"},
+                }
+            ]
+        },
+    )
+
     from_account: AccountNumber
     to_account: AccountNumber
     amount: MoneyBody

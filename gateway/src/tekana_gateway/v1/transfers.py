@@ -2,7 +2,8 @@
 
 from aiohttp import web
 
-from tekana_gateway import jsonio, validation
+from tekana_gateway import bodies, jsonio, validation
+from tekana_gateway.apidoc import UUID_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.presenters import v1_transaction
 from tekana_gateway.v1.money_movements import money, movement_response
@@ -13,6 +14,17 @@ routes = web.RouteTableDef()
 
 
 @routes.post("/v1/transfers")
+@documented(
+    Doc(
+        "Move money from one of the caller's wallets",
+        (
+            Reply(201, bodies.TransactionV1, "Transferred"),
+            Reply(202, bodies.TransactionV1, "Accepted; the ledger will apply it shortly"),
+        ),
+        request=CreateTransfer,
+        idempotent=True,
+    )
+)
 async def create_transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
@@ -29,6 +41,13 @@ async def create_transfer(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/transfers/{id}")
+@documented(
+    Doc(
+        "One transaction the caller took part in",
+        (Reply(200, bodies.TransactionV1, "The transaction"),),
+        path={"id": UUID_PARAM},
+    )
+)
 async def get_transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     transaction_id = validation.path_text(request, "id", max_length=36)

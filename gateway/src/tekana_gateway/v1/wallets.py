@@ -2,7 +2,8 @@
 
 from aiohttp import web
 
-from tekana_gateway import jsonio, validation
+from tekana_gateway import bodies, jsonio, validation
+from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.presenters import (
     WALLET_TYPE_FROM_NAME,
@@ -28,6 +29,14 @@ def _page(request: web.Request) -> PageRequest:
 
 
 @routes.post("/v1/wallets")
+@documented(
+    Doc(
+        "Open a wallet",
+        (Reply(201, bodies.WalletV1, "The new wallet (or, on a retry, the same one)"),),
+        request=CreateWallet,
+        idempotent=True,
+    )
+)
 async def create_wallet(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
@@ -45,13 +54,22 @@ async def create_wallet(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/wallets")
+@documented(Doc("The caller's wallets", (Reply(200, bodies.WalletListV1, "Wallets"),)))
 async def list_wallets(request: web.Request) -> web.Response:
     validation.require_caller(request)
     reply = await request.app[UPSTREAMS].wallets.list_wallets(wallet_pb.ListWalletsRequest())
-    return jsonio.response({"data": [v1_wallet(w) for w in reply.wallets]})
+    body: bodies.WalletListV1 = {"data": [v1_wallet(w) for w in reply.wallets]}
+    return jsonio.response(body)
 
 
 @routes.get("/v1/wallets/{account}")
+@documented(
+    Doc(
+        "One of the caller's wallets",
+        (Reply(200, bodies.WalletV1, "The wallet"),),
+        path={"account": ACCOUNT_PARAM},
+    )
+)
 async def get_wallet(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "account")
@@ -62,16 +80,42 @@ async def get_wallet(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/wallets/{account}/entries")
+@documented(
+    Doc(
+        "A wallet's ledger entries, newest first",
+        (Reply(200, bodies.EntryPageV1, "A page"),),
+        path={"account": ACCOUNT_PARAM},
+        paginated=True,
+    )
+)
 async def list_entries(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "account")
     reply = await request.app[UPSTREAMS].wallets.list_entries(
         wallet_pb.ListEntriesRequest(account_number=account, page=_page(request))
     )
-    return jsonio.response({"data": [v1_entry(e) for e in reply.entries], **page_info(reply.page)})
+    has_more, next_after = page_info(reply.page)
+    body: bodies.EntryPageV1 = {
+        "data": [v1_entry(e) for e in reply.entries],
+        "has_more": has_more,
+        "next_after": next_after,
+    }
+    return jsonio.response(body)
 
 
 @routes.post("/v1/wallets/{account}/deposits")
+@documented(
+    Doc(
+        "Deposit into one's own wallet (while test deposits are on) or, for admins, any",
+        (
+            Reply(201, bodies.TransactionV1, "Deposited"),
+            Reply(202, bodies.TransactionV1, "Accepted; the ledger will apply it shortly"),
+        ),
+        request=CreateDeposit,
+        path={"account": ACCOUNT_PARAM},
+        idempotent=True,
+    )
+)
 async def deposit(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "account")
@@ -86,12 +130,24 @@ async def deposit(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/wallets/{account}/transactions")
+@documented(
+    Doc(
+        "A wallet's transactions, newest first",
+        (Reply(200, bodies.TransactionPageV1, "A page"),),
+        path={"account": ACCOUNT_PARAM},
+        paginated=True,
+    )
+)
 async def list_transactions(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "account")
     reply = await request.app[UPSTREAMS].transactions.list_transactions(
         tx_pb.ListTransactionsRequest(account_number=account, page=_page(request))
     )
-    return jsonio.response(
-        {"data": [v1_transaction(t) for t in reply.transactions], **page_info(reply.page)}
-    )
+    has_more, next_after = page_info(reply.page)
+    body: bodies.TransactionPageV1 = {
+        "data": [v1_transaction(t) for t in reply.transactions],
+        "has_more": has_more,
+        "next_after": next_after,
+    }
+    return jsonio.response(body)
