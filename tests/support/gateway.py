@@ -38,7 +38,8 @@ async def gateway_with_fakes(**settings_overrides: object) -> AsyncIterator[Gate
     public_pem = verifier.public_key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    settings = GatewaySettings(jwt_public_key=public_pem.decode()).model_copy(
+    # Attempt limits are off unless a test gives a Redis: unit tests must not share counters.
+    settings = GatewaySettings(jwt_public_key=public_pem.decode(), redis_url="").model_copy(
         update=settings_overrides
     )
     repo = FakeCustomerRepository()

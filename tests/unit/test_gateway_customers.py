@@ -259,4 +259,5 @@ async def test_ready_reports_each_upstream(gw: GatewayUnderTest) -> None:
     assert await response.json() == {
         "status": "ready",
         "upstreams": {"customer": "serving", "wallet": "serving", "transaction": "serving"},
+        "rate_limiter": "disabled",
     }

@@ -6,10 +6,11 @@ from aiohttp import web
 
 from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
 from tekana_gateway import docs, hardening, health, middlewares
-from tekana_gateway.keys import SETTINGS, UPSTREAMS, VERIFIER
+from tekana_gateway.keys import LIMITER, SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.legacy import customers as legacy_customers
 from tekana_gateway.legacy import transactions as legacy_transactions
 from tekana_gateway.legacy import wallets as legacy_wallets
+from tekana_gateway.ratelimit import Limits, RateLimiter
 from tekana_gateway.settings import GatewaySettings
 from tekana_gateway.upstream import Upstreams
 from tekana_gateway.v1 import customers as v1_customers
@@ -37,6 +38,21 @@ async def _upstreams(app: web.Application) -> AsyncIterator[None]:
     upstreams.close()
 
 
+def rate_limiter(settings: GatewaySettings) -> RateLimiter:
+    limits = Limits(
+        window_seconds=settings.rate_limit_window_seconds,
+        per_email=settings.rate_limit_per_email,
+        per_address=settings.rate_limit_per_address,
+    )
+    return RateLimiter(
+        settings.redis_url, limits, fail_closed_login=settings.rate_limit_fail_closed_login
+    )
+
+
+async def _close_limiter(app: web.Application) -> None:
+    await app[LIMITER].close()
+
+
 def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None) -> web.Application:
     """The gateway; given ``upstreams`` replace the channels it would open (tests)."""
     app = web.Application(
@@ -51,6 +67,8 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
     app[SETTINGS] = settings
     app.on_response_prepare.append(hardening.security_headers)
     app[VERIFIER] = token_verifier(settings)
+    app[LIMITER] = rate_limiter(settings)
+    app.on_cleanup.append(_close_limiter)
     if upstreams is None:
         app.cleanup_ctx.append(_upstreams)
     else:

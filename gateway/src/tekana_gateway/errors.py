@@ -48,6 +48,8 @@ class ApiError(Exception):
     code: str
     message: str
     violations: tuple[FieldViolation, ...] = field(default=())
+    # Seconds the client should wait before trying again (429).
+    retry_after: int | None = None
 
     @property
     def is_token_problem(self) -> bool:

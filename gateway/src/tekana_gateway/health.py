@@ -4,7 +4,7 @@ from aiohttp import web
 
 from tekana_gateway import bodies, jsonio
 from tekana_gateway.apidoc import Doc, Reply, documented
-from tekana_gateway.keys import UPSTREAMS
+from tekana_gateway.keys import LIMITER, UPSTREAMS
 
 routes = web.RouteTableDef()
 
@@ -29,7 +29,10 @@ async def health(_: web.Request) -> web.Response:
 async def ready(request: web.Request) -> web.Response:
     upstreams = await request.app[UPSTREAMS].health()
     all_serving = all(state == "serving" for state in upstreams.values())
-    return jsonio.response(
-        {"status": "ready" if all_serving else "not_ready", "upstreams": upstreams},
-        status=200 if all_serving else 503,
-    )
+    # Redis down degrades the limits, not the service: reported, but still ready.
+    body: bodies.Readiness = {
+        "status": "ready" if all_serving else "not_ready",
+        "upstreams": upstreams,
+        "rate_limiter": await request.app[LIMITER].state(),
+    }
+    return jsonio.response(body, status=200 if all_serving else 503)

@@ -5,12 +5,14 @@ from aiohttp import web
 from tekana_common.auth import TokenVerifier
 from tekana_common.context import Caller
 from tekana_gateway.errors import ApiError
+from tekana_gateway.ratelimit import RateLimiter
 from tekana_gateway.settings import GatewaySettings
 from tekana_gateway.upstream import Upstreams
 
 SETTINGS = web.AppKey("settings", GatewaySettings)
 VERIFIER = web.AppKey("verifier", TokenVerifier)
 UPSTREAMS = web.AppKey("upstreams", Upstreams)
+LIMITER = web.AppKey("limiter", RateLimiter)
 
 REQUEST_ID = web.RequestKey("request_id", str)
 CALLER = web.RequestKey("caller", Caller)

@@ -31,6 +31,12 @@ def problem(error: ApiError, *, request: web.Request, request_id: str) -> web.Re
     response = jsonio.response(body, status=error.status, content_type=PROBLEM_JSON)
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="tekana"'
+    return _with_retry_after(response, error)
+
+
+def _with_retry_after(response: web.Response, error: ApiError) -> web.Response:
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -54,8 +60,8 @@ def legacy(error: ApiError, *, request: web.Request) -> web.Response:
         else [error.message]
     )
     body = {"status": error.status, "error": messages}
-    if error.status in (400, 413, 415) or error.status >= 500:
-        return jsonio.response(body, status=error.status)
+    if error.status in (400, 413, 415, 429) or error.status >= 500:
+        return _with_retry_after(jsonio.response(body, status=error.status), error)
     return envelope(request, body)
 
 

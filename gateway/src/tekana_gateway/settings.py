@@ -14,5 +14,14 @@ class GatewaySettings(CommonSettings):
     # Seconds an upstream call may take before the gateway gives up with 504.
     upstream_timeout: float = 10.0
     max_body_bytes: int = 64 * 1024
+    # Redis for login and registration attempt limits; empty disables the limits.
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    rate_limit_window_seconds: float = 60.0
+    rate_limit_per_email: int = 10
+    rate_limit_per_address: int = 100
+    # Refuse logins (503) rather than skip their limit when Redis is unreachable.
+    rate_limit_fail_closed_login: bool = False
+    # Proxies in front of the gateway whose X-Forwarded-For entries are trusted (0: none).
+    trusted_proxy_hops: int = 0
     # Browser origins allowed to call the API (CORS), e.g. ["https://app.tekana.io"].
     cors_origins: tuple[str, ...] = ()

@@ -82,8 +82,10 @@ IDEMPOTENCY_KEY_MAX = 128
 
 def idempotency_key(request: web.Request) -> str:
     """The ``Idempotency-Key`` header, or empty when the client sent none."""
-    key = request.headers.get("Idempotency-Key", "")
-    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+    if "Idempotency-Key" not in request.headers:
+        return ""
+    key = request.headers["Idempotency-Key"]
+    if not 0 < len(key) <= IDEMPOTENCY_KEY_MAX or not key.isprintable():
         raise invalid(
             [FieldViolation("Idempotency-Key", f"must be 1 to {IDEMPOTENCY_KEY_MAX} characters")]
         )

@@ -26,6 +26,7 @@ log = get_logger(__name__)
 ACCOUNT_NUMBER_ATTEMPTS = 8
 TRANSFER_ATTEMPTS = 10
 RESOLVE_MAX = 100
+ACCOUNT_NUMBER_MAX = 32
 IDEMPOTENCY_KEY_MAX = 128
 
 
@@ -82,9 +83,16 @@ def _visible(wallet: Wallet | None, caller: Caller) -> Wallet:
     return wallet
 
 
+async def _find(repo: WalletRepository, account_number: str) -> Wallet | None:
+    # A string that cannot be an account number names no wallet; no need to ask the database.
+    if not domain.is_valid_account_number(account_number):
+        return None
+    return await repo.get(account_number)
+
+
 async def get_wallet(repo: WalletRepository, *, caller: Caller, account_number: str) -> Wallet:
     """The wallet if the caller owns it or is an admin; otherwise it does not exist."""
-    return _visible(await repo.get(account_number), caller)
+    return _visible(await _find(repo, account_number), caller)
 
 
 async def list_wallets(repo: WalletRepository, *, caller: Caller, owner_id: int) -> list[Wallet]:
@@ -99,7 +107,7 @@ async def list_entries(
     repo: WalletRepository, *, caller: Caller, account_number: str, limit: int, after: str
 ) -> Page[LedgerEntry]:
     """One page of a visible wallet's ledger, newest first."""
-    wallet = _visible(await repo.get(account_number), caller)
+    wallet = _visible(await _find(repo, account_number), caller)
     before_id = parse_cursor(after, start=money.BIGINT_MAX)
     rows = await repo.entries(wallet, before_id=before_id, limit=check_limit(limit) + 1)
     return page_of(rows, limit, key=lambda entry: entry.id)
@@ -139,6 +147,12 @@ async def apply_transfer(
 
 
 def _check_transfer(request: TransferRequest) -> None:
+    for field, account in (
+        ("from_account", request.from_account),
+        ("to_account", request.to_account),
+    ):
+        if len(account) > ACCOUNT_NUMBER_MAX:
+            raise InvalidArgument.for_field(field, "is not an account number")
     try:
         uuid.UUID(request.transfer_id)
     except ValueError:
@@ -151,4 +165,4 @@ async def resolve_accounts(repo: WalletRepository, *, account_numbers: list[str]
     """Owner and currency of each known account, for the transaction service's checks."""
     if len(account_numbers) > RESOLVE_MAX:
         raise InvalidArgument.for_field("account_numbers", f"at most {RESOLVE_MAX} at once")
-    return await repo.resolve(account_numbers)
+    return await repo.resolve([a for a in account_numbers if domain.is_valid_account_number(a)])

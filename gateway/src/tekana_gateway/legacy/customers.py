@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from tekana_gateway import bodies, validation
+from tekana_gateway import bodies, throttle, validation
 from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
 from tekana_gateway.customers import GENDER_FROM_CODE, legacy_customer
 from tekana_gateway.keys import UPSTREAMS
@@ -29,6 +29,7 @@ LIST_LIMIT = 100
 )
 async def register(request: web.Request) -> web.Response:
     body = await validation.body(request, RegisterBody)
+    await throttle.count_attempt(request, "register", email=body.email)
     await request.app[UPSTREAMS].customers.register(
         pb.RegisterRequest(
             email=body.email,
@@ -53,6 +54,7 @@ async def register(request: web.Request) -> web.Response:
 )
 async def login(request: web.Request) -> web.Response:
     body = await validation.body(request, LoginBody)
+    await throttle.count_attempt(request, "login", email=body.email)
     token = await request.app[UPSTREAMS].customers.authenticate(
         pb.AuthenticateRequest(email=body.email, password=body.password)
     )

@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from tekana_gateway import bodies, jsonio, validation
+from tekana_gateway import bodies, jsonio, throttle, validation
 from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
 from tekana_gateway.customers import GENDER_FROM_CODE, v1_customer
 from tekana_gateway.keys import UPSTREAMS
@@ -27,6 +27,7 @@ routes = web.RouteTableDef()
 )
 async def create_customer(request: web.Request) -> web.Response:
     body = await validation.body(request, CreateCustomer)
+    await throttle.count_attempt(request, "register", email=body.email)
     customer = await request.app[UPSTREAMS].customers.register(
         pb.RegisterRequest(
             email=body.email,
@@ -53,6 +54,7 @@ async def create_customer(request: web.Request) -> web.Response:
 )
 async def issue_token(request: web.Request) -> web.Response:
     body = await validation.body(request, TokenRequest)
+    await throttle.count_attempt(request, "login", email=body.email)
     token = await request.app[UPSTREAMS].customers.authenticate(
         pb.AuthenticateRequest(email=body.email, password=body.password)
     )

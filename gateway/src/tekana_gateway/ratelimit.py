@@ -1,0 +1,133 @@
+"""Attempt limits for login and registration, per e-mail and per client address, kept in
+Redis as sliding windows so every gateway replica counts the same attempts.
+
+If Redis cannot be reached the gateway keeps serving: limits are skipped (and the outage
+logged and shown on /ready), except that login is refused when configured to fail closed.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+import redis.asyncio as redis
+from redis.exceptions import RedisError
+
+from tekana_common.logging import get_logger
+
+log = get_logger(__name__)
+
+# All keys are checked before any is counted, so a refused attempt uses up nothing; the
+# server's clock is the only clock, so replicas agree. Returns 0, or milliseconds to wait.
+_SLIDING_WINDOW = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local window_ms = tonumber(ARGV[1])
+local wait_ms = 0
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now_ms - window_ms)
+  if redis.call('ZCARD', key) >= tonumber(ARGV[i + 2]) then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    wait_ms = math.max(wait_ms, tonumber(oldest[2]) + window_ms - now_ms)
+  end
+end
+if wait_ms > 0 then return wait_ms end
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now_ms, ARGV[2])
+  redis.call('PEXPIRE', key, window_ms)
+end
+return 0
+"""
+
+# After a failure, Redis is not asked again for this long, so an outage costs no latency.
+_RETRY_AFTER_FAILURE_SECONDS = 5.0
+
+
+class LimiterState(StrEnum):
+    OK = "ok"
+    UNAVAILABLE = "unavailable"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    window_seconds: float
+    per_email: int
+    per_address: int
+
+
+class RateLimiterUnavailable(Exception):
+    """Redis did not answer and this bucket fails closed."""
+
+
+class RateLimiter:
+    def __init__(self, url: str, limits: Limits, *, fail_closed_login: bool) -> None:
+        self._limits = limits
+        self._fail_closed_login = fail_closed_login
+        self._redis = (
+            redis.Redis.from_url(url, socket_connect_timeout=0.25, socket_timeout=0.25)
+            if url
+            else None
+        )
+        self._script = self._redis.register_script(_SLIDING_WINDOW) if self._redis else None
+        self._failed_at: float | None = None
+
+    async def attempt(self, bucket: str, *, email: str, address: str) -> float:
+        """Count one attempt; 0, or the seconds to wait when over a limit."""
+        if self._script is None or self._recently_failed():
+            return self._when_unavailable(bucket)
+        keys = [_key(bucket, "email", email.strip().lower()), _key(bucket, "address", address)]
+        window_ms = int(self._limits.window_seconds * 1000)
+        member = f"{time.time_ns()}"
+        try:
+            wait_ms = await self._script(
+                keys=keys,
+                args=[window_ms, member, self._limits.per_email, self._limits.per_address],
+            )
+        except (RedisError, OSError) as exc:
+            self._mark_failed(exc)
+            return self._when_unavailable(bucket)
+        self._mark_recovered()
+        return int(wait_ms) / 1000
+
+    async def state(self) -> LimiterState:
+        if self._redis is None:
+            return LimiterState.DISABLED
+        try:
+            await self._redis.ping()
+        except (RedisError, OSError) as exc:
+            self._mark_failed(exc)
+            return LimiterState.UNAVAILABLE
+        self._mark_recovered()
+        return LimiterState.OK
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    def _when_unavailable(self, bucket: str) -> float:
+        if self._redis is not None and bucket == "login" and self._fail_closed_login:
+            raise RateLimiterUnavailable
+        return 0
+
+    def _recently_failed(self) -> bool:
+        return (
+            self._failed_at is not None
+            and time.monotonic() - self._failed_at < _RETRY_AFTER_FAILURE_SECONDS
+        )
+
+    def _mark_failed(self, exc: Exception) -> None:
+        if self._failed_at is None:
+            log.warning("rate_limiter_unavailable", error=type(exc).__name__)
+        self._failed_at = time.monotonic()
+
+    def _mark_recovered(self) -> None:
+        if self._failed_at is not None:
+            log.info("rate_limiter_recovered")
+        self._failed_at = None
+
+
+def _key(bucket: str, kind: str, value: str) -> str:
+    # Hashed, so Redis holds no e-mail addresses.
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return f"tekana:ratelimit:{bucket}:{kind}:{digest}"
