@@ -34,3 +34,8 @@ def test_text_fields_are_trimmed_and_must_not_be_blank() -> None:
         check_text("full_name", "   ", max_length=10)
     with pytest.raises(InvalidArgument, match="at most 3"):
         check_text("full_name", "Anna", max_length=3)
+
+
+def test_text_fields_refuse_control_characters() -> None:
+    with pytest.raises(InvalidArgument, match="control characters"):
+        check_text("full_name", "Ann\x00", max_length=10)

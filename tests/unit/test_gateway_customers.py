@@ -261,3 +261,19 @@ async def test_ready_reports_each_upstream(gw: GatewayUnderTest) -> None:
         "upstreams": {"customer": "serving", "wallet": "serving", "transaction": "serving"},
         "rate_limiter": "disabled",
     }
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b'{"email": "a\\u0000@b.co", "password": "long enough"}', "email"),
+        (b'{"email": "a@b.co", "password": "long \\ud800 enough"}', "password"),
+        (b'{"email": "a@b.co", "password": "long enough", "x": {"\\u0000": 1}}', "x.\x00"),
+    ],
+)
+async def test_text_no_database_can_store_is_refused_naming_the_field(
+    gw: GatewayUnderTest, raw: bytes, field: str
+) -> None:
+    response = await gw.client.post("/v1/auth/token", data=raw)
+    assert response.status == 400
+    assert [e["field"] for e in (await response.json())["errors"]] == [field]

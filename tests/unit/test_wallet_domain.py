@@ -77,3 +77,8 @@ def test_customers_cannot_create_funding_wallets() -> None:
     assert check_wallet_type("saving") == WalletType.SAVING
     with pytest.raises(InvalidArgument, match="type"):
         check_wallet_type("funding")
+
+
+def test_a_transfer_that_would_overflow_a_balance_is_refused() -> None:
+    rich = replace(RECEIVER, balance=2**63 - 50)
+    assert refusal(REQUEST, SENDER, rich) == Refusal.BALANCE_LIMIT

@@ -29,10 +29,44 @@ async def body(request: web.Request, model: type[Model]) -> Model:
         raise invalid([FieldViolation("body", "is not valid JSON")]) from exc
     if not isinstance(data, dict):
         raise invalid([FieldViolation("body", "must be a JSON object")])
+    unusable = _unusable_text(data, "")
+    if unusable:
+        raise invalid([FieldViolation(unusable, "contains characters that are not allowed")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise invalid(_violations(exc)) from exc
+
+
+def _unusable_text(value: object, where: str) -> str:
+    """The first field holding text no database or RPC can carry (NUL, lone surrogates)."""
+    if isinstance(value, str):
+        if "\x00" in value or not _encodable(value):
+            return where or "body"
+        return ""
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        field = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and ("\x00" in key or not _encodable(key)):
+            return field
+        found = _unusable_text(item, field)
+        if found:
+            return found
+    return ""
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _violations(exc: ValidationError) -> list[FieldViolation]:

@@ -95,6 +95,8 @@ def check_text(field: str, value: str, *, max_length: int) -> str:
     text = value.strip()
     if not text:
         raise InvalidArgument.for_field(field, "must not be empty")
+    if not text.isprintable():
+        raise InvalidArgument.for_field(field, "must not contain control characters")
     if len(text) > max_length:
         raise InvalidArgument.for_field(field, f"must be at most {max_length} characters")
     return text

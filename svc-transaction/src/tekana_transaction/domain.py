@@ -81,7 +81,7 @@ def fingerprint(kind: Kind, sender: str, receiver: str, amount: int, currency: s
 
 
 def check_account(field: str, value: str) -> str:
-    if not value or len(value) > ACCOUNT_NUMBER_MAX:
+    if not value or len(value) > ACCOUNT_NUMBER_MAX or not value.isprintable():
         raise InvalidArgument.for_field(field, "is not an account number")
     return value
 
@@ -144,6 +144,11 @@ class WalletInactive(FailedPrecondition):
         super().__init__("wallet_inactive", "A wallet of this transfer is frozen")
 
 
+class BalanceLimitExceeded(FailedPrecondition):
+    def __init__(self) -> None:
+        super().__init__("balance_limit_exceeded", "A wallet cannot hold that much money")
+
+
 class SameWallet(InvalidArgument):
     def __init__(self) -> None:
         super().__init__(
@@ -170,6 +175,7 @@ _REFUSALS: dict[str, Callable[[], DomainError]] = {
     "receiver_wallet_not_found": ReceiverWalletNotFound,
     "wallet_inactive": WalletInactive,
     "same_wallet": SameWallet,
+    "balance_limit_exceeded": BalanceLimitExceeded,
 }
 
 

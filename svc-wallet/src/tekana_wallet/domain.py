@@ -43,6 +43,7 @@ class Refusal(StrEnum):
     RECEIVER_NOT_FOUND = "receiver_wallet_not_found"
     WALLET_INACTIVE = "wallet_inactive"
     SAME_WALLET = "same_wallet"
+    BALANCE_LIMIT = "balance_limit_exceeded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +109,17 @@ def refusal(
     # The funding wallet is the one wallet allowed below zero: it issues deposits.
     if sender.type != WalletType.FUNDING and sender.balance < request.amount:
         return Refusal.INSUFFICIENT_FUNDS
+    # Balances are bigint: refuse what would overflow one rather than fail in the database.
+    if (
+        receiver.balance + request.amount > BALANCE_MAX
+        or sender.balance - request.amount < -BALANCE_MAX
+    ):
+        return Refusal.BALANCE_LIMIT
     return None
 
 
 ACCOUNT_DIGITS = 16
+BALANCE_MAX = 2**63 - 1
 
 
 def luhn_check_digit(digits: str) -> str:
