@@ -36,7 +36,6 @@ _INIT = """window.ui = SwaggerUIBundle({
   dom_id: "#swagger-ui",
   deepLinking: true,
   persistAuthorization: true,
-  tryItOutEnabled: true,
   displayRequestDuration: true
 });
 """

@@ -54,14 +54,17 @@ class Schemas:
 def build(app: web.Application, *, title: str, version: str) -> dict[str, Any]:
     schemas = Schemas()
     paths: dict[str, dict[str, Any]] = {}
+    operation_ids: set[str] = set()
     for route in app.router.routes():
         doc = doc_of(route.handler)
         if doc is None or route.method == "HEAD":
             continue
         path = route.resource.canonical if route.resource else ""
-        paths.setdefault(path, {})[route.method.lower()] = _operation(
-            schemas, path, route.method, route.handler, doc
-        )
+        operation = _operation(schemas, path, route.method, route.handler, doc)
+        if operation["operationId"] in operation_ids:
+            raise ValueError(f"two handlers would share operationId {operation['operationId']}")
+        operation_ids.add(operation["operationId"])
+        paths.setdefault(path, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {
@@ -110,7 +113,7 @@ def _tag(path: str) -> str:
 def _operation(schemas: Schemas, path: str, method: str, handler: Any, doc: Doc) -> dict[str, Any]:
     surface = _surface(path)
     operation: dict[str, Any] = {
-        "operationId": f"{handler.__module__.rsplit('.', 2)[-2]}_{handler.__name__}",
+        "operationId": f"{surface}_{handler.__name__}",
         "summary": doc.summary,
         "tags": [_tag(path)],
         "parameters": _parameters(path, doc),
