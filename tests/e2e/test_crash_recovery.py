@@ -12,14 +12,17 @@ from grpclib.exceptions import GRPCError, StreamTerminatedError
 from tekana_common.context import Caller, caller_var
 from tekana_common.db import database_url
 from tekana_common.grpc import open_channel
+from tekana_common.transport import Transport
 from tekana_protos.tekana.common.v1 import Money
 from tekana_protos.tekana.transaction import v1 as tx_pb
 from tekana_protos.tekana.wallet import v1 as wallet_pb
 from tests.support.database import drop_databases_like, server_url, unique_name
+from tests.support.grpc import INTERNAL_TOKEN
 from tests.support.ledger_invariants import violations
 from tests.support.services import ServiceProcess, ledger_services
 
 RECOVERY_TIMEOUT_SECONDS = 30
+TRANSPORT = Transport(internal_token=INTERNAL_TOKEN)
 USD = "USD"
 
 
@@ -30,10 +33,10 @@ class Ledger:
     database_prefix: str
 
     def wallets(self) -> wallet_pb.WalletServiceStub:
-        return wallet_pb.WalletServiceStub(open_channel(f"127.0.0.1:{self.wallet.port}"))
+        return wallet_pb.WalletServiceStub(open_channel(f"127.0.0.1:{self.wallet.port}", TRANSPORT))
 
     def transactions(self) -> tx_pb.TransactionServiceStub:
-        channel = open_channel(f"127.0.0.1:{self.transaction.port}")
+        channel = open_channel(f"127.0.0.1:{self.transaction.port}", TRANSPORT)
         return tx_pb.TransactionServiceStub(channel, timeout=10)
 
     async def fetch(self, service: str, query: str, *args: object) -> list[asyncpg.Record]:

@@ -8,13 +8,18 @@ from grpclib.client import Channel
 from grpclib.events import RecvRequest, listen
 from grpclib.testing import ChannelFor
 
-from tekana_common.grpc import ErrorDetailCodec, instrument_channel, on_recv_request
+from tekana_common.grpc import ErrorDetailCodec, instrument_channel, request_listener
+
+INTERNAL_TOKEN = "internal-token-for-tests"
 
 
 @asynccontextmanager
-async def in_memory_channel(servicers: Sequence[Any]) -> AsyncIterator[Channel]:
+async def in_memory_channel(
+    servicers: Sequence[Any], *, token: str = INTERNAL_TOKEN
+) -> AsyncIterator[Channel]:
+    """A channel presenting ``token`` to servicers that expect ``INTERNAL_TOKEN``."""
     channel_for = ChannelFor(servicers, status_details_codec=ErrorDetailCodec())
     async with channel_for as channel:
         # ChannelFor builds its own Server; give it the listener build_server adds.
-        listen(channel_for._server, RecvRequest, on_recv_request)
-        yield instrument_channel(channel)
+        listen(channel_for._server, RecvRequest, request_listener(INTERNAL_TOKEN))
+        yield instrument_channel(channel, internal_token=token)

@@ -13,7 +13,9 @@ from grpclib.exceptions import GRPCError, StreamTerminatedError
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
+from tekana_common.transport import Transport
 from tests.support.database import server_url
+from tests.support.grpc import INTERNAL_TOKEN
 from tests.support.platform import free_port
 
 STARTUP_TIMEOUT_SECONDS = 30
@@ -49,16 +51,16 @@ class ServiceProcess:
 
     async def start(self, **extra_env: str) -> None:
         self.spawn(**extra_env)
-        await self._wait_serving()
+        await self.wait_serving()
 
-    async def _wait_serving(self) -> None:
+    async def wait_serving(self, transport: Transport | None = None) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STARTUP_TIMEOUT_SECONDS
         while loop.time() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited during startup")
-            if await _serving(self.port):
+            if await _serving(self.port, transport):
                 return
             await asyncio.sleep(0.2)
         raise RuntimeError(f"{self.name} did not start serving")
@@ -76,7 +78,11 @@ class ServiceProcess:
 
 def ledger_services(log_dir: Path, database_prefix: str) -> tuple[ServiceProcess, ServiceProcess]:
     """The wallet and transaction services, wired to each other, with fast recovery."""
-    common = {"TEKANA_DATABASE_URL": server_url(), "TEKANA_LOG_FORMAT": "json"}
+    common = {
+        "TEKANA_DATABASE_URL": server_url(),
+        "TEKANA_LOG_FORMAT": "json",
+        "TEKANA_INTERNAL_TOKEN": INTERNAL_TOKEN,
+    }
     wallet = ServiceProcess(
         "wallet",
         "tekana_wallet",
@@ -100,8 +106,9 @@ def ledger_services(log_dir: Path, database_prefix: str) -> tuple[ServiceProcess
     return wallet, transaction
 
 
-async def _serving(port: int) -> bool:
-    channel = Channel("127.0.0.1", port)
+async def _serving(port: int, transport: Transport | None) -> bool:
+    tls = transport.client_ssl() if transport else None
+    channel = Channel("127.0.0.1", port, ssl=tls)
     try:
         reply = await HealthStub(channel).Check(HealthCheckRequest(), timeout=1)
     except (OSError, TimeoutError, GRPCError, StreamTerminatedError):

@@ -6,7 +6,9 @@
   context variables (``SendRequest``), a service's server puts them back (``RecvRequest``).
 """
 
+import hmac
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
+from ssl import SSLContext
 from typing import Any
 
 from grpclib.client import Channel
@@ -22,12 +24,16 @@ from grpclib.utils import graceful_exit
 from tekana_common.context import Caller, Role, caller_var, request_id_var
 from tekana_common.errors import DomainError, ErrorKind
 from tekana_common.logging import get_logger
+from tekana_common.transport import Transport
 from tekana_protos.tekana.common.v1 import ErrorDetail
 from tekana_protos.tekana.common.v1 import FieldViolation as FieldViolationMessage
 
 log = get_logger(__name__)
 
 REQUEST_ID_KEY = "x-request-id"
+INTERNAL_TOKEN_KEY = "x-tekana-internal-token"  # noqa: S105 (a header name, not a secret)
+# Probes (kubelet, the gateway's /ready) may check health without the token.
+_OPEN_METHODS = "/grpc.health.v1.Health/"
 CUSTOMER_ID_KEY = "x-tekana-customer-id"
 ROLES_KEY = "x-tekana-roles"
 
@@ -88,7 +94,28 @@ def caller_from_metadata(metadata: Any) -> Caller | None:
         return None
 
 
-async def on_recv_request(event: RecvRequest) -> None:
+def request_listener(internal_token: str) -> Callable[[RecvRequest], Coroutine[Any, Any, None]]:
+    """The server-side listener: refuses calls without the internal token, then serves the
+    rest with the caller and request id in context and domain errors turned into statuses."""
+
+    async def on_recv_request(event: RecvRequest) -> None:
+        presented = str(event.metadata.get(INTERNAL_TOKEN_KEY, ""))
+        if not event.method_name.startswith(_OPEN_METHODS) and not hmac.compare_digest(
+            presented.encode(), internal_token.encode()
+        ):
+            event.method_func = _refuse_unauthenticated
+            return
+        _serve_in_context(event)
+
+    return on_recv_request
+
+
+async def _refuse_unauthenticated(stream: Stream[Any, Any]) -> None:
+    log.warning("internal_call_refused", reason="missing or wrong internal token")
+    raise GRPCError(Status.UNAUTHENTICATED, "missing or wrong internal token")
+
+
+def _serve_in_context(event: RecvRequest) -> None:
     request_id = str(event.metadata.get(REQUEST_ID_KEY, ""))
     caller = caller_from_metadata(event.metadata)
     handler = event.method_func
@@ -104,7 +131,16 @@ async def on_recv_request(event: RecvRequest) -> None:
     event.method_func = guarded
 
 
-async def _on_send_request(event: SendRequest) -> None:
+def _send_listener(internal_token: str) -> Callable[[SendRequest], Coroutine[Any, Any, None]]:
+    async def on_send_request(event: SendRequest) -> None:
+        if internal_token:
+            event.metadata[INTERNAL_TOKEN_KEY] = internal_token
+        _add_context(event)
+
+    return on_send_request
+
+
+def _add_context(event: SendRequest) -> None:
     request_id = request_id_var.get()
     if request_id:
         event.metadata[REQUEST_ID_KEY] = request_id
@@ -114,35 +150,43 @@ async def _on_send_request(event: SendRequest) -> None:
         event.metadata[ROLES_KEY] = ",".join(sorted(caller.roles))
 
 
-def instrument_channel(channel: Channel) -> Channel:
-    """Make every call on ``channel`` carry the current caller and request id."""
-    listen(channel, SendRequest, _on_send_request)
+def instrument_channel(channel: Channel, *, internal_token: str) -> Channel:
+    """Make every call on ``channel`` carry the internal token, caller and request id."""
+    listen(channel, SendRequest, _send_listener(internal_token))
     return channel
 
 
-def open_channel(address: str) -> Channel:
-    """A channel to ``host:port`` that decodes error details and forwards the caller."""
+def open_channel(address: str, transport: Transport) -> Channel:
+    """A channel to ``host:port`` that authenticates itself, decodes error details and
+    forwards the caller; over TLS when the transport says so."""
     host, _, port = address.rpartition(":")
-    channel = Channel(host, int(port), status_details_codec=ErrorDetailCodec())
-    return instrument_channel(channel)
+    channel = Channel(
+        host, int(port), ssl=transport.client_ssl(), status_details_codec=ErrorDetailCodec()
+    )
+    return instrument_channel(channel, internal_token=transport.internal_token)
 
 
 def build_server(
-    servicers: Sequence[Any], *, checks: Collection[Callable[[], Awaitable[bool | None]]] = ()
+    servicers: Sequence[Any],
+    *,
+    internal_token: str,
+    checks: Collection[Callable[[], Awaitable[bool | None]]] = (),
 ) -> Server:
     """A grpclib server for ``servicers`` plus the standard health service."""
     service_checks = [ServiceCheck(check, check_ttl=5, check_timeout=2) for check in checks]
     health = Health({servicer: service_checks for servicer in servicers})
     server = Server([*servicers, health], status_details_codec=ErrorDetailCodec())
-    listen(server, RecvRequest, on_recv_request)
+    listen(server, RecvRequest, request_listener(internal_token))
     return server
 
 
-async def serve(server: Server, *, host: str, port: int, service: str) -> None:
+async def serve(
+    server: Server, *, host: str, port: int, service: str, ssl: SSLContext | None = None
+) -> None:
     """Serve until SIGINT or SIGTERM, then finish in-flight calls and return."""
     with graceful_exit([server]):
-        await server.start(host, port)
-        log.info("grpc_serving", host=host, port=port, grpc_service=service)
+        await server.start(host, port, ssl=ssl)
+        log.info("grpc_serving", host=host, port=port, grpc_service=service, tls=ssl is not None)
         await server.wait_closed()
     log.info("grpc_stopped", grpc_service=service)
 

@@ -10,6 +10,7 @@ from tekana_common import db
 from tekana_common.grpc import build_server, run_forever, serve
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.settings import ServiceSettings
+from tekana_common.transport import Transport
 
 log = get_logger(__name__)
 
@@ -48,10 +49,19 @@ async def serve_service(
 ) -> None:
     """Serve ``servicers`` (with health checks on the database) and run ``background`` loops
     beside them; everything stops on SIGINT or SIGTERM."""
-    server = build_server(servicers, checks=[db.database_answers])
+    transport = Transport.from_settings(settings)
+    server = build_server(
+        servicers, internal_token=transport.internal_token, checks=[db.database_answers]
+    )
     tasks = [asyncio.create_task(loop()) for loop in background]
     try:
-        await serve(server, host=settings.grpc_host, port=settings.grpc_port, service=name)
+        await serve(
+            server,
+            host=settings.grpc_host,
+            port=settings.grpc_port,
+            service=name,
+            ssl=transport.server_ssl(),
+        )
     finally:
         for task in tasks:
             task.cancel()

@@ -17,6 +17,13 @@ class CommonSettings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     # Wallets created without a currency, and every amount on the legacy API, use this one.
     default_currency: str = "USD"
+    # Shared secret every internal gRPC call carries; services refuse calls without it.
+    internal_token: str = ""
+    # gRPC over TLS when set: this process's certificate and key, and the CA that signs
+    # its peers (which also makes servers require client certificates).
+    grpc_tls_cert_file: str | None = None
+    grpc_tls_key_file: str | None = None
+    grpc_tls_ca_file: str | None = None
 
 
 class ServiceSettings(CommonSettings):

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
+from tekana_common.transport import Transport
 from tekana_gateway import docs, hardening, health, middlewares
 from tekana_gateway.keys import LIMITER, SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.legacy import customers as legacy_customers
@@ -32,7 +33,9 @@ async def _upstreams(app: web.Application) -> AsyncIterator[None]:
         "wallet": settings.wallet_addr,
         "transaction": settings.transaction_addr,
     }
-    upstreams = Upstreams.open(addresses, timeout=settings.upstream_timeout)
+    upstreams = Upstreams.open(
+        addresses, Transport.from_settings(settings), timeout=settings.upstream_timeout
+    )
     app[UPSTREAMS] = upstreams
     yield
     upstreams.close()

@@ -8,6 +8,7 @@ from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
 from tekana_common.grpc import open_channel
+from tekana_common.transport import Transport
 from tekana_protos.tekana.customer.v1 import CustomerServiceStub
 from tekana_protos.tekana.transaction.v1 import TransactionServiceStub
 from tekana_protos.tekana.wallet.v1 import WalletServiceStub
@@ -33,8 +34,10 @@ class Upstreams:
         )
 
     @classmethod
-    def open(cls, addresses: dict[str, str], *, timeout: float) -> "Upstreams":
-        channels = {name: open_channel(address) for name, address in addresses.items()}
+    def open(
+        cls, addresses: dict[str, str], transport: Transport, *, timeout: float
+    ) -> "Upstreams":
+        channels = {name: open_channel(address, transport) for name, address in addresses.items()}
         return cls.over(channels, timeout=timeout)
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from functools import partial
 from tekana_common import faults
 from tekana_common.grpc import open_channel
 from tekana_common.runtime import running_database, serve_service
+from tekana_common.transport import Transport
 from tekana_transaction.ledger import GrpcLedger
 from tekana_transaction.recovery import run_recovery
 from tekana_transaction.repository import TortoiseTransactionRepository
@@ -18,7 +19,7 @@ APP = "tekana_transaction"
 
 
 async def main(settings: TransactionSettings) -> None:
-    channel = open_channel(settings.wallet_addr)
+    channel = open_channel(settings.wallet_addr, Transport.from_settings(settings))
     saga = Saga(
         repo=TortoiseTransactionRepository(),
         ledger=GrpcLedger(channel, timeout=settings.wallet_timeout),

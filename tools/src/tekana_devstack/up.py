@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -58,7 +59,12 @@ def _run_platform(args: argparse.Namespace, database_url: str) -> int:
         wallet=args.wallet_port,
         transaction=args.transaction_port,
     )
-    base = dict(os.environ, TEKANA_DATABASE_URL=database_url, **_dev_keys(args.state_dir))
+    base = dict(
+        os.environ,
+        TEKANA_DATABASE_URL=database_url,
+        **_dev_keys(args.state_dir),
+        **_internal_token(args.state_dir),
+    )
     per_component = component_env(ports=ports, database_prefix=args.database_prefix)
     for component in SERVICES:
         env = {**base, **per_component[component.name]}
@@ -89,6 +95,17 @@ def _dev_keys(state_dir: Path) -> dict[str, str]:
         "TEKANA_JWT_PRIVATE_KEY_FILE": str(private_path),
         "TEKANA_JWT_PUBLIC_KEY_FILE": str(public_path),
     }
+
+
+def _internal_token(state_dir: Path) -> dict[str, str]:
+    """The token services demand of each other, made once under ``.tekana/`` unless set."""
+    if os.environ.get("TEKANA_INTERNAL_TOKEN"):
+        return {}
+    path = state_dir / "internal-token"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32))
+    return {"TEKANA_INTERNAL_TOKEN": path.read_text().strip()}
 
 
 def _supervise(children: dict[str, subprocess.Popen[bytes]], *, ready_url: str) -> int:

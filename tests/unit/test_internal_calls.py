@@ -1,0 +1,53 @@
+"""Services refuse calls that do not carry the internal token; health stays open to probes."""
+
+import pytest
+from grpclib.const import Status
+from grpclib.exceptions import GRPCError
+from grpclib.health.service import Health
+from grpclib.health.v1.health_grpc import HealthStub
+from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
+
+from tekana_common.settings import CommonSettings
+from tekana_common.transport import Transport, TransportConfigError
+from tekana_customer.rpc import CustomerServicer
+from tekana_protos.tekana.customer import v1 as pb
+from tests.support.fakes import FakeCustomerRepository, FakeHasher
+from tests.support.grpc import INTERNAL_TOKEN, in_memory_channel
+from tests.support.keys import key_pair
+
+REGISTER = pb.RegisterRequest(
+    email="ann@example.com",
+    password="long enough",
+    full_name="Ann",
+    national_id="1",
+    gender=pb.Gender.FEMALE,
+)
+
+
+def servicer() -> CustomerServicer:
+    return CustomerServicer(
+        repo=FakeCustomerRepository(), hasher=FakeHasher(), issuer=key_pair()[0]
+    )
+
+
+@pytest.mark.parametrize("token", ["", "not-the-token", INTERNAL_TOKEN + "x"])
+async def test_calls_without_the_right_token_are_refused(token: str) -> None:
+    async with in_memory_channel([servicer(), Health()], token=token) as channel:
+        with pytest.raises(GRPCError) as caught:
+            await pb.CustomerServiceStub(channel).register(REGISTER)
+        assert caught.value.status == Status.UNAUTHENTICATED
+        health = await HealthStub(channel).Check(HealthCheckRequest())
+        assert health.status == HealthCheckResponse.SERVING
+
+
+async def test_calls_with_the_token_are_served() -> None:
+    async with in_memory_channel([servicer()]) as channel:
+        customer = await pb.CustomerServiceStub(channel).register(REGISTER)
+    assert customer.email == "ann@example.com"
+
+
+def test_a_process_without_a_token_refuses_to_start() -> None:
+    with pytest.raises(TransportConfigError, match="TEKANA_INTERNAL_TOKEN"):
+        Transport.from_settings(CommonSettings(internal_token=""))
+    with pytest.raises(TransportConfigError, match="both"):
+        Transport.from_settings(CommonSettings(internal_token="t", grpc_tls_cert_file="c.pem"))
