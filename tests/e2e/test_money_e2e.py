@@ -218,3 +218,17 @@ async def test_unknown_receiver_is_reported_in_the_legacy_words(
         headers=ann.auth,
     )
     assert await missing_sender.json() == {"status": 404, "error": ["Sender Wallet not found"]}
+
+
+async def test_a_retried_wallet_creation_opens_one_wallet(http: aiohttp.ClientSession) -> None:
+    ann = await new_customer(http)
+    headers = {**ann.auth, "Idempotency-Key": uuid.uuid4().hex}
+    first = await http.post("/wallet", json={"walletType": "loan"}, headers=headers)
+    again = await http.post("/wallet", json={"walletType": "loan"}, headers=headers)
+    assert await first.json() == await again.json()
+    v1_key = {**ann.auth, "Idempotency-Key": uuid.uuid4().hex}
+    v1_first = await http.post("/v1/wallets", json={"type": "saving"}, headers=v1_key)
+    v1_again = await http.post("/v1/wallets", json={"type": "saving"}, headers=v1_key)
+    assert await v1_first.json() == await v1_again.json()
+    listed = await (await http.get("/v1/wallets", headers=ann.auth)).json()
+    assert len(listed["data"]) == 2

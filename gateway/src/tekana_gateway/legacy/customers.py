@@ -25,9 +25,12 @@ LIST_LIMIT = 100
         request=RegisterBody,
         auth=False,
         rate_limited=True,
+        idempotent=True,
     )
 )
 async def register(request: web.Request) -> web.Response:
+    # As on /v1: a retried registration answers "E-Mail already exists", never a duplicate.
+    validation.idempotency_key(request)
     body = await validation.body(request, RegisterBody)
     await throttle.count_attempt(request, "register", email=body.email)
     await request.app[UPSTREAMS].customers.register(

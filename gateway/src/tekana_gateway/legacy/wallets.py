@@ -41,13 +41,17 @@ async def _with_activity(upstreams: Upstreams, wallet: wallet_pb.Wallet) -> Wall
         "Open a wallet in the default currency",
         (Reply(201, bodies.LegacyWalletId, "The new wallet's id"),),
         request=CreateWalletBody,
+        idempotent=True,
     )
 )
 async def create_wallet(request: web.Request) -> web.Response:
     validation.require_caller(request)
+    key = validation.idempotency_key(request)
     body = await validation.body(request, CreateWalletBody)
     wallet = await request.app[UPSTREAMS].wallets.create_wallet(
-        wallet_pb.CreateWalletRequest(type=WALLET_TYPE_FROM_NAME[body.walletType])
+        wallet_pb.CreateWalletRequest(
+            type=WALLET_TYPE_FROM_NAME[body.walletType], idempotency_key=key
+        )
     )
     return envelope(request, {"status": 200, "id": wallet.id})
 
