@@ -19,6 +19,8 @@ class CommonSettings(BaseSettings):
     default_currency: str = "USD"
     # Shared secret every internal gRPC call carries; services refuse calls without it.
     internal_token: str = ""
+    # ...or a file holding it (a mounted secret).
+    internal_token_file: str | None = None
     # gRPC over TLS when set: this process's certificate and key, and the CA that signs
     # its peers (which also makes servers require client certificates).
     grpc_tls_cert_file: str | None = None

@@ -3,6 +3,7 @@ when a CA is configured) when certificates are configured; plain on loopback oth
 
 import ssl
 from dataclasses import dataclass
+from pathlib import Path
 
 from tekana_common.settings import CommonSettings
 
@@ -11,6 +12,15 @@ _ALPN = ["h2"]
 
 class TransportConfigError(RuntimeError):
     """The process cannot talk to or serve other services as configured."""
+
+
+def _read_token(path: str | None) -> str:
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text().strip()
+    except OSError as exc:
+        raise TransportConfigError(f"cannot read the internal token from {path}") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +32,8 @@ class Transport:
 
     @classmethod
     def from_settings(cls, settings: CommonSettings) -> "Transport":
-        if not settings.internal_token:
+        token = settings.internal_token or _read_token(settings.internal_token_file)
+        if not token:
             raise TransportConfigError(
                 "TEKANA_INTERNAL_TOKEN is not set: services accept only calls that carry it"
             )
@@ -31,7 +42,7 @@ class Transport:
                 "set both TEKANA_GRPC_TLS_CERT_FILE and TEKANA_GRPC_TLS_KEY_FILE, or neither"
             )
         return cls(
-            internal_token=settings.internal_token,
+            internal_token=token,
             tls_cert_file=settings.grpc_tls_cert_file,
             tls_key_file=settings.grpc_tls_key_file,
             tls_ca_file=settings.grpc_tls_ca_file,

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from tekana_devstack import postman, proto, up
+from tekana_devstack.paths import STATE_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,9 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--out", type=Path, help="write generated code here")
     mode.add_argument("--check", type=Path, help="fail if this generated tree is stale")
     commands.add_parser("docs", help="regenerate docs/postman from the OpenAPI document")
+    commands.add_parser("secrets", help="make the development keys and token in .tekana/")
     args = parser.parse_args(argv)
     if args.command == "up":
         return up.run(args)
+    if args.command == "secrets":
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        made = {**up.dev_keys(STATE_DIR), **up.internal_token(STATE_DIR)}
+        print("\n".join(f"{name} ready" for name in made) or "configured in the environment")
+        return 0
     if args.command == "docs":
         postman.write()
         return 0

@@ -62,8 +62,8 @@ def _run_platform(args: argparse.Namespace, database_url: str) -> int:
     base = dict(
         os.environ,
         TEKANA_DATABASE_URL=database_url,
-        **_dev_keys(args.state_dir),
-        **_internal_token(args.state_dir),
+        **dev_keys(args.state_dir),
+        **internal_token(args.state_dir),
     )
     per_component = component_env(ports=ports, database_prefix=args.database_prefix)
     for component in SERVICES:
@@ -78,7 +78,7 @@ def _run_platform(args: argparse.Namespace, database_url: str) -> int:
     return _supervise(children, ready_url=f"http://127.0.0.1:{ports.gateway}/ready")
 
 
-def _dev_keys(state_dir: Path) -> dict[str, str]:
+def dev_keys(state_dir: Path) -> dict[str, str]:
     """A development signing key pair under ``.tekana/``, unless keys are configured."""
     configured = ("TEKANA_JWT_PRIVATE_KEY", "TEKANA_JWT_PRIVATE_KEY_FILE")
     if any(os.environ.get(name) for name in configured):
@@ -97,7 +97,7 @@ def _dev_keys(state_dir: Path) -> dict[str, str]:
     }
 
 
-def _internal_token(state_dir: Path) -> dict[str, str]:
+def internal_token(state_dir: Path) -> dict[str, str]:
     """The token services demand of each other, made once under ``.tekana/`` unless set."""
     if os.environ.get("TEKANA_INTERNAL_TOKEN"):
         return {}

@@ -1,0 +1,1 @@
+"""The TekanaStack operator: one custom resource becomes, and stays, a running platform."""

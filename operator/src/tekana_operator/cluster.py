@@ -1,0 +1,85 @@
+"""The Kubernetes API as the operator uses it: discovery, server-side apply, create-once."""
+
+from typing import Any
+
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
+from kubernetes.config.config_exception import ConfigException
+from kubernetes.dynamic import DynamicClient
+from kubernetes.dynamic.exceptions import NotFoundError, ResourceNotFoundError
+
+from tekana_operator.network import ApiVersions
+
+FIELD_MANAGER = "tekana-operator"
+
+
+def api_client() -> client.ApiClient:
+    """In a pod, the service account; elsewhere, the kubeconfig (KUBECONFIG)."""
+    try:
+        config.load_incluster_config()
+    except ConfigException:
+        config.load_kube_config()
+    return client.ApiClient()
+
+
+class Cluster:
+    def __init__(self, api: client.ApiClient) -> None:
+        self._dynamic = DynamicClient(api)
+
+    def _resource(self, api_version: str, kind: str) -> Any:
+        return self._dynamic.resources.get(api_version=api_version, kind=kind)
+
+    def versions(self) -> ApiVersions:
+        """autoscaling/v2 and policy/v1 where served; their predecessors on older clusters."""
+        return ApiVersions(
+            autoscaling=self._first_served(
+                "HorizontalPodAutoscaler", ["autoscaling/v2", "autoscaling/v2beta2"]
+            ),
+            disruption_budget=self._first_served(
+                "PodDisruptionBudget", ["policy/v1", "policy/v1beta1"]
+            ),
+        )
+
+    def _first_served(self, kind: str, candidates: list[str]) -> str:
+        for api_version in candidates:
+            try:
+                self._resource(api_version, kind)
+            except ResourceNotFoundError:
+                continue
+            return api_version
+        return candidates[0]
+
+    def apply(self, manifest: dict[str, Any]) -> None:
+        """Server-side apply: creates the object, or brings the fields we own back to spec."""
+        meta = manifest["metadata"]
+        self._resource(manifest["apiVersion"], manifest["kind"]).server_side_apply(
+            body=manifest,
+            name=meta["name"],
+            namespace=meta.get("namespace"),
+            field_manager=FIELD_MANAGER,
+            force_conflicts=True,
+        )
+
+    def create_once(self, manifest: dict[str, Any]) -> bool:
+        """Create ``manifest`` unless an object of that name exists; True if created."""
+        meta = manifest["metadata"]
+        try:
+            self._resource(manifest["apiVersion"], manifest["kind"]).create(
+                body=manifest, namespace=meta.get("namespace")
+            )
+        except ApiException as exc:
+            if exc.status == 409:
+                return False
+            raise
+        return True
+
+    def get(self, api_version: str, kind: str, name: str, namespace: str) -> dict[str, Any] | None:
+        try:
+            found = self._resource(api_version, kind).get(name=name, namespace=namespace)
+        except NotFoundError:
+            return None
+        result: dict[str, Any] = found.to_dict()
+        return result
+
+    def delete_all(self, api_version: str, kind: str, namespace: str, selector: str) -> None:
+        self._resource(api_version, kind).delete(namespace=namespace, label_selector=selector)

@@ -1,0 +1,79 @@
+"""kopf handlers: reconcile on create, update, resume and on a timer (which undoes drift);
+on delete, keep or remove the managed database's volume as the spec says."""
+
+import logging
+import os
+from typing import Any
+
+import kopf
+from kubernetes.client.exceptions import ApiException
+
+from tekana_operator import network
+from tekana_operator.cluster import Cluster, api_client
+from tekana_operator.reconcile import reconcile
+from tekana_operator.stack import parse
+from tekana_operator.status import Observed, compute
+
+Logger = logging.Logger | logging.LoggerAdapter[Any]
+GROUP, VERSION, PLURAL = "tekana.io", "v1alpha1", "tekanastacks"
+RESYNC_SECONDS = float(os.environ.get("TEKANA_OPERATOR_RESYNC_SECONDS", "30"))
+# Refusals that a retry cannot fix: the spec (or our rendering of it) is wrong.
+PERMANENT_STATUSES = {400, 403, 422}
+
+_cluster: Cluster | None = None
+
+
+def cluster() -> Cluster:
+    global _cluster
+    if _cluster is None:
+        _cluster = Cluster(api_client())
+    return _cluster
+
+
+@kopf.on.startup()
+def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
+    settings.persistence.finalizer = "tekana.io/finalizer"
+    settings.posting.level = logging.INFO
+
+
+@kopf.on.create(GROUP, VERSION, PLURAL)
+@kopf.on.update(GROUP, VERSION, PLURAL)
+@kopf.on.resume(GROUP, VERSION, PLURAL)
+@kopf.timer(GROUP, VERSION, PLURAL, interval=RESYNC_SECONDS, initial_delay=RESYNC_SECONDS)
+def reconcile_stack(
+    body: kopf.Body, status: kopf.Status, patch: kopf.Patch, logger: Logger, **_: Any
+) -> None:
+    stack = parse(dict(body))
+    try:
+        observed = reconcile(cluster(), stack, logger)
+    except ApiException as exc:
+        permanent = exc.status in PERMANENT_STATUSES
+        _report(stack, status, patch, Observed({}, False, f"{exc.status}: {exc.reason}", permanent))
+        kopf.warn(body, reason="ReconcileFailed", message=str(exc.reason))
+        if permanent:
+            raise kopf.PermanentError(f"the API server refused a child: {exc.reason}") from exc
+        raise kopf.TemporaryError(f"API error {exc.status}; retrying", delay=10) from exc
+    _report(stack, status, patch, observed)
+
+
+def _report(stack: Any, status: kopf.Status, patch: kopf.Patch, observed: Observed) -> None:
+    patch.status.update(
+        compute(
+            observed,
+            generation=stack.generation,
+            gateway_url=network.gateway_url(stack),
+            previous=dict(status),
+        )
+    )
+
+
+@kopf.on.delete(GROUP, VERSION, PLURAL)
+def finalize(body: kopf.Body, logger: Logger, **_: Any) -> None:
+    """Children go with their owner; the database's claims are not owned, so decide here."""
+    stack = parse(dict(body))
+    if stack.database.mode != "managed" or stack.database.retain_volume:
+        logger.info("keeping the database volume of %s", stack.name)
+        return
+    selector = f"app.kubernetes.io/instance={stack.name},app.kubernetes.io/component=database"
+    cluster().delete_all("v1", "PersistentVolumeClaim", stack.namespace, selector)
+    logger.info("deleted the database volume of %s", stack.name)

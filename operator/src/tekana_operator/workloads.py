@@ -1,0 +1,187 @@
+"""Deployments of the four components and the migration Job, hardened and probed."""
+
+import hashlib
+from typing import Any
+
+from tekana_operator.meta import labels, metadata, selector
+from tekana_operator.stack import GRPC_PORTS, HTTP_PORT, METRICS_PORT, Component, Stack
+
+RUN_AS = 10001
+SECURITY_CONTEXT = {
+    "runAsNonRoot": True,
+    "runAsUser": RUN_AS,
+    "runAsGroup": RUN_AS,
+    "allowPrivilegeEscalation": False,
+    "readOnlyRootFilesystem": True,
+    "capabilities": {"drop": ["ALL"]},
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+MODULES = {
+    "gateway": "tekana_gateway",
+    "customer": "tekana_customer",
+    "wallet": "tekana_wallet",
+    "transaction": "tekana_transaction",
+}
+
+
+def secret_env(name: str, secret: str, key: str) -> dict[str, Any]:
+    return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
+
+
+def database_env(stack: Stack) -> dict[str, Any]:
+    if stack.database.mode == "external":
+        return secret_env(
+            "TEKANA_DATABASE_URL", stack.database.external_secret, stack.database.external_key
+        )
+    return secret_env("TEKANA_DATABASE_URL", stack.child("db"), "url")
+
+
+def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
+    internal = stack.child("internal")
+    env = [secret_env("TEKANA_INTERNAL_TOKEN", internal, "internal-token")]
+    if component == "gateway":
+        env += [
+            secret_env("TEKANA_JWT_PUBLIC_KEY", internal, "jwt-public-key"),
+            {"name": "TEKANA_HTTP_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
+            {"name": "TEKANA_REDIS_URL", "value": stack.redis_url},
+        ]
+        env += [
+            {"name": f"TEKANA_{name.upper()}_ADDR", "value": f"{stack.child(name)}:{port}"}
+            for name, port in GRPC_PORTS.items()
+        ]
+        return env
+    env += [
+        database_env(stack),
+        {"name": "TEKANA_GRPC_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
+    ]
+    if component == "customer":
+        env += [
+            secret_env("TEKANA_JWT_PRIVATE_KEY", internal, "jwt-private-key"),
+            {"name": "TEKANA_JWT_TTL_SECONDS", "value": str(stack.jwt_ttl_seconds)},
+        ]
+    if component == "transaction":
+        env += [
+            {
+                "name": "TEKANA_WALLET_ADDR",
+                "value": f"{stack.child('wallet')}:{GRPC_PORTS['wallet']}",
+            },
+            {"name": "TEKANA_ALLOW_TEST_DEPOSITS", "value": str(stack.test_deposits).lower()},
+        ]
+    return env
+
+
+def _probes(component: str) -> dict[str, Any]:
+    if component == "gateway":
+        return {
+            "readinessProbe": {
+                "httpGet": {"path": "/ready", "port": HTTP_PORT},
+                "periodSeconds": 5,
+                "failureThreshold": 3,
+            },
+            "livenessProbe": {
+                "httpGet": {"path": "/health", "port": HTTP_PORT},
+                "periodSeconds": 10,
+                "failureThreshold": 3,
+            },
+        }
+    # Kubernetes before 1.24 has no native gRPC probe; the image carries a checker.
+    check = ["python", "-m", "tekana_common.healthprobe", f"127.0.0.1:{GRPC_PORTS[component]}"]
+    return {
+        "readinessProbe": {"exec": {"command": check}, "periodSeconds": 5, "timeoutSeconds": 3},
+        "livenessProbe": {
+            "exec": {"command": check},
+            "periodSeconds": 10,
+            "timeoutSeconds": 3,
+            "failureThreshold": 3,
+        },
+    }
+
+
+def _ports(component: str) -> list[dict[str, Any]]:
+    port = HTTP_PORT if component == "gateway" else GRPC_PORTS[component]
+    return [
+        {"name": "http" if component == "gateway" else "grpc", "containerPort": port},
+        {"name": "metrics", "containerPort": METRICS_PORT},
+    ]
+
+
+def deployment(stack: Stack, component: Component) -> dict[str, Any]:
+    name = component.name
+    replicas = component.replicas
+    if name == "gateway" and stack.autoscaling.enabled:
+        replicas = max(replicas, stack.autoscaling.min_replicas)
+    container = {
+        "name": name,
+        "image": component.image,
+        "imagePullPolicy": stack.pull_policy,
+        "command": ["python", "-m", MODULES[name]],
+        "envFrom": [{"configMapRef": {"name": stack.child("config")}}],
+        "env": _component_env(stack, name),
+        "ports": _ports(name),
+        "resources": component.resources.as_k8s(),
+        "securityContext": SECURITY_CONTEXT,
+        # The root filesystem is read-only; the one writable place is a scratch /tmp.
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],  # noqa: S108
+        **_probes(name),
+    }
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": metadata(stack, stack.child(name), name),
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": selector(stack, name)},
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+            },
+            "template": {
+                "metadata": {"labels": labels(stack, name)},
+                "spec": {
+                    "automountServiceAccountToken": False,
+                    "securityContext": {"runAsNonRoot": True, "fsGroup": RUN_AS},
+                    "containers": [container],
+                    "volumes": [{"name": "tmp", "emptyDir": {}}],
+                },
+            },
+        },
+    }
+
+
+def migration_job_name(stack: Stack) -> str:
+    """One Job per set of service images: a new release migrates once, before it rolls."""
+    images = "|".join(stack.components[n].image for n in ("customer", "wallet", "transaction"))
+    return stack.child(f"migrate-{hashlib.sha256(images.encode()).hexdigest()[:10]}")
+
+
+def migration_job(stack: Stack) -> dict[str, Any]:
+    def step(component: str) -> dict[str, Any]:
+        return {
+            "name": f"{component}-migrate",
+            "image": stack.components[component].image,
+            "imagePullPolicy": stack.pull_policy,
+            "command": ["python", "-m", MODULES[component], "migrate"],
+            "envFrom": [{"configMapRef": {"name": stack.child("config")}}],
+            "env": [database_env(stack)],
+            "resources": stack.components[component].resources.as_k8s(),
+            "securityContext": SECURITY_CONTEXT,
+        }
+
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": metadata(stack, migration_job_name(stack), "migrate"),
+        "spec": {
+            "backoffLimit": 20,
+            "template": {
+                "metadata": {"labels": labels(stack, "migrate")},
+                "spec": {
+                    "restartPolicy": "OnFailure",
+                    "automountServiceAccountToken": False,
+                    "securityContext": {"runAsNonRoot": True},
+                    "initContainers": [step("customer"), step("wallet")],
+                    "containers": [step("transaction")],
+                },
+            },
+        },
+    }

@@ -1,0 +1,187 @@
+"""The operator's pure side: a spec renders into valid, owned, hardened Kubernetes objects."""
+
+from typing import Any
+
+import jsonschema
+import kubernetes_validate
+import pytest
+
+from tekana_operator import resources, workloads
+from tekana_operator.network import ApiVersions
+from tekana_operator.stack import parse
+from tekana_operator.status import Observed, compute
+from tests.support.k8s import KUBERNETES_VERSION, crd, stack_body
+
+FULL_SPEC: dict[str, Any] = {
+    "image": {"registry": "registry.internal/tekana", "tag": "1.2.3"},
+    "components": {"gateway": {"replicas": 3}, "wallet": {"image": {"tag": "1.2.4"}}},
+    "autoscaling": {"enabled": True, "minReplicas": 3, "maxReplicas": 12},
+    "ingress": {"host": "api.tekana.example", "tlsSecretName": "api-tls"},
+    "tracing": {"enabled": True, "samplingRatio": 0.25},
+    "database": {"mode": "managed", "managed": {"retainVolumeOnDelete": False}},
+}
+SPECS = {
+    "defaults": {},
+    "full": FULL_SPEC,
+    "external database": {"database": {"mode": "external", "external": {"secretName": "pg"}}},
+}
+
+
+def children(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return resources.every_child(parse(stack_body(spec)))
+
+
+def by_kind(objects: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+
+
+@pytest.mark.parametrize("spec", SPECS.values(), ids=SPECS.keys())
+def test_every_child_is_a_valid_kubernetes_object(spec: dict[str, Any]) -> None:
+    for manifest in children(spec):
+        kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
+
+
+@pytest.mark.parametrize("spec", SPECS.values(), ids=SPECS.keys())
+def test_every_child_is_owned_by_the_stack(spec: dict[str, Any]) -> None:
+    for manifest in children(spec):
+        (owner,) = manifest["metadata"]["ownerReferences"]
+        assert (owner["kind"], owner["name"], owner["uid"]) == ("TekanaStack", "prod", "uid-1")
+        assert owner["controller"] is True
+
+
+def test_images_replicas_and_autoscaling_follow_the_spec() -> None:
+    objects = children(FULL_SPEC)
+    deployments = by_kind(objects, "Deployment")
+    gateway = deployments["prod-gateway"]["spec"]
+    assert gateway["replicas"] == 3
+    assert (
+        gateway["template"]["spec"]["containers"][0]["image"]
+        == "registry.internal/tekana/gateway:1.2.3"
+    )
+    wallet = deployments["prod-wallet"]["spec"]["template"]["spec"]["containers"][0]
+    assert wallet["image"] == "registry.internal/tekana/wallet:1.2.4"
+    (hpa,) = by_kind(objects, "HorizontalPodAutoscaler").values()
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (3, 12)
+    assert "HorizontalPodAutoscaler" not in {o["kind"] for o in children({})}
+
+
+def test_containers_run_hardened_and_probed() -> None:
+    for name, deployment in by_kind(children({}), "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        security = container["securityContext"]
+        assert security["runAsNonRoot"] is True, name
+        assert security["readOnlyRootFilesystem"] is True, name
+        assert security["capabilities"] == {"drop": ["ALL"]}, name
+        assert "readinessProbe" in container
+        assert "livenessProbe" in container
+        assert pod["automountServiceAccountToken"] is False
+    gateway = by_kind(children({}), "Deployment")["prod-gateway"]["spec"]["template"]["spec"]
+    assert gateway["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/ready"
+
+
+def test_network_policies_allow_only_gateway_to_services_to_database() -> None:
+    policies = by_kind(children({}), "NetworkPolicy")
+    assert policies["prod-deny-all"]["spec"]["ingress"] == []
+
+    def sources(name: str) -> set[str]:
+        rules = policies[name]["spec"]["ingress"]
+        return {
+            peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+            for rule in rules
+            for peer in rule.get("from", [])
+        }
+
+    assert sources("prod-allow-customer") == {"gateway"}
+    assert sources("prod-allow-wallet") == {"gateway", "transaction"}
+    assert sources("prod-allow-transaction") == {"gateway"}
+    assert sources("prod-allow-database") == {"customer", "wallet", "transaction", "migrate"}
+
+
+def test_the_ingress_balances_round_robin_and_retries_on_the_next_upstream() -> None:
+    (ingress,) = by_kind(children(FULL_SPEC), "Ingress").values()
+    annotations = ingress["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/load-balance"] == "round_robin"
+    assert "error timeout" in annotations["nginx.ingress.kubernetes.io/proxy-next-upstream"]
+    assert ingress["spec"]["tls"] == [{"hosts": ["api.tekana.example"], "secretName": "api-tls"}]
+
+
+def test_an_external_database_is_read_from_its_secret() -> None:
+    objects = children(SPECS["external database"])
+    assert "StatefulSet" not in {o["kind"] for o in objects}
+    wallet = by_kind(objects, "Deployment")["prod-wallet"]["spec"]["template"]["spec"]
+    env = {e["name"]: e for e in wallet["containers"][0]["env"]}
+    assert env["TEKANA_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": "pg", "key": "url"}
+
+
+def test_secrets_are_never_part_of_what_a_reconcile_reapplies() -> None:
+    stack = parse(stack_body(FULL_SPEC))
+    kinds = {o["kind"] for o in resources.infrastructure(stack, ApiVersions())}
+    assert "Secret" not in kinds
+
+
+def test_a_new_release_gets_a_new_migration_job() -> None:
+    before = workloads.migration_job_name(parse(stack_body({"image": {"tag": "1.0.0"}})))
+    after = workloads.migration_job_name(parse(stack_body({"image": {"tag": "1.0.1"}})))
+    same = workloads.migration_job_name(parse(stack_body({"image": {"tag": "1.0.0"}})))
+    assert before != after
+    assert before == same
+
+
+def test_older_clusters_get_the_api_versions_they_serve() -> None:
+    old = ApiVersions(autoscaling="autoscaling/v2beta2", disruption_budget="policy/v1beta1")
+    objects = resources.infrastructure(parse(stack_body(FULL_SPEC)), old)
+    versions = {o["kind"]: o["apiVersion"] for o in objects}
+    assert versions["HorizontalPodAutoscaler"] == "autoscaling/v2beta2"
+    assert versions["PodDisruptionBudget"] == "policy/v1beta1"
+
+
+def test_status_reports_generation_components_and_conditions() -> None:
+    rolling = compute(
+        Observed({"gateway": (2, 1), "customer": (2, 2)}, migrated=True),
+        generation=4,
+        gateway_url="http://tekana.local",
+        previous={},
+    )
+    conditions = {c["type"]: c for c in rolling["conditions"]}
+    assert rolling["observedGeneration"] == 4
+    assert conditions["Ready"]["status"] == "False"
+    assert conditions["Progressing"]["reason"] == "RollingOut"
+    assert rolling["components"]["gateway"] == {"replicas": 2, "readyReplicas": 1}
+    ready = compute(
+        Observed({c: (2, 2) for c in ("gateway", "customer", "wallet", "transaction")}, True),
+        generation=5,
+        gateway_url="http://tekana.local",
+        previous=rolling,
+    )
+    now_ready = {c["type"]: c for c in ready["conditions"]}
+    assert now_ready["Ready"]["status"] == "True"
+    assert now_ready["Degraded"]["status"] == "False"
+    assert (
+        now_ready["Degraded"]["lastTransitionTime"] == conditions["Degraded"]["lastTransitionTime"]
+    )
+
+
+def _crd_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = crd()["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    return schema
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"components": {"gateway": {"replicas": 500}}},
+        {"database": {"mode": "sqlite"}},
+        {"database": {"mode": "external"}},
+        {"tracing": {"samplingRatio": 2}},
+        {"image": {"pullPolicy": "Sometimes"}},
+    ],
+)
+def test_the_crd_schema_refuses_invalid_specs(spec: dict[str, Any]) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(stack_body(spec), _crd_schema())
+
+
+@pytest.mark.parametrize("spec", SPECS.values(), ids=SPECS.keys())
+def test_the_crd_schema_accepts_valid_specs(spec: dict[str, Any]) -> None:
+    jsonschema.validate(stack_body(spec), _crd_schema())
