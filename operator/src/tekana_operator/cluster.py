@@ -1,5 +1,6 @@
 """The Kubernetes API as the operator uses it: discovery, server-side apply, create-once."""
 
+import os
 from typing import Any
 
 from kubernetes import client, config
@@ -18,7 +19,8 @@ def api_client() -> client.ApiClient:
     try:
         config.load_incluster_config()
     except ConfigException:
-        config.load_kube_config()
+        # Read KUBECONFIG now: the library captured its default when it was imported.
+        config.load_kube_config(config_file=os.environ.get("KUBECONFIG"))
     return client.ApiClient()
 
 

@@ -99,8 +99,16 @@ def collector(stack: Stack) -> list[dict[str, Any]]:
                                 "image": COLLECTOR_IMAGE,
                                 "args": ["--config=/conf/config.yaml"],
                                 "ports": [
-                                    {"name": "otlp-grpc", "containerPort": OTLP_GRPC},
-                                    {"name": "otlp-http", "containerPort": OTLP_HTTP},
+                                    {
+                                        "name": "otlp-grpc",
+                                        "containerPort": OTLP_GRPC,
+                                        "protocol": "TCP",
+                                    },
+                                    {
+                                        "name": "otlp-http",
+                                        "containerPort": OTLP_HTTP,
+                                        "protocol": "TCP",
+                                    },
                                 ],
                                 "resources": {
                                     "requests": {"cpu": "50m", "memory": "64Mi"},
@@ -122,8 +130,18 @@ def collector(stack: Stack) -> list[dict[str, Any]]:
             "spec": {
                 "selector": selector(stack, "otel-collector"),
                 "ports": [
-                    {"name": "otlp-grpc", "port": OTLP_GRPC, "targetPort": "otlp-grpc"},
-                    {"name": "otlp-http", "port": OTLP_HTTP, "targetPort": "otlp-http"},
+                    {
+                        "name": "otlp-grpc",
+                        "port": OTLP_GRPC,
+                        "targetPort": "otlp-grpc",
+                        "protocol": "TCP",
+                    },
+                    {
+                        "name": "otlp-http",
+                        "port": OTLP_HTTP,
+                        "targetPort": "otlp-http",
+                        "protocol": "TCP",
+                    },
                 ],
             },
         },

@@ -53,7 +53,9 @@ def statefulset(stack: Stack) -> dict[str, Any]:
                                 },
                                 {"name": "PGDATA", "value": "/var/lib/postgresql/data/pgdata"},
                             ],
-                            "ports": [{"name": "postgres", "containerPort": 5432}],
+                            "ports": [
+                                {"name": "postgres", "containerPort": 5432, "protocol": "TCP"}
+                            ],
                             "readinessProbe": {"exec": {"command": ready}, "periodSeconds": 5},
                             "livenessProbe": {"exec": {"command": ready}, "periodSeconds": 15},
                             "resources": {
@@ -84,7 +86,9 @@ def database_service(stack: Stack) -> dict[str, Any]:
         "spec": {
             "clusterIP": "None",
             "selector": selector(stack, "database"),
-            "ports": [{"name": "postgres", "port": 5432, "targetPort": "postgres"}],
+            "ports": [
+                {"name": "postgres", "port": 5432, "targetPort": "postgres", "protocol": "TCP"}
+            ],
         },
     }
 

@@ -35,7 +35,7 @@ def service(stack: Stack, component: str) -> dict[str, Any]:
         "spec": {
             "type": "ClusterIP",
             "selector": selector(stack, component),
-            "ports": [{"name": name, "port": port, "targetPort": name}],
+            "ports": [{"name": name, "port": port, "targetPort": name, "protocol": "TCP"}],
         },
     }
 

@@ -100,8 +100,12 @@ def _probes(component: str) -> dict[str, Any]:
 def _ports(component: str) -> list[dict[str, Any]]:
     port = HTTP_PORT if component == "gateway" else GRPC_PORTS[component]
     return [
-        {"name": "http" if component == "gateway" else "grpc", "containerPort": port},
-        {"name": "metrics", "containerPort": METRICS_PORT},
+        {
+            "name": "http" if component == "gateway" else "grpc",
+            "containerPort": port,
+            "protocol": "TCP",
+        },
+        {"name": "metrics", "containerPort": METRICS_PORT, "protocol": "TCP"},
     ]
 
 

@@ -1,0 +1,199 @@
+"""The real operator (KopfRunner) against a real kube-apiserver, etcd and controller manager:
+the CRD, validation, children with owners, status, scaling, drift repair, deletion."""
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import yaml
+from kopf.testing import KopfRunner
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
+
+from tests.support.envtest import ControlPlane, binaries_missing, control_plane
+from tests.support.k8s import CRD_PATH
+
+# Read by the handlers module when KopfRunner imports it: reconcile every 2 s, not 30.
+os.environ["TEKANA_OPERATOR_RESYNC_SECONDS"] = "2"
+
+NAMESPACE = "tekana-test"
+GROUP, VERSION, PLURAL = "tekana.io", "v1alpha1", "tekanastacks"
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlPlane]:
+    missing = binaries_missing()
+    if missing:
+        pytest.fail(f"missing {missing}: ./taskw system-tools builds and installs them")
+    with control_plane(tmp_path_factory.mktemp("envtest")) as plane:
+        yield plane
+
+
+@pytest.fixture(scope="module")
+def api(cluster: ControlPlane) -> client.ApiClient:
+    os.environ["KUBECONFIG"] = str(cluster.kubeconfig)
+    api_client: client.ApiClient = config.new_client_from_config(str(cluster.kubeconfig))
+    client.ApiextensionsV1Api(api_client).create_custom_resource_definition(
+        yaml.safe_load(CRD_PATH.read_text())
+    )
+    client.CoreV1Api(api_client).create_namespace(
+        client.V1Namespace(metadata=client.V1ObjectMeta(name=NAMESPACE))
+    )
+    eventually(lambda: _established(api_client))
+    return api_client
+
+
+def _established(api_client: client.ApiClient) -> bool:
+    crd = client.ApiextensionsV1Api(api_client).read_custom_resource_definition(
+        "tekanastacks.tekana.io"
+    )
+    conditions = crd.status.conditions if crd.status else None
+    return any(c.type == "Established" and c.status == "True" for c in conditions or [])
+
+
+def eventually(check: Callable[[], T], *, timeout: float = 30.0) -> T:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+        except (ApiException, AssertionError, KeyError, TypeError) as exc:
+            last = exc
+        else:
+            if result:
+                return result
+        time.sleep(0.3)
+    raise AssertionError(f"not reached within {timeout}s; last error: {last}")
+
+
+def stacks(api_client: client.ApiClient) -> client.CustomObjectsApi:
+    return client.CustomObjectsApi(api_client)
+
+
+def new_stack(api_client: client.ApiClient, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    body = {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": "TekanaStack",
+        "metadata": {"name": name},
+        "spec": spec,
+    }
+    created = stacks(api_client).create_namespaced_custom_object(
+        GROUP, VERSION, NAMESPACE, PLURAL, body
+    )
+    assert isinstance(created, dict)
+    return created
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"components": {"gateway": {"replicas": 500}}},
+        {"database": {"mode": "external"}},
+        {"image": {"pullPolicy": "Sometimes"}},
+        {"tracing": {"samplingRatio": 3}},
+    ],
+)
+def test_the_api_server_refuses_invalid_stacks(api: client.ApiClient, spec: dict[str, Any]) -> None:
+    with pytest.raises(ApiException) as refused:
+        new_stack(api, "invalid", spec)
+    assert refused.value.status == 422
+
+
+def test_the_operator_builds_keeps_and_removes_a_stack(
+    api: client.ApiClient, tmp_path: Path
+) -> None:
+    apps, core = client.AppsV1Api(api), client.CoreV1Api(api)
+    batch, network = client.BatchV1Api(api), client.NetworkingV1Api(api)
+    with KopfRunner(
+        ["run", "--standalone", "--namespace", NAMESPACE, "-m", "tekana_operator.handlers"],
+        timeout=120,
+    ) as runner:
+        created = new_stack(api, "demo", {"components": {"gateway": {"replicas": 2}}})
+        uid = created["metadata"]["uid"]
+
+        def owned(obj: Any) -> bool:
+            refs = obj.metadata.owner_references or []
+            return any(r.uid == uid and r.controller for r in refs)
+
+        # Before migrations: everything but the Deployments, and a status that says why.
+        assert eventually(
+            lambda: owned(apps.read_namespaced_stateful_set("demo-postgres", NAMESPACE))
+        )
+        for service in (
+            "demo-gateway",
+            "demo-customer",
+            "demo-wallet",
+            "demo-transaction",
+            "demo-postgres",
+        ):
+            assert owned(core.read_namespaced_service(service, NAMESPACE))
+        assert owned(core.read_namespaced_config_map("demo-config", NAMESPACE))
+        assert owned(core.read_namespaced_secret("demo-internal", NAMESPACE))
+        assert owned(network.read_namespaced_ingress("demo-gateway", NAMESPACE))
+        assert len(network.list_namespaced_network_policy(NAMESPACE).items) == 6
+        (job,) = batch.list_namespaced_job(NAMESPACE).items
+        assert owned(job)
+
+        def status() -> dict[str, Any]:
+            found = stacks(api).get_namespaced_custom_object(
+                GROUP, VERSION, NAMESPACE, PLURAL, "demo"
+            )
+            assert isinstance(found, dict)
+            return found
+
+        migrating = eventually(lambda: status().get("status", {}).get("conditions") and status())
+        conditions = {c["type"]: c for c in migrating["status"]["conditions"]}
+        assert conditions["Progressing"]["reason"] == "Migrating"
+        assert migrating["status"]["observedGeneration"] == migrating["metadata"]["generation"]
+
+        # No kubelet here: play its part and mark the migration Job done.
+        batch.patch_namespaced_job_status(
+            str(job.metadata.name if job.metadata else ""), NAMESPACE, {"status": {"succeeded": 1}}
+        )
+        gateway = eventually(lambda: apps.read_namespaced_deployment("demo-gateway", NAMESPACE))
+        assert owned(gateway)
+        assert gateway.spec.replicas == 2
+        for component in ("customer", "wallet", "transaction"):
+            assert owned(apps.read_namespaced_deployment(f"demo-{component}", NAMESPACE))
+
+        # Scaling: a spec change reaches the Deployment and the status' observedGeneration.
+        stacks(api).patch_namespaced_custom_object(
+            GROUP,
+            VERSION,
+            NAMESPACE,
+            PLURAL,
+            "demo",
+            {"spec": {"components": {"gateway": {"replicas": 4}}}},
+        )
+        eventually(
+            lambda: apps.read_namespaced_deployment("demo-gateway", NAMESPACE).spec.replicas == 4
+        )
+        scaled = eventually(
+            lambda: (
+                status()["status"]["observedGeneration"] == status()["metadata"]["generation"]
+                and status()
+            )
+        )
+        assert scaled["status"]["components"]["gateway"]["replicas"] == 4
+
+        # Drift: a Deployment deleted by hand comes back.
+        apps.delete_namespaced_deployment("demo-wallet", NAMESPACE)
+        eventually(lambda: owned(apps.read_namespaced_deployment("demo-wallet", NAMESPACE)))
+
+        # Deletion: the finalizer runs, garbage collection removes the children.
+        stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "demo")
+        eventually(lambda: not apps.list_namespaced_deployment(NAMESPACE).items, timeout=60)
+        eventually(
+            lambda: (
+                not core.list_namespaced_config_map(
+                    NAMESPACE, label_selector="app.kubernetes.io/instance=demo"
+                ).items
+            ),
+            timeout=60,
+        )
+    assert runner.exit_code == 0, runner.output
+    assert runner.exception is None
