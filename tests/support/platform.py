@@ -30,6 +30,7 @@ class Platform:
     database_prefix: str
     state_dir: Path
     log_path: Path
+    service_ports: dict[str, int]
 
     @property
     def private_key_pem(self) -> bytes:
@@ -55,6 +56,7 @@ class Platform:
 def start_platform(state_dir: Path) -> Platform:
     prefix = unique_name("tekana_e2e")
     gateway_port = free_port()
+    ports = {name: free_port() for name in ("customer", "wallet", "transaction")}
     log_path = state_dir / "platform.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -64,9 +66,9 @@ def start_platform(state_dir: Path) -> Platform:
                 "tekana_devstack",
                 "up",
                 f"--gateway-port={gateway_port}",
-                f"--customer-port={free_port()}",
-                f"--wallet-port={free_port()}",
-                f"--transaction-port={free_port()}",
+                f"--customer-port={ports['customer']}",
+                f"--wallet-port={ports['wallet']}",
+                f"--transaction-port={ports['transaction']}",
                 f"--database-prefix={prefix}",
                 f"--state-dir={state_dir}",
             ],
@@ -82,7 +84,9 @@ def start_platform(state_dir: Path) -> Platform:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    platform = Platform(process, f"http://127.0.0.1:{gateway_port}", prefix, state_dir, log_path)
+    platform = Platform(
+        process, f"http://127.0.0.1:{gateway_port}", prefix, state_dir, log_path, ports
+    )
     _wait_ready(platform)
     return platform
 

@@ -49,6 +49,9 @@ def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
 def reconcile_stack(
     body: kopf.Body, status: kopf.Status, patch: kopf.Patch, logger: Logger, **_: Any
 ) -> None:
+    if body.metadata.get("deletionTimestamp"):
+        # Being deleted: re-creating children now would only hand garbage collection more work.
+        return
     stack = parse(dict(body))
     try:
         observed = reconcile(cluster(), stack, logger)
