@@ -119,10 +119,9 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
             refs = obj.metadata.owner_references or []
             return any(r.uid == uid and r.controller for r in refs)
 
-        # Before migrations: everything but the Deployments, and a status that says why.
-        assert eventually(
-            lambda: owned(apps.read_namespaced_stateful_set("demo-postgres", NAMESPACE))
-        )
+        # Before migrations: everything but the Deployments (the Job is applied last).
+        eventually(lambda: batch.list_namespaced_job(NAMESPACE).items)
+        assert owned(apps.read_namespaced_stateful_set("demo-postgres", NAMESPACE))
         for service in (
             "demo-gateway",
             "demo-customer",
@@ -154,6 +153,8 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
         batch.patch_namespaced_job_status(
             str(job.metadata.name if job.metadata else ""), NAMESPACE, {"status": {"succeeded": 1}}
         )
+        # Deployments are applied gateway first, transaction last.
+        eventually(lambda: apps.read_namespaced_deployment("demo-transaction", NAMESPACE))
         gateway = eventually(lambda: apps.read_namespaced_deployment("demo-gateway", NAMESPACE))
         assert owned(gateway)
         assert gateway.spec.replicas == 2
@@ -184,7 +185,41 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
         apps.delete_namespaced_deployment("demo-wallet", NAMESPACE)
         eventually(lambda: owned(apps.read_namespaced_deployment("demo-wallet", NAMESPACE)))
 
-        # Deletion: the finalizer runs, garbage collection removes the children.
+        # Events tell what the operator did.
+        eventually(
+            lambda: any(
+                e.involved_object.kind == "TekanaStack"
+                for e in core.list_namespaced_event(NAMESPACE).items
+            )
+        )
+
+        # Deletion: the finalizer runs, garbage collection removes the children; the spec
+        # says to delete the database's volume, which no owner reference covers.
+        claim = client.V1PersistentVolumeClaim(
+            metadata=client.V1ObjectMeta(
+                name="data-demo-postgres-0",
+                labels={
+                    "app.kubernetes.io/instance": "demo",
+                    "app.kubernetes.io/component": "database",
+                },
+            ),
+            spec=client.V1PersistentVolumeClaimSpec(
+                access_modes=["ReadWriteOnce"],
+                resources=client.V1VolumeResourceRequirements(requests={"storage": "1Gi"}),
+            ),
+        )
+        core.create_namespaced_persistent_volume_claim(NAMESPACE, claim)
+        stacks(api).patch_namespaced_custom_object(
+            GROUP,
+            VERSION,
+            NAMESPACE,
+            PLURAL,
+            "demo",
+            {"spec": {"database": {"managed": {"retainVolumeOnDelete": False}}}},
+        )
+        eventually(
+            lambda: status()["status"]["observedGeneration"] == status()["metadata"]["generation"]
+        )
         stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "demo")
         eventually(lambda: not apps.list_namespaced_deployment(NAMESPACE).items, timeout=120)
         eventually(
@@ -194,6 +229,14 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
                 ).items
             ),
             timeout=120,
+        )
+        # A claim being deleted may linger on its protection finalizer; it must be going.
+        eventually(
+            lambda: all(
+                c.metadata and c.metadata.deletion_timestamp
+                for c in core.list_namespaced_persistent_volume_claim(NAMESPACE).items
+            ),
+            timeout=30,
         )
     assert runner.exit_code == 0, runner.output
     assert runner.exception is None

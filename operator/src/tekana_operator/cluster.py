@@ -1,6 +1,7 @@
 """The Kubernetes API as the operator uses it: discovery, server-side apply, create-once."""
 
 import os
+from datetime import UTC, datetime
 from typing import Any
 
 from kubernetes import client, config
@@ -82,6 +83,29 @@ class Cluster:
             return None
         result: dict[str, Any] = found.to_dict()
         return result
+
+    def event(self, stack_ref: dict[str, str], *, reason: str, message: str, warning: bool) -> None:
+        """A core/v1 Event about the stack, as ``kubectl describe`` shows them."""
+        now = datetime.now(UTC).isoformat()
+        self._resource("v1", "Event").create(
+            namespace=stack_ref["namespace"],
+            body={
+                "apiVersion": "v1",
+                "kind": "Event",
+                "metadata": {
+                    "generateName": f"{stack_ref['name']}.",
+                    "namespace": stack_ref["namespace"],
+                },
+                "involvedObject": stack_ref,
+                "reason": reason,
+                "message": message,
+                "type": "Warning" if warning else "Normal",
+                "source": {"component": FIELD_MANAGER},
+                "firstTimestamp": now,
+                "lastTimestamp": now,
+                "count": 1,
+            },
+        )
 
     def delete_all(self, api_version: str, kind: str, namespace: str, selector: str) -> None:
         self._resource(api_version, kind).delete(namespace=namespace, label_selector=selector)

@@ -47,7 +47,12 @@ def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
 @kopf.on.resume(GROUP, VERSION, PLURAL)
 @kopf.timer(GROUP, VERSION, PLURAL, interval=RESYNC_SECONDS, initial_delay=RESYNC_SECONDS)
 def reconcile_stack(
-    body: kopf.Body, status: kopf.Status, patch: kopf.Patch, logger: Logger, **_: Any
+    body: kopf.Body,
+    status: kopf.Status,
+    patch: kopf.Patch,
+    logger: Logger,
+    retry: int = 0,
+    **_: Any,
 ) -> None:
     if body.metadata.get("deletionTimestamp"):
         # Being deleted: re-creating children now would only hand garbage collection more work.
@@ -58,11 +63,30 @@ def reconcile_stack(
     except ApiException as exc:
         permanent = exc.status in PERMANENT_STATUSES
         _report(stack, status, patch, Observed({}, False, f"{exc.status}: {exc.reason}", permanent))
-        kopf.warn(body, reason="ReconcileFailed", message=str(exc.reason))
+        _post(body, "ReconcileFailed", f"the API server answered {exc.status}: {exc.reason}", True)
         if permanent:
             raise kopf.PermanentError(f"the API server refused a child: {exc.reason}") from exc
-        raise kopf.TemporaryError(f"API error {exc.status}; retrying", delay=10) from exc
+        # Back off: 5 s, 10 s, 20 s ... at most 5 minutes between attempts.
+        delay = min(5 * 2 ** min(retry, 6), 300)
+        raise kopf.TemporaryError(f"API error {exc.status}; retrying", delay=delay) from exc
+    for reason, message in observed.events:
+        _post(body, reason, message, False)
     _report(stack, status, patch, observed)
+
+
+def _post(body: kopf.Body, reason: str, message: str, warning: bool) -> None:
+    reference = {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": "TekanaStack",
+        "name": body.metadata.name or "",
+        "namespace": body.metadata.namespace or "",
+        "uid": body.metadata.uid or "",
+    }
+    try:
+        cluster().event(reference, reason=reason, message=message, warning=warning)
+    except ApiException:
+        # Events help people; failing to post one must not fail the reconcile.
+        logging.getLogger(__name__).warning("could not post event %s", reason)
 
 
 def _report(stack: Any, status: kopf.Status, patch: kopf.Patch, observed: Observed) -> None:

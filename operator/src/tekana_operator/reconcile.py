@@ -26,8 +26,9 @@ def _key_pair() -> tuple[str, str]:
 
 def ensure_secrets(
     cluster: Cluster, stack: Stack, logger: logging.Logger | logging.LoggerAdapter[Any]
-) -> None:
-    """Generated once; never replaced, so nothing is rotated by accident."""
+) -> list[str]:
+    """Generated once; never replaced, so nothing is rotated by accident. The names made."""
+    made_now: list[str] = []
     private_pem, public_pem = _key_pair()
     made = cluster.create_once(
         config.internal_secret(
@@ -38,11 +39,14 @@ def ensure_secrets(
         )
     )
     if made:
-        logger.info("created the internal credentials secret")
+        made_now.append(stack.child("internal"))
     if stack.database.mode == "managed" and cluster.create_once(
         database.database_secret(stack, database.new_password())
     ):
-        logger.info("created the database secret")
+        made_now.append(stack.child("db"))
+    for name in made_now:
+        logger.info("created secret %s", name)
+    return made_now
 
 
 def _migrated(cluster: Cluster, stack: Stack) -> bool:
@@ -64,13 +68,28 @@ def _replicas(cluster: Cluster, stack: Stack) -> dict[str, tuple[int, int]]:
 def reconcile(
     cluster: Cluster, stack: Stack, logger: logging.Logger | logging.LoggerAdapter[Any]
 ) -> Observed:
-    """Apply everything; Deployments roll only once this release's migrations succeeded."""
-    ensure_secrets(cluster, stack, logger)
+    """Apply everything; Deployments roll only once this release's migrations succeeded.
+    What changed (secrets made, a migration started, components created) is reported as
+    events, so a resync that changes nothing says nothing."""
+    events: list[tuple[str, str]] = []
+    made = ensure_secrets(cluster, stack, logger)
+    if made:
+        events.append(("SecretsCreated", "created " + ", ".join(made)))
     for manifest in resources.infrastructure(stack, cluster.versions()):
         cluster.apply(manifest)
-    cluster.apply(workloads.migration_job(stack))
+    job = workloads.migration_job(stack)
+    if cluster.get("batch/v1", "Job", job["metadata"]["name"], stack.namespace) is None:
+        events.append(("Migrating", f"started migration job {job['metadata']['name']}"))
+    cluster.apply(job)
     migrated = _migrated(cluster, stack)
     if migrated:
+        missing = [
+            c
+            for c in COMPONENTS
+            if cluster.get("apps/v1", "Deployment", stack.child(c), stack.namespace) is None
+        ]
         for manifest in resources.deployments(stack):
             cluster.apply(manifest)
-    return Observed(replicas=_replicas(cluster, stack), migrated=migrated)
+        if missing:
+            events.append(("Deployed", "created " + ", ".join(missing)))
+    return Observed(replicas=_replicas(cluster, stack), migrated=migrated, events=tuple(events))

@@ -15,6 +15,8 @@ class Observed:
     migrated: bool
     error: str = ""
     permanent: bool = False
+    # (reason, message) of what this reconcile changed, posted as events.
+    events: tuple[tuple[str, str], ...] = ()
 
 
 def _condition(
