@@ -9,6 +9,8 @@ from pathlib import Path
 import dockerfile
 import pytest
 
+from tekana_devstack import dockerfiles
+
 REPO = Path(__file__).resolve().parents[2]
 IMAGES = {
     "gateway": "tekana_gateway",
@@ -34,6 +36,11 @@ def test_each_component_has_a_hardened_multi_stage_dockerfile(folder: str, modul
     assert any(c.cmd == "HEALTHCHECK" for c in final)
     entrypoint = next(c for c in final if c.cmd == "ENTRYPOINT")
     assert list(entrypoint.value) == ["python", "-m", module]
+
+
+def test_the_dockerfiles_are_rendered_from_the_template() -> None:
+    for image in dockerfiles.IMAGES:
+        assert image.path.read_text() == dockerfiles.render(image), "run ./taskw dockerfiles"
 
 
 def test_the_compose_file_is_valid() -> None:

@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tekana_devstack import k8s, postman, proto, up
+from tekana_devstack import dockerfiles, k8s, postman, proto, up
 from tekana_devstack.paths import STATE_DIR
 
 
@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--check", type=Path, help="fail if this generated tree is stale")
     commands.add_parser("docs", help="regenerate docs/postman from the OpenAPI document")
     commands.add_parser("secrets", help="make the development keys and token in .tekana/")
+    commands.add_parser("dockerfiles", help="render each component's Dockerfile")
     render_k8s = commands.add_parser("k8s", help="render k8s/tekana.yaml from the Helm chart")
     render_k8s.add_argument("--helm", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -27,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         STATE_DIR.mkdir(parents=True, exist_ok=True)
         made = {**up.dev_keys(STATE_DIR), **up.internal_token(STATE_DIR)}
         print("\n".join(f"{name} ready" for name in made) or "configured in the environment")
+        return 0
+    if args.command == "dockerfiles":
+        dockerfiles.write()
         return 0
     if args.command == "k8s":
         k8s.write(args.helm)
