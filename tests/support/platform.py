@@ -53,7 +53,7 @@ class Platform:
         return self.process.wait(timeout=30)
 
 
-def start_platform(state_dir: Path) -> Platform:
+def start_platform(state_dir: Path, **extra_env: str) -> Platform:
     prefix = unique_name("tekana_e2e")
     gateway_port = free_port()
     ports = {name: free_port() for name in ("customer", "wallet", "transaction")}
@@ -80,6 +80,7 @@ def start_platform(state_dir: Path) -> Platform:
                 # themselves are tested on a Redis of their own.
                 TEKANA_RATE_LIMIT_PER_ADDRESS="1000000",
                 TEKANA_RATE_LIMIT_PER_EMAIL="1000000",
+                **extra_env,
             ),
             stdout=log,
             stderr=subprocess.STDOUT,

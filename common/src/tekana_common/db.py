@@ -7,6 +7,7 @@ import asyncpg
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate
 
+from tekana_common import metrics
 from tekana_common.logging import get_logger
 
 log = get_logger(__name__)
@@ -74,3 +75,18 @@ async def database_answers() -> bool:
     conn = Tortoise.get_connection("default")
     await conn.execute_query("SELECT 1")
     return True
+
+
+def watch_pool(maximum: int) -> None:
+    """Report the default connection's pool in metrics."""
+    # Tortoise exposes no pool statistics; its asyncpg client keeps the pool in ``_pool``.
+    client = Tortoise.get_connection("default")
+
+    def pool() -> Any:
+        return getattr(client, "_pool", None)
+
+    metrics.watch_pool(
+        size=lambda: pool().get_size() if pool() else 0,
+        idle=lambda: pool().get_idle_size() if pool() else 0,
+        maximum=maximum,
+    )

@@ -7,6 +7,7 @@
 """
 
 import hmac
+import time
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from ssl import SSLContext
 from typing import Any
@@ -20,7 +21,9 @@ from grpclib.health.check import ServiceCheck
 from grpclib.health.service import Health
 from grpclib.server import Server, Stream
 from grpclib.utils import graceful_exit
+from opentelemetry.trace import SpanKind
 
+from tekana_common import metrics, tracing
 from tekana_common.context import Caller, Role, caller_var, request_id_var
 from tekana_common.errors import DomainError, ErrorKind
 from tekana_common.logging import get_logger
@@ -119,14 +122,36 @@ def _serve_in_context(event: RecvRequest) -> None:
     request_id = str(event.metadata.get(REQUEST_ID_KEY, ""))
     caller = caller_from_metadata(event.metadata)
     handler = event.method_func
+    parent = tracing.extract(event.metadata)
+    method = event.method_name
 
     async def guarded(stream: Stream[Any, Any]) -> None:
         request_id_var.set(request_id)
         caller_var.set(caller)
-        try:
-            await handler(stream)
-        except DomainError as exc:
-            raise to_grpc_error(exc) from None
+        attributes = tracing.rpc_attributes(method)
+        labels = (attributes["rpc.service"], attributes["rpc.method"])
+        code = "OK"
+        started = time.perf_counter()
+        with tracing.tracer().start_as_current_span(
+            method, context=parent, kind=SpanKind.SERVER, attributes=attributes
+        ) as span:
+            try:
+                await handler(stream)
+            except DomainError as exc:
+                status = STATUS_FOR_KIND[exc.kind]
+                code = status.name
+                span.set_attribute("rpc.grpc.status_code", status.value)
+                tracing.mark_failed(span, exc, exc.code)
+                raise to_grpc_error(exc) from None
+            except GRPCError as exc:
+                code = exc.status.name
+                raise
+            except Exception:
+                code = "INTERNAL"
+                raise
+            finally:
+                metrics.RPC_REQUESTS.labels(*labels, code).inc()
+                metrics.RPC_DURATION.labels(*labels).observe(time.perf_counter() - started)
 
     event.method_func = guarded
 
@@ -136,6 +161,7 @@ def _send_listener(internal_token: str) -> Callable[[SendRequest], Coroutine[Any
         if internal_token:
             event.metadata[INTERNAL_TOKEN_KEY] = internal_token
         _add_context(event)
+        tracing.inject(event.metadata)
 
     return on_send_request
 
@@ -151,8 +177,15 @@ def _add_context(event: SendRequest) -> None:
 
 
 def instrument_channel(channel: Channel, *, internal_token: str) -> Channel:
-    """Make every call on ``channel`` carry the internal token, caller and request id."""
+    """Make every call on ``channel`` carry the internal token, caller, request id and trace
+    context, and run in a CLIENT span."""
     listen(channel, SendRequest, _send_listener(internal_token))
+    request = channel.request
+
+    def traced_request(name: str, *args: Any, **kwargs: Any) -> Any:
+        return tracing.TracedStream(request(name, *args, **kwargs), name)
+
+    channel.request = traced_request  # type: ignore[method-assign]
     return channel
 
 

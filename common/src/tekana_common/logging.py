@@ -6,6 +6,7 @@ from collections.abc import MutableMapping
 from typing import Any, Literal
 
 import structlog
+from opentelemetry import trace
 from structlog.typing import EventDict, Processor, WrappedLogger
 
 from tekana_common.context import request_id_var
@@ -29,6 +30,14 @@ def _add_request_id(_: WrappedLogger, __: str, event: MutableMapping[str, Any]) 
     return dict(event)
 
 
+def _add_trace_ids(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
+    span_context = trace.get_current_span().get_span_context()
+    if span_context.is_valid:
+        event.setdefault("trace_id", format(span_context.trace_id, "032x"))
+        event.setdefault("span_id", format(span_context.span_id, "016x"))
+    return event
+
+
 def _shared_processors(service: str) -> list[Processor]:
     def add_service(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
         event.setdefault("service", service)
@@ -41,6 +50,7 @@ def _shared_processors(service: str) -> list[Processor]:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         add_service,
         _add_request_id,
+        _add_trace_ids,
         _redact_secrets,
     ]
 

@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from tekana_common import db
+from tekana_common import db, metrics
 from tekana_common.grpc import build_server, run_forever, serve
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.settings import ServiceSettings
+from tekana_common.tracing import configure_tracing
 from tekana_common.transport import Transport
 
 log = get_logger(__name__)
@@ -50,6 +51,8 @@ async def serve_service(
     """Serve ``servicers`` (with health checks on the database) and run ``background`` loops
     beside them; everything stops on SIGINT or SIGTERM."""
     transport = Transport.from_settings(settings)
+    metrics.serve(settings.metrics_host, settings.metrics_port)
+    db.watch_pool(settings.database_pool_max)
     server = build_server(
         servicers, internal_token=transport.internal_token, checks=[db.database_answers]
     )
@@ -90,6 +93,7 @@ def run_command(
     if command == "migrate":
         asyncio.run(migrate(settings, app))
     elif command in (None, "serve"):
+        configure_tracing(name)
         run_forever(serve_main)
     else:
         return False

@@ -37,3 +37,6 @@ class ServiceSettings(CommonSettings):
     grpc_host: str = "127.0.0.1"
     grpc_port: int
     database_name: str
+    # Prometheus metrics over HTTP; 0 turns them off.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 0

@@ -6,6 +6,7 @@ import uvloop
 from aiohttp import web
 
 from tekana_common.logging import configure_logging, get_logger
+from tekana_common.tracing import configure_tracing
 from tekana_gateway.app import create_app
 from tekana_gateway.settings import GatewaySettings
 
@@ -13,6 +14,7 @@ from tekana_gateway.settings import GatewaySettings
 def main() -> int:
     settings = GatewaySettings()
     configure_logging("gateway", level=settings.log_level, fmt=settings.log_format)
+    configure_tracing("gateway")
     app = create_app(settings)
     get_logger(__name__).info("http_serving", host=settings.http_host, port=settings.http_port)
     web.run_app(

@@ -61,6 +61,7 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
     app = web.Application(
         middlewares=[
             hardening.cors_preflight,
+            middlewares.tracing_span,
             middlewares.request_context,
             middlewares.authentication,
             middlewares.error_responses,

@@ -6,7 +6,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from grpclib.exceptions import GRPCError, StreamTerminatedError
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from tekana_common import metrics, tracing
 from tekana_common.context import caller_var, request_id_var
 from tekana_common.errors import DomainError
 from tekana_common.logging import get_logger
@@ -27,6 +29,29 @@ def _incoming_request_id(request: web.Request) -> str:
 
 
 @web.middleware
+async def tracing_span(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A SERVER span per request, continuing the caller's trace if it sent ``traceparent``."""
+    route = request.match_info.route.resource
+    template = route.canonical if route is not None else request.path
+    with tracing.tracer().start_as_current_span(
+        f"{request.method} {template}",
+        context=tracing.extract(request.headers),
+        kind=SpanKind.SERVER,
+        attributes={
+            "http.request.method": request.method,
+            "http.route": template,
+            "url.path": request.path,
+            "url.scheme": request.scheme,
+        },
+    ) as span:
+        response = await handler(request)
+        span.set_attribute("http.response.status_code", response.status)
+        if response.status >= 500:
+            span.set_status(Status(StatusCode.ERROR))
+        return response
+
+
+@web.middleware
 async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Give the request an id, echo it, and log the request once when it ends."""
     request_id = _incoming_request_id(request)
@@ -40,12 +65,18 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
         response.headers["X-Request-ID"] = request_id
         return response
     finally:
+        elapsed = time.perf_counter() - started
+        resource = request.match_info.route.resource
+        # Unknown paths share one label, so probes of random URLs cannot flood the metrics.
+        route = resource.canonical if resource is not None else "unmatched"
+        metrics.HTTP_REQUESTS.labels(request.method, route, str(status)).inc()
+        metrics.HTTP_DURATION.labels(request.method, route).observe(elapsed)
         log.info(
             "http_request",
             method=request.method,
             path=request.path,
             status=status,
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            duration_ms=round(elapsed * 1000, 2),
             request_id=request_id,
         )
 

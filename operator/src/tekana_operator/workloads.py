@@ -53,6 +53,8 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
     env += [
         database_env(stack),
         {"name": "TEKANA_GRPC_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
+        {"name": "TEKANA_METRICS_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
+        {"name": "TEKANA_METRICS_PORT", "value": str(METRICS_PORT)},
     ]
     if component == "customer":
         env += [

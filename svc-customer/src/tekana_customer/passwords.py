@@ -7,6 +7,12 @@ from typing import Protocol
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from prometheus_client import Gauge
+
+from tekana_common.tracing import tracer
+
+# Hashes waiting for or running on a worker thread: above the worker count, logins queue.
+ARGON2_QUEUE = Gauge("tekana_argon2_queue_length", "argon2id hashes queued or running")
 
 # OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
 MEMORY_KIB = 19 * 1024
@@ -33,14 +39,16 @@ class Argon2Hasher:
         self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
 
     async def hash(self, password: str) -> str:
-        return await asyncio.get_running_loop().run_in_executor(
-            self._pool, self._hasher.hash, password
-        )
+        with tracer().start_as_current_span("argon2id.hash"), ARGON2_QUEUE.track_inprogress():
+            return await asyncio.get_running_loop().run_in_executor(
+                self._pool, self._hasher.hash, password
+            )
 
     async def verify(self, password_hash: str, password: str) -> bool:
-        return await asyncio.get_running_loop().run_in_executor(
-            self._pool, self._verify_sync, password_hash, password
-        )
+        with tracer().start_as_current_span("argon2id.verify"), ARGON2_QUEUE.track_inprogress():
+            return await asyncio.get_running_loop().run_in_executor(
+                self._pool, self._verify_sync, password_hash, password
+            )
 
     async def burn(self, password: str) -> None:
         await self.verify(self._decoy, password)

@@ -16,6 +16,7 @@ from tekana_common.context import Caller
 from tekana_common.errors import Unavailable
 from tekana_common.logging import get_logger
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
+from tekana_common.tracing import mark_failed, tracer
 from tekana_transaction.domain import (
     Account,
     CurrencyMismatch,
@@ -37,6 +38,7 @@ from tekana_transaction.domain import (
     refusal_error,
 )
 from tekana_transaction.ledger import Ledger, LedgerUnavailable
+from tekana_transaction.metrics import OLDEST_PENDING, RECOVERIES, TRANSFERS
 from tekana_transaction.repository import TransactionRepository
 
 log = get_logger(__name__)
@@ -180,7 +182,11 @@ async def _start(
         created_at=datetime.now(UTC),
         completed_at=None,
     )
-    stored, created = await saga.repo.add_pending(transaction, movement.idempotency_key)
+    with tracer().start_as_current_span(
+        "saga.store_pending",
+        attributes={"tekana.transaction.id": transaction.id, "tekana.account": movement.sender},
+    ):
+        stored, created = await saga.repo.add_pending(transaction, movement.idempotency_key)
     if not created:
         # A concurrent twin with the same key won the insert.
         return await _answer_replay(saga, stored, movement)
@@ -201,28 +207,47 @@ async def drive(saga: Saga, transaction: Transaction) -> Transaction:
     not answer it stays pending, for the recovery loop; finished ones are returned as they are."""
     if transaction.status != Status.PENDING:
         return transaction
-    try:
-        outcome = await saga.ledger.apply(
-            transfer_id=transaction.id,
-            from_account=transaction.sender_account,
-            to_account=transaction.receiver_account,
-            amount=transaction.amount,
-            currency=transaction.currency,
-        )
-    except LedgerUnavailable as exc:
-        log.warning("ledger_unavailable", transaction_id=transaction.id, reason=str(exc))
-        return transaction
+    with tracer().start_as_current_span(
+        "saga.apply", attributes={"tekana.transaction.id": transaction.id}
+    ) as span:
+        try:
+            outcome = await saga.ledger.apply(
+                transfer_id=transaction.id,
+                from_account=transaction.sender_account,
+                to_account=transaction.receiver_account,
+                amount=transaction.amount,
+                currency=transaction.currency,
+            )
+        except LedgerUnavailable as exc:
+            log.warning("ledger_unavailable", transaction_id=transaction.id, reason=str(exc))
+            mark_failed(span, exc, "ledger_unavailable")
+            TRANSFERS.labels(transaction.kind.value, "pending").inc()
+            return transaction
+        if not outcome.completed:
+            mark_failed(span, RuntimeError(outcome.failure_code), outcome.failure_code)
     await saga.after_apply()
-    return await saga.repo.finish(
-        transaction.id, failure_code=None if outcome.completed else outcome.failure_code
-    )
+    status = Status.COMPLETED if outcome.completed else Status.FAILED
+    TRANSFERS.labels(transaction.kind.value, status.value).inc()
+    with tracer().start_as_current_span(
+        f"saga.{status.value}", attributes={"tekana.transaction.id": transaction.id}
+    ):
+        return await saga.repo.finish(
+            transaction.id, failure_code=None if outcome.completed else outcome.failure_code
+        )
 
 
 async def recover_pending(saga: Saga, *, older_than: timedelta, batch: int = 100) -> int:
     """Finish pending transactions left behind by a crash or an unreachable ledger."""
     finished = 0
-    for transaction in await saga.repo.pending_older_than(older_than, batch):
-        result = await drive(saga, transaction)
+    pending = await saga.repo.pending_older_than(older_than, batch)
+    oldest = min((t.created_at for t in pending), default=None)
+    OLDEST_PENDING.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
+    for transaction in pending:
+        with tracer().start_as_current_span(
+            "saga.recover", attributes={"tekana.transaction.id": transaction.id}
+        ):
+            result = await drive(saga, transaction)
+        RECOVERIES.labels(result.status.value).inc()
         if result.status != Status.PENDING:
             finished += 1
             log.info("transaction_recovered", transaction_id=result.id, status=result.status)

@@ -25,11 +25,17 @@ SERVICES = (
 GATEWAY = Component("gateway", "tekana_gateway")
 
 
+def metrics_port(grpc_port: int) -> int:
+    """A service's metrics port on a laptop: its gRPC port + 1000 (50051 → 51051)."""
+    return grpc_port + 1000
+
+
 def component_env(*, ports: Ports, database_prefix: str) -> dict[str, dict[str, str]]:
     """Per-component environment: ports, database names and upstream addresses."""
     services = {
         name: {
             "TEKANA_GRPC_PORT": str(getattr(ports, name)),
+            "TEKANA_METRICS_PORT": str(metrics_port(getattr(ports, name))),
             "TEKANA_DATABASE_NAME": f"{database_prefix}_{name}",
         }
         for name in ("customer", "wallet", "transaction")

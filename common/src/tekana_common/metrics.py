@@ -1,0 +1,41 @@
+"""Prometheus metrics every process exports: requests, errors and latency per route and per
+RPC, and the database pool. Services serve them on a port of their own; the gateway on
+``/metrics``."""
+
+from collections.abc import Callable
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+HTTP_REQUESTS = Counter(
+    "tekana_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
+)
+HTTP_DURATION = Histogram(
+    "tekana_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=LATENCY_BUCKETS,
+)
+RPC_REQUESTS = Counter(
+    "tekana_rpc_requests_total", "gRPC calls served", ["grpc_service", "grpc_method", "grpc_code"]
+)
+RPC_DURATION = Histogram(
+    "tekana_rpc_duration_seconds",
+    "gRPC call latency",
+    ["grpc_service", "grpc_method"],
+    buckets=LATENCY_BUCKETS,
+)
+DB_POOL = Gauge("tekana_db_pool_connections", "Database pool connections", ["state"])
+
+
+def serve(host: str, port: int) -> None:
+    """Expose this process's metrics over HTTP (a daemon thread); 0 turns it off."""
+    if port:
+        start_http_server(port, addr=host)
+
+
+def watch_pool(size: Callable[[], int], idle: Callable[[], int], maximum: int) -> None:
+    DB_POOL.labels(state="in_use").set_function(lambda: size() - idle())
+    DB_POOL.labels(state="idle").set_function(idle)
+    DB_POOL.labels(state="max").set(maximum)

@@ -1,0 +1,102 @@
+"""OpenTelemetry tracing, configured by the standard ``OTEL_*`` variables.
+
+With no exporter endpoint set, nothing is installed: the API's no-op tracer makes every span
+below cost a few attribute lookups and export nothing. With one, spans go out over OTLP/HTTP
+and SQL statements (asyncpg) are traced too. grpclib has no instrumentation package: the
+W3C ``traceparent`` is carried in gRPC metadata here, by hand.
+"""
+
+import atexit
+import os
+from types import TracebackType
+from typing import Any
+
+from opentelemetry import context, propagate, trace
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+
+TRACER_NAME = "tekana"
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer(TRACER_NAME)
+
+
+def configure_tracing(service: str) -> bool:
+    """Install the SDK if ``OTEL_EXPORTER_OTLP[_TRACES]_ENDPOINT`` is set; True if it was."""
+    if os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        return False
+    if not (
+        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    ):
+        return False
+    # Imported here so a process without tracing never loads the SDK.
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", service)})
+    provider = TracerProvider(resource=resource)  # the sampler comes from OTEL_TRACES_SAMPLER
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    AsyncPGInstrumentor().instrument()
+    atexit.register(provider.shutdown)
+    return True
+
+
+def inject(metadata: Any) -> None:
+    """Put the current trace context into outgoing gRPC metadata."""
+    propagate.inject(metadata)
+
+
+def extract(metadata: Any) -> context.Context:
+    return propagate.extract(metadata)
+
+
+def rpc_attributes(method_name: str) -> dict[str, str]:
+    service, _, method = method_name.strip("/").rpartition("/")
+    return {"rpc.system": "grpc", "rpc.service": service, "rpc.method": method}
+
+
+def mark_failed(span: Span, error: BaseException, code: str = "") -> None:
+    span.set_status(Status(StatusCode.ERROR, code or type(error).__name__))
+    if code:
+        span.set_attribute("tekana.error.code", code)
+
+
+class TracedStream:
+    """Wraps a grpclib client stream in a CLIENT span, current while the call runs, so the
+    ``SendRequest`` listener puts its context into the call's metadata."""
+
+    def __init__(self, stream: Any, method_name: str) -> None:
+        self._stream = stream
+        self._span = tracer().start_span(
+            method_name, kind=SpanKind.CLIENT, attributes=rpc_attributes(method_name)
+        )
+        self._token = context.attach(trace.set_span_in_context(self._span))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    async def __aenter__(self) -> Any:
+        await self._stream.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
+        try:
+            return bool(await self._stream.__aexit__(kind, error, traceback))
+        finally:
+            if error is not None:
+                status = getattr(error, "status", None)
+                if status is not None:
+                    self._span.set_attribute("rpc.grpc.status_code", int(status.value))
+                mark_failed(self._span, error)
+            context.detach(self._token)
+            self._span.end()
