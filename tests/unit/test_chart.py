@@ -46,6 +46,7 @@ VARIANTS = {
         "stack.spec.autoscaling.enabled=true",
         "stack.spec.tracing.enabled=true",
     ),
+    "with dashboards": ("grafanaDashboards.enabled=true",),
 }
 
 
@@ -61,6 +62,8 @@ def test_every_rendered_object_is_valid(sets: tuple[str, ...]) -> None:
         else:
             kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
     assert ("TekanaStack" in kinds) == ("stack.enabled=false" not in sets)
+    dashboards = [d for d in documents if "grafana_dashboard" in d["metadata"].get("labels", {})]
+    assert len(dashboards) == (3 if "grafanaDashboards.enabled=true" in sets else 0)
 
 
 def test_the_operator_has_only_namespaced_rights() -> None:
