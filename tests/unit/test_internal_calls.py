@@ -6,7 +6,10 @@ from grpclib.exceptions import GRPCError
 from grpclib.health.service import Health
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
 
+from tekana_common import tracing
 from tekana_common.settings import CommonSettings
 from tekana_common.transport import Transport, TransportConfigError
 from tekana_customer.rpc import CustomerServicer
@@ -51,3 +54,25 @@ def test_a_process_without_a_token_refuses_to_start() -> None:
         Transport.from_settings(CommonSettings(internal_token=""))
     with pytest.raises(TransportConfigError, match="both"):
         Transport.from_settings(CommonSettings(internal_token="t", grpc_tls_cert_file="c.pem"))
+
+
+class _RefusingStream:
+    async def __aenter__(self) -> None:
+        raise ConnectionRefusedError
+
+    async def __aexit__(self, *exc: object) -> None:
+        raise AssertionError("no __aexit__ after a failed __aenter__")
+
+
+async def test_a_call_that_fails_to_start_leaves_no_span_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    provider = TracerProvider()
+    monkeypatch.setattr(tracing, "tracer", lambda: provider.get_tracer("test"))
+    before = trace.get_current_span()
+    with pytest.raises(ConnectionRefusedError):
+        async with tracing.TracedStream(_RefusingStream(), "/tekana.test.v1.Test/Call"):
+            pass
+    # A span left current would be a recording one, from the provider above.
+    assert trace.get_current_span() is before
+    assert not trace.get_current_span().is_recording()

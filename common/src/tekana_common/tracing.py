@@ -81,7 +81,12 @@ class TracedStream:
         return getattr(self._stream, name)
 
     async def __aenter__(self) -> Any:
-        await self._stream.__aenter__()
+        try:
+            await self._stream.__aenter__()
+        except BaseException as exc:
+            # No __aexit__ follows a failed __aenter__: end the span and restore the context.
+            self._finish(exc)
+            raise
         return self
 
     async def __aexit__(
@@ -93,10 +98,13 @@ class TracedStream:
         try:
             return bool(await self._stream.__aexit__(kind, error, traceback))
         finally:
-            if error is not None:
-                status = getattr(error, "status", None)
-                if status is not None:
-                    self._span.set_attribute("rpc.grpc.status_code", int(status.value))
-                mark_failed(self._span, error)
-            context.detach(self._token)
-            self._span.end()
+            self._finish(error)
+
+    def _finish(self, error: BaseException | None) -> None:
+        if error is not None:
+            status = getattr(error, "status", None)
+            if status is not None:
+                self._span.set_attribute("rpc.grpc.status_code", int(status.value))
+            mark_failed(self._span, error)
+        context.detach(self._token)
+        self._span.end()

@@ -6,6 +6,7 @@ logged and shown on /ready), except that login is refused when configured to fai
 """
 
 import hashlib
+import secrets
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -78,7 +79,8 @@ class RateLimiter:
             return self._when_unavailable(bucket)
         keys = [_key(bucket, "email", email.strip().lower()), _key(bucket, "address", address)]
         window_ms = int(self._limits.window_seconds * 1000)
-        member = f"{time.time_ns()}"
+        # Unique per attempt, so two attempts in one nanosecond both count.
+        member = f"{time.time_ns()}-{secrets.token_hex(4)}"
         try:
             wait_ms = await self._script(
                 keys=keys,
