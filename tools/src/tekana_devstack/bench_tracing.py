@@ -1,0 +1,211 @@
+"""``./taskw bench:tracing``: what tracing costs with no exporter configured (tracing off).
+
+Two measurements in one run: the CPU time of the tracing work one read request does when
+no SDK is installed (the gateway's span, the gRPC client span with its injection, the
+service's span with its extraction, the log processor), timed in a loop; and the CPU time
+all four processes spend per ``GET /v1/customers/me`` under load on a live platform. Their
+ratio is the overhead. Results go to bench/results/tracing-overhead-<time>.json.
+"""
+
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from opentelemetry import context, trace
+from opentelemetry.trace import SpanKind
+
+from tekana_common import tracing
+from tekana_common.logging import _add_trace_ids
+from tekana_devstack.paths import REPO_ROOT
+
+RESULTS = REPO_ROOT / "bench" / "results"
+HOOK_ITERATIONS = 20_000
+LOAD_SECONDS = 8.0
+CONCURRENCY = 16
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def hook_cpu_seconds() -> float:
+    """CPU seconds of the tracing work of one read request, tracing off."""
+    method = "/tekana.customer.v1.CustomerService/GetCustomer"
+    started = time.process_time()
+    for _ in range(HOOK_ITERATIONS):
+        with tracing.tracer().start_as_current_span(
+            "GET /v1/customers/me",
+            context=tracing.extract({}),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": "GET", "http.route": "/v1/customers/me"},
+        ) as server:
+            server.set_attribute("http.response.status_code", 200)
+            client = tracing.tracer().start_span(
+                method, kind=SpanKind.CLIENT, attributes=tracing.rpc_attributes(method)
+            )
+            token = context.attach(trace.set_span_in_context(client))
+            metadata: dict[str, str] = {}
+            tracing.inject(metadata)
+            with tracing.tracer().start_as_current_span(
+                method,
+                context=tracing.extract(metadata),
+                kind=SpanKind.SERVER,
+                attributes=tracing.rpc_attributes(method),
+            ):
+                _add_trace_ids(None, "info", {"event": "x"})
+            context.detach(token)
+            client.end()
+        _add_trace_ids(None, "info", {"event": "http_request"})
+    return (time.process_time() - started) / HOOK_ITERATIONS
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found += [int(c) for c in children]
+    return found
+
+
+async def _load(base_url: str) -> tuple[int, float]:
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+    async with aiohttp.ClientSession(base_url=base_url) as session:
+        body = {
+            "email": email,
+            "password": "bench password",
+            "full_name": "Bench",
+            "national_id": "1",
+            "gender": "F",
+        }
+        await session.post("/v1/customers", json=body)
+        token = (
+            await (
+                await session.post(
+                    "/v1/auth/token", json={"email": email, "password": "bench password"}
+                )
+            ).json()
+        )["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        done = 0
+        stop = time.monotonic() + LOAD_SECONDS
+
+        async def worker() -> None:
+            nonlocal done
+            while time.monotonic() < stop:
+                async with session.get("/v1/customers/me", headers=headers) as response:
+                    assert response.status == 200
+                    done += 1
+
+        await asyncio.gather(*(worker() for _ in range(8)))  # warm-up and token checks
+        done = 0
+        stop = time.monotonic() + LOAD_SECONDS
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        return done, time.monotonic() - started
+
+
+def request_cpu_seconds() -> dict[str, float]:
+    """CPU seconds all processes spend per request, on a platform started for the run."""
+    gateway = _free_port()
+    with tempfile.TemporaryDirectory() as state:
+        env = dict(
+            os.environ,
+            TEKANA_RATE_LIMIT_PER_ADDRESS="1000000",
+            TEKANA_RATE_LIMIT_PER_EMAIL="1000000",
+            TEKANA_LOG_LEVEL="WARNING",
+        )
+        env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+        up = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tekana_devstack",
+                "up",
+                f"--gateway-port={gateway}",
+                *(f"--{n}-port={_free_port()}" for n in ("customer", "wallet", "transaction")),
+                f"--database-prefix=tekana_bench_{uuid.uuid4().hex[:8]}",
+                f"--state-dir={state}",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{gateway}"
+            asyncio.run(_wait_ready(base))
+            pids = _children(up.pid)
+            before = _cpu_seconds(pids)
+            requests, elapsed = asyncio.run(_load(base))
+            spent = _cpu_seconds(pids) - before
+        finally:
+            up.send_signal(signal.SIGINT)
+            up.wait(timeout=60)
+    return {
+        "requests": requests,
+        "seconds": elapsed,
+        "cpu_seconds": spent,
+        "requests_per_second": requests / elapsed,
+        "cpu_seconds_per_request": spent / requests,
+    }
+
+
+async def _wait_ready(base: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            try:
+                async with session.get(f"{base}/ready") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError("the platform did not become ready")
+
+
+def run() -> int:
+    hook = hook_cpu_seconds()
+    load = request_cpu_seconds()
+    overhead = hook / load["cpu_seconds_per_request"]
+    report: dict[str, Any] = {
+        "benchmark": "tracing overhead with tracing off (no OTLP endpoint)",
+        "path": "GET /v1/customers/me (gateway → customer service → PostgreSQL)",
+        "hook_cpu_us_per_request": round(hook * 1e6, 2),
+        "request_cpu_ms_per_request_all_processes": round(load["cpu_seconds_per_request"] * 1e3, 3),
+        "requests_per_second": round(load["requests_per_second"], 1),
+        "concurrency": CONCURRENCY,
+        "overhead_percent": round(overhead * 100, 2),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"tracing-overhead-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    print(f"written to {path.relative_to(REPO_ROOT)}")
+    return 0 if overhead < 0.05 else 1
