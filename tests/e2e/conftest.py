@@ -7,6 +7,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.support import api
 from tests.support.database import drop_databases_like
 from tests.support.platform import Platform, start_platform
 
@@ -18,6 +19,10 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     exit_status = running.stop()
     asyncio.run(drop_databases_like(running.database_prefix))
     assert exit_status == 0, running.logs()
+    # The whole run's logs: no password, national id or token the suite used may be in them.
+    logs = running.logs()
+    leaked = [s for s in (api.PASSWORD, api.NATIONAL_ID, *api.ISSUED_TOKENS) if s in logs]
+    assert leaked == [], f"{len(leaked)} secrets found in the platform's logs"
 
 
 @pytest.fixture

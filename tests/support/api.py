@@ -6,6 +6,11 @@ from typing import Any
 
 import aiohttp
 
+PASSWORD = "long enough"
+NATIONAL_ID = "1190000000000042"
+# Every token the suite was issued, so the logs of the whole run can be searched for them.
+ISSUED_TOKENS: list[str] = []
+
 
 @dataclass
 class Customer:
@@ -63,13 +68,14 @@ async def new_customer(http: aiohttp.ClientSession) -> Customer:
         "/v1/customers",
         json={
             "email": email,
-            "password": "long enough",
+            "password": PASSWORD,
             "full_name": "Test Customer",
-            "national_id": "1",
+            "national_id": NATIONAL_ID,
             "gender": "F",
         },
     )
     assert created.status == 201, await created.text()
-    token = await http.post("/v1/auth/token", json={"email": email, "password": "long enough"})
+    token = await http.post("/v1/auth/token", json={"email": email, "password": PASSWORD})
     body = await token.json()
+    ISSUED_TOKENS.append(body["access_token"])
     return Customer(http=http, id=(await created.json())["id"], token=body["access_token"])
