@@ -4,7 +4,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from tekana_devstack import bench_tracing, dashboards, dockerfiles, k8s, postman, proto, up
+from tekana_devstack import (
+    bench_tracing,
+    dashboards,
+    dockerfiles,
+    k8s,
+    pgbench_ceiling,
+    postman,
+    proto,
+    up,
+)
 from tekana_devstack.paths import STATE_DIR
 
 
@@ -21,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("dockerfiles", help="render each component's Dockerfile")
     commands.add_parser("dashboards", help="write the Grafana dashboards")
     commands.add_parser("bench-tracing", help="measure what tracing costs when it is off")
+    commands.add_parser("bench-pgbench", help="PostgreSQL's own transfer ceiling (pgbench)")
     render_k8s = commands.add_parser("k8s", help="render k8s/tekana.yaml from the Helm chart")
     render_k8s.add_argument("--helm", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -31,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         made = {**up.dev_keys(STATE_DIR), **up.internal_token(STATE_DIR)}
         print("\n".join(f"{name} ready" for name in made) or "configured in the environment")
         return 0
+    if args.command == "bench-pgbench":
+        return pgbench_ceiling.run()
     if args.command == "bench-tracing":
         return bench_tracing.run()
     if args.command == "dashboards":

@@ -1,0 +1,111 @@
+"""``./taskw bench:pgbench``: the transfers per second PostgreSQL alone reaches on this machine,
+for random pairs of wallets and for one hot receiving wallet, with pgbench running
+bench/pgbench/*.sql. The platform's benchmark states its figures as ratios of these."""
+
+import json
+import re
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from tekana_common.settings import DEFAULT_DATABASE_URL
+from tekana_devstack.paths import REPO_ROOT
+
+SCRIPTS = REPO_ROOT / "bench" / "pgbench"
+WALLETS = 20_000
+INITIAL_BALANCE = 10**12
+_TPS = re.compile(r"tps = ([0-9.]+) \(without initial connection time\)")
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    scenario: str
+    tps: float
+    clients: int
+    seconds: int
+
+
+def _psql_args(server_url: str, database: str) -> list[str]:
+    parts = urlsplit(server_url)
+    return [
+        "-h",
+        parts.hostname or "127.0.0.1",
+        "-p",
+        str(parts.port or 5432),
+        "-U",
+        parts.username or "postgres",
+        "-d",
+        database,
+    ]
+
+
+def _run(command: list[str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed: {done.stderr.strip()[-500:]}")
+    return done.stdout
+
+
+def measure(
+    server_url: str = DEFAULT_DATABASE_URL, *, clients: int = 64, seconds: int = 10
+) -> list[Ceiling]:
+    psql, pgbench = shutil.which("psql"), shutil.which("pgbench")
+    if psql is None or pgbench is None:
+        raise RuntimeError("psql and pgbench are needed: apt-get install postgresql-client")
+    database = f"tekana_pgbench_{uuid.uuid4().hex[:8]}"
+    admin = _psql_args(server_url, "postgres")
+    _run([psql, *admin, "-qc", f'CREATE DATABASE "{database}"'])
+    try:
+        target = _psql_args(server_url, database)
+        _run([psql, *target, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(SCRIPTS / "schema.sql")])
+        _run(
+            [
+                psql,
+                *target,
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-v",
+                f"wallets={WALLETS}",
+                "-v",
+                f"balance={INITIAL_BALANCE}",
+                "-f",
+                str(SCRIPTS / "seed.sql"),
+            ]
+        )
+        _run([psql, *target, "-qc", "VACUUM ANALYZE"])
+        results = []
+        for scenario in ("transfer-random", "transfer-hot"):
+            output = _run(
+                [
+                    pgbench,
+                    *target[:-2],
+                    "-n",
+                    "-c",
+                    str(clients),
+                    "-j",
+                    "2",
+                    "-T",
+                    str(seconds),
+                    "-D",
+                    f"wallets={WALLETS}",
+                    "-f",
+                    str(SCRIPTS / f"{scenario}.sql"),
+                    database,
+                ]
+            )
+            match = _TPS.search(output)
+            if match is None:
+                raise RuntimeError(f"pgbench printed no tps: {output[-500:]}")
+            results.append(Ceiling(scenario, float(match.group(1)), clients, seconds))
+        return results
+    finally:
+        _run([psql, *admin, "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'])
+
+
+def run() -> int:
+    ceilings = measure()
+    print(json.dumps([c.__dict__ for c in ceilings], indent=2))
+    return 0
