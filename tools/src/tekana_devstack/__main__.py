@@ -1,9 +1,12 @@
 """``python -m tekana_devstack {up,proto}``: the commands the Taskfile runs."""
 
 import argparse
+import asyncio
+import os
 import sys
 from pathlib import Path
 
+from tekana_common.settings import DEFAULT_DATABASE_URL
 from tekana_devstack import (
     bench_tracing,
     dashboards,
@@ -12,6 +15,7 @@ from tekana_devstack import (
     pgbench_ceiling,
     postman,
     proto,
+    seed,
     up,
 )
 from tekana_devstack.paths import STATE_DIR
@@ -31,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("dashboards", help="write the Grafana dashboards")
     commands.add_parser("bench-tracing", help="measure what tracing costs when it is off")
     commands.add_parser("bench-pgbench", help="PostgreSQL's own transfer ceiling (pgbench)")
+    seeding = commands.add_parser("seed", help="seed customers and funded wallets for benchmarks")
+    seeding.add_argument("--database-prefix", default="tekana")
+    seeding.add_argument("--customers", type=int, default=10_000)
     render_k8s = commands.add_parser("k8s", help="render k8s/tekana.yaml from the Helm chart")
     render_k8s.add_argument("--helm", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -40,6 +47,16 @@ def main(argv: list[str] | None = None) -> int:
         STATE_DIR.mkdir(parents=True, exist_ok=True)
         made = {**up.dev_keys(STATE_DIR), **up.internal_token(STATE_DIR)}
         print("\n".join(f"{name} ready" for name in made) or "configured in the environment")
+        return 0
+    if args.command == "seed":
+        seeded = asyncio.run(
+            seed.seed(
+                os.environ.get("TEKANA_DATABASE_URL", DEFAULT_DATABASE_URL),
+                args.database_prefix,
+                customers=args.customers,
+            )
+        )
+        print(f"seeded {len(seeded.emails)} customers, {len(seeded.accounts)} wallets")
         return 0
     if args.command == "bench-pgbench":
         return pgbench_ceiling.run()
