@@ -4,7 +4,6 @@ import re
 
 import aiohttp
 
-from tekana_devstack.components import metrics_port
 from tests.support.api import new_customer
 from tests.support.platform import Platform
 
@@ -29,7 +28,7 @@ def value(text: str, series: str, **labels: str) -> float:
 
 
 def service_url(platform: Platform, service: str) -> str:
-    return f"http://127.0.0.1:{metrics_port(platform.service_ports[service])}/metrics"
+    return f"http://127.0.0.1:{platform.metrics_ports[service]}/metrics"
 
 
 async def test_metrics_move_with_requests(http: aiohttp.ClientSession, platform: Platform) -> None:

@@ -31,6 +31,7 @@ class Platform:
     state_dir: Path
     log_path: Path
     service_ports: dict[str, int]
+    metrics_ports: dict[str, int]
 
     @property
     def private_key_pem(self) -> bytes:
@@ -57,6 +58,7 @@ def start_platform(state_dir: Path, **extra_env: str) -> Platform:
     prefix = unique_name("tekana_e2e")
     gateway_port = free_port()
     ports = {name: free_port() for name in ("customer", "wallet", "transaction")}
+    metrics = {name: free_port() for name in ("customer", "wallet", "transaction")}
     log_path = state_dir / "platform.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -69,6 +71,7 @@ def start_platform(state_dir: Path, **extra_env: str) -> Platform:
                 f"--customer-port={ports['customer']}",
                 f"--wallet-port={ports['wallet']}",
                 f"--transaction-port={ports['transaction']}",
+                *(f"--{name}-metrics-port={port}" for name, port in metrics.items()),
                 f"--database-prefix={prefix}",
                 f"--state-dir={state_dir}",
             ],
@@ -86,7 +89,7 @@ def start_platform(state_dir: Path, **extra_env: str) -> Platform:
             stderr=subprocess.STDOUT,
         )
     platform = Platform(
-        process, f"http://127.0.0.1:{gateway_port}", prefix, state_dir, log_path, ports
+        process, f"http://127.0.0.1:{gateway_port}", prefix, state_dir, log_path, ports, metrics
     )
     _wait_ready(platform)
     return platform

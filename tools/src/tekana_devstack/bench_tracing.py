@@ -146,6 +146,10 @@ def request_cpu_seconds() -> dict[str, float]:
                 "up",
                 f"--gateway-port={gateway}",
                 *(f"--{n}-port={_free_port()}" for n in ("customer", "wallet", "transaction")),
+                *(
+                    f"--{n}-metrics-port={_free_port()}"
+                    for n in ("customer", "wallet", "transaction")
+                ),
                 f"--database-prefix=tekana_bench_{uuid.uuid4().hex[:8]}",
                 f"--state-dir={state}",
             ],

@@ -9,6 +9,10 @@ class Ports:
     customer: int = 50051
     wallet: int = 50052
     transaction: int = 50053
+    # Below the kernel's ephemeral range, so no outgoing connection can hold them.
+    customer_metrics: int = 9101
+    wallet_metrics: int = 9102
+    transaction_metrics: int = 9103
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,17 +29,12 @@ SERVICES = (
 GATEWAY = Component("gateway", "tekana_gateway")
 
 
-def metrics_port(grpc_port: int) -> int:
-    """A service's metrics port on a laptop: its gRPC port + 1000 (50051 → 51051)."""
-    return grpc_port + 1000
-
-
 def component_env(*, ports: Ports, database_prefix: str) -> dict[str, dict[str, str]]:
     """Per-component environment: ports, database names and upstream addresses."""
     services = {
         name: {
             "TEKANA_GRPC_PORT": str(getattr(ports, name)),
-            "TEKANA_METRICS_PORT": str(metrics_port(getattr(ports, name))),
+            "TEKANA_METRICS_PORT": str(getattr(ports, f"{name}_metrics")),
             "TEKANA_DATABASE_NAME": f"{database_prefix}_{name}",
         }
         for name in ("customer", "wallet", "transaction")
