@@ -84,17 +84,21 @@ def _wallet(row: Any) -> Wallet:
     )
 
 
+_WALLET_FIELDS = (
+    "id",
+    "account_number",
+    "owner_id",
+    "type",
+    "currency",
+    "status",
+    "balance",
+    "created_at",
+)
+
+
 def _wallet_from_model(row: WalletRow) -> Wallet:
-    return Wallet(
-        id=row.id,
-        account_number=row.account_number,
-        owner_id=row.owner_id,
-        type=WalletType(row.type),
-        currency=row.currency,
-        status=WalletStatus(row.status),
-        balance=row.balance,
-        created_at=row.created_at,
-    )
+    # The ORM row in the shape of a SQL record, so one mapping serves both paths.
+    return _wallet({name: getattr(row, name) for name in _WALLET_FIELDS})
 
 
 class TortoiseWalletRepository:
