@@ -1,5 +1,7 @@
 """Access tokens: only an unexpired EdDSA token signed by our key names a caller."""
 
+import time
+
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -104,3 +106,27 @@ def test_missing_key_configuration_says_what_to_set() -> None:
         read_key_material(inline=None, path=None, what="public key")
     with pytest.raises(KeyConfigError, match="cannot read"):
         read_key_material(inline=None, path="/nonexistent/key.pem", what="public key")
+
+
+def test_a_remembered_token_is_refused_once_it_expires(private_key: Ed25519PrivateKey) -> None:
+    strict = TokenVerifier(public_key=private_key.public_key(), leeway_seconds=0)
+    token = TokenIssuer(private_key=private_key, ttl_seconds=1).issue(
+        customer_id=5, email="a@b.co", roles=frozenset({Role.CUSTOMER})
+    )
+    assert strict.verify(token.token).customer_id == 5
+    assert strict.verify(token.token).customer_id == 5  # from memory
+    expires_at = jwt.decode(token.token, options={"verify_signature": False})["exp"]
+    time.sleep(max(0.0, expires_at + 1.05 - time.time()))
+    with pytest.raises(Unauthenticated):
+        strict.verify(token.token)
+
+
+def test_remembers_a_bounded_number_of_tokens(private_key: Ed25519PrivateKey) -> None:
+    small = TokenVerifier(public_key=private_key.public_key(), remembered=2)
+    issuer = TokenIssuer(private_key=private_key, ttl_seconds=60)
+    tokens = [
+        issuer.issue(customer_id=n, email="a@b.co", roles=frozenset({Role.CUSTOMER})).token
+        for n in range(1, 5)
+    ]
+    assert [small.verify(t).customer_id for t in tokens] == [1, 2, 3, 4]
+    assert list(small._verified) == tokens[-2:]

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
 
 from tekana_common import metrics
@@ -13,11 +14,10 @@ from tekana_common.logging import get_logger
 log = get_logger(__name__)
 
 
-def database_url(server_url: str, database: str, *, pool_max: int | None = None) -> str:
+def database_url(server_url: str, database: str) -> str:
     """``server_url`` (any path or query dropped) pointed at ``database``."""
     parts = urlsplit(server_url)
-    query = f"maxsize={pool_max}" if pool_max else ""
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", "", ""))
 
 
 def tortoise_config(
@@ -26,7 +26,7 @@ def tortoise_config(
     """Tortoise settings for service package ``app`` (models in ``app.models``)."""
     label = app.removeprefix("tekana_")
     return {
-        "connections": {"default": database_url(server_url, database, pool_max=pool_max)},
+        "connections": {"default": _connection(database_url(server_url, database), pool_max)},
         "apps": {
             label: {
                 "models": [f"{app}.models"],
@@ -37,6 +37,20 @@ def tortoise_config(
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _connection(url: str, pool_max: int) -> dict[str, Any]:
+    connection: dict[str, Any] = expand_db_url(url)
+    connection["credentials"].update(maxsize=pool_max, reset=_keep_session)
+    return connection
+
+
+async def _keep_session(_: asyncpg.Connection) -> None:
+    """Pool release hook in place of asyncpg's default reset, which sends one more query
+    (``RESET ALL``, ``UNLISTEN *``, unlocking advisory locks) after every checkout: a second
+    round trip per statement on every hot path. No service keeps session state — no SET
+    outside a transaction, no LISTEN, no advisory lock — and asyncpg still rolls back a
+    transaction left open before calling this."""
 
 
 async def ensure_database(server_url: str, database: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from ssl import SSLContext
 from typing import Any
 
+import asyncpg
 from grpclib.client import Channel
 from grpclib.const import Status
 from grpclib.encoding.base import StatusDetailsCodecBase
@@ -22,10 +23,12 @@ from grpclib.health.service import Health
 from grpclib.server import Server, Stream
 from grpclib.utils import graceful_exit
 from opentelemetry.trace import SpanKind
+from tortoise.exceptions import DBConnectionError
 
 from tekana_common import metrics, tracing
+from tekana_common.admission import FifoGate
 from tekana_common.context import Caller, Role, caller_var, request_id_var
-from tekana_common.errors import DomainError, ErrorKind
+from tekana_common.errors import DomainError, ErrorKind, Unavailable
 from tekana_common.logging import get_logger
 from tekana_common.transport import Transport
 from tekana_protos.tekana.common.v1 import ErrorDetail
@@ -97,9 +100,12 @@ def caller_from_metadata(metadata: Any) -> Caller | None:
         return None
 
 
-def request_listener(internal_token: str) -> Callable[[RecvRequest], Coroutine[Any, Any, None]]:
+def request_listener(
+    internal_token: str, gate: FifoGate | None = None
+) -> Callable[[RecvRequest], Coroutine[Any, Any, None]]:
     """The server-side listener: refuses calls without the internal token, then serves the
-    rest with the caller and request id in context and domain errors turned into statuses."""
+    rest with the caller and request id in context and domain errors turned into statuses,
+    admitted through ``gate`` (health checks never wait there)."""
 
     async def on_recv_request(event: RecvRequest) -> None:
         presented = str(event.metadata.get(INTERNAL_TOKEN_KEY, ""))
@@ -108,7 +114,8 @@ def request_listener(internal_token: str) -> Callable[[RecvRequest], Coroutine[A
         ):
             event.method_func = _refuse_unauthenticated
             return
-        _serve_in_context(event)
+        open_method = event.method_name.startswith(_OPEN_METHODS)
+        _serve_in_context(event, None if open_method else gate)
 
     return on_recv_request
 
@@ -118,7 +125,7 @@ async def _refuse_unauthenticated(stream: Stream[Any, Any]) -> None:
     raise GRPCError(Status.UNAUTHENTICATED, "missing or wrong internal token")
 
 
-def _serve_in_context(event: RecvRequest) -> None:
+def _serve_in_context(event: RecvRequest, gate: FifoGate | None) -> None:
     request_id = str(event.metadata.get(REQUEST_ID_KEY, ""))
     caller = caller_from_metadata(event.metadata)
     handler = event.method_func
@@ -136,7 +143,11 @@ def _serve_in_context(event: RecvRequest) -> None:
             method, context=parent, kind=SpanKind.SERVER, attributes=attributes
         ) as span:
             try:
-                await handler(stream)
+                if gate is None:
+                    await handler(stream)
+                else:
+                    async with gate:
+                        await handler(stream)
             except DomainError as exc:
                 status = STATUS_FOR_KIND[exc.kind]
                 code = status.name
@@ -146,14 +157,47 @@ def _serve_in_context(event: RecvRequest) -> None:
             except GRPCError as exc:
                 code = exc.status.name
                 raise
-            except Exception:
-                code = "INTERNAL"
-                raise
+            except Exception as exc:
+                if not _database_unreachable(exc):
+                    code = "INTERNAL"
+                    raise
+                # A restarting or unreachable database is a retryable outage, not a bug.
+                code = "UNAVAILABLE"
+                log.warning("database_unavailable", error=type(exc).__name__)
+                tracing.mark_failed(span, exc, "database_unavailable")
+                raise to_grpc_error(DATABASE_UNAVAILABLE) from None
             finally:
                 metrics.RPC_REQUESTS.labels(*labels, code).inc()
                 metrics.RPC_DURATION.labels(*labels).observe(time.perf_counter() - started)
 
     event.method_func = guarded
+
+
+DATABASE_UNAVAILABLE = Unavailable("database_unavailable", "Service Unavailable")
+# Connection lost or refused (class 08), server shutting down or starting (class 57P).
+_UNREACHABLE = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    DBConnectionError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def _database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it: Tortoise wraps asyncpg's errors) is the database
+    being out of reach rather than a fault in the request."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, _UNREACHABLE) or (
+            isinstance(seen, OSError) and not isinstance(seen, FileNotFoundError)
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _send_listener(internal_token: str) -> Callable[[SendRequest], Coroutine[Any, Any, None]]:
@@ -204,12 +248,15 @@ def build_server(
     *,
     internal_token: str,
     checks: Collection[Callable[[], Awaitable[bool | None]]] = (),
+    max_concurrent: int | None = None,
 ) -> Server:
-    """A grpclib server for ``servicers`` plus the standard health service."""
+    """A grpclib server for ``servicers`` plus the standard health service, running at most
+    ``max_concurrent`` calls at once (the rest wait their turn in order)."""
     service_checks = [ServiceCheck(check, check_ttl=5, check_timeout=2) for check in checks]
     health = Health({servicer: service_checks for servicer in servicers})
     server = Server([*servicers, health], status_details_codec=ErrorDetailCodec())
-    listen(server, RecvRequest, request_listener(internal_token))
+    gate = FifoGate(max_concurrent) if max_concurrent else None
+    listen(server, RecvRequest, request_listener(internal_token, gate))
     return server
 
 

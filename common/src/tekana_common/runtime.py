@@ -54,7 +54,10 @@ async def serve_service(
     metrics.serve(settings.metrics_host, settings.metrics_port)
     db.watch_pool(settings.database_pool_max)
     server = build_server(
-        servicers, internal_token=transport.internal_token, checks=[db.database_answers]
+        servicers,
+        internal_token=transport.internal_token,
+        checks=[db.database_answers],
+        max_concurrent=settings.max_concurrent_requests or settings.database_pool_max,
     )
     tasks = [asyncio.create_task(loop()) for loop in background]
     try:

@@ -34,6 +34,8 @@ class ServiceSettings(CommonSettings):
     # Server URL without a database name; each service appends its own database.
     database_url: str = DEFAULT_DATABASE_URL
     database_pool_max: int = 10
+    # Calls served at once, the rest queued in arrival order; unset: database_pool_max.
+    max_concurrent_requests: int | None = None
     grpc_host: str = "127.0.0.1"
     grpc_port: int
     database_name: str

@@ -18,6 +18,8 @@ from tekana_devstack import (
     seed,
     up,
 )
+from tekana_devstack.bench import run as bench
+from tekana_devstack.chaos import campaign as chaos
 from tekana_devstack.paths import STATE_DIR
 
 
@@ -34,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("dockerfiles", help="render each component's Dockerfile")
     commands.add_parser("dashboards", help="write the Grafana dashboards")
     commands.add_parser("bench-tracing", help="measure what tracing costs when it is off")
+    bench.add_arguments(
+        commands.add_parser("bench", help="the platform's speed against PostgreSQL's ceiling")
+    )
+    chaos.add_arguments(
+        commands.add_parser("chaos", help="faults under load, then the books are checked")
+    )
     commands.add_parser("bench-pgbench", help="PostgreSQL's own transfer ceiling (pgbench)")
     seeding = commands.add_parser("seed", help="seed customers and funded wallets for benchmarks")
     seeding.add_argument("--database-prefix", default="tekana")
@@ -58,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"seeded {len(seeded.emails)} customers, {len(seeded.accounts)} wallets")
         return 0
+    if args.command == "chaos":
+        return chaos.run(args)
+    if args.command == "bench":
+        return bench.run(args)
     if args.command == "bench-pgbench":
         return pgbench_ceiling.run()
     if args.command == "bench-tracing":

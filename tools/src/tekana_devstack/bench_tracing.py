@@ -11,10 +11,6 @@ import asyncio
 import json
 import os
 import platform
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -27,13 +23,14 @@ from opentelemetry.trace import SpanKind
 
 from tekana_common import tracing
 from tekana_common.logging import _add_trace_ids
+from tekana_devstack.bench.platform import started_platform
+from tekana_devstack.bench.processes import cpu_seconds
 from tekana_devstack.paths import REPO_ROOT
 
 RESULTS = REPO_ROOT / "bench" / "results"
 HOOK_ITERATIONS = 20_000
 LOAD_SECONDS = 8.0
 CONCURRENCY = 16
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def hook_cpu_seconds() -> float:
@@ -67,27 +64,8 @@ def hook_cpu_seconds() -> float:
     return (time.process_time() - started) / HOOK_ITERATIONS
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / CLOCK_TICKS
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children = (task / "children").read_text().split()
-        found += [int(c) for c in children]
-    return found
+    return sum(cpu_seconds(pid) or 0.0 for pid in pids)
 
 
 async def _load(base_url: str) -> tuple[int, float]:
@@ -129,44 +107,14 @@ async def _load(base_url: str) -> tuple[int, float]:
 
 def request_cpu_seconds() -> dict[str, float]:
     """CPU seconds all processes spend per request, on a platform started for the run."""
-    gateway = _free_port()
-    with tempfile.TemporaryDirectory() as state:
-        env = dict(
-            os.environ,
-            TEKANA_RATE_LIMIT_PER_ADDRESS="1000000",
-            TEKANA_RATE_LIMIT_PER_EMAIL="1000000",
-            TEKANA_LOG_LEVEL="WARNING",
-        )
-        env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
-        up = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tekana_devstack",
-                "up",
-                f"--gateway-port={gateway}",
-                *(f"--{n}-port={_free_port()}" for n in ("customer", "wallet", "transaction")),
-                *(
-                    f"--{n}-metrics-port={_free_port()}"
-                    for n in ("customer", "wallet", "transaction")
-                ),
-                f"--database-prefix=tekana_bench_{uuid.uuid4().hex[:8]}",
-                f"--state-dir={state}",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{gateway}"
-            asyncio.run(_wait_ready(base))
-            pids = _children(up.pid)
-            before = _cpu_seconds(pids)
-            requests, elapsed = asyncio.run(_load(base))
-            spent = _cpu_seconds(pids) - before
-        finally:
-            up.send_signal(signal.SIGINT)
-            up.wait(timeout=60)
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        started_platform(Path(scratch) / "platform.log") as target,
+    ):
+        pids = list(target.components.values())
+        before = _cpu_seconds(pids)
+        requests, elapsed = asyncio.run(_load(target.url))
+        spent = _cpu_seconds(pids) - before
     return {
         "requests": requests,
         "seconds": elapsed,
@@ -174,19 +122,6 @@ def request_cpu_seconds() -> dict[str, float]:
         "requests_per_second": requests / elapsed,
         "cpu_seconds_per_request": spent / requests,
     }
-
-
-async def _wait_ready(base: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            try:
-                async with session.get(f"{base}/ready") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError("the platform did not become ready")
 
 
 def run() -> int:

@@ -7,6 +7,8 @@ import re
 import shutil
 import subprocess
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -48,9 +50,9 @@ def _run(command: list[str]) -> str:
     return done.stdout
 
 
-def measure(
-    server_url: str = DEFAULT_DATABASE_URL, *, clients: int = 64, seconds: int = 10
-) -> list[Ceiling]:
+@contextmanager
+def prepared(server_url: str = DEFAULT_DATABASE_URL) -> Iterator["Pgbench"]:
+    """A scratch database with the benchmark schema and seeded wallets, dropped afterwards."""
     psql, pgbench = shutil.which("psql"), shutil.which("pgbench")
     if psql is None or pgbench is None:
         raise RuntimeError("psql and pgbench are needed: apt-get install postgresql-client")
@@ -59,14 +61,11 @@ def measure(
     _run([psql, *admin, "-qc", f'CREATE DATABASE "{database}"'])
     try:
         target = _psql_args(server_url, database)
-        _run([psql, *target, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(SCRIPTS / "schema.sql")])
+        strict = [psql, *target, "-q", "-v", "ON_ERROR_STOP=1"]
+        _run([*strict, "-f", str(SCRIPTS / "schema.sql")])
         _run(
             [
-                psql,
-                *target,
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
+                *strict,
                 "-v",
                 f"wallets={WALLETS}",
                 "-v",
@@ -76,33 +75,51 @@ def measure(
             ]
         )
         _run([psql, *target, "-qc", "VACUUM ANALYZE"])
-        results = []
-        for scenario in ("transfer-random", "transfer-hot"):
-            output = _run(
-                [
-                    pgbench,
-                    *target[:-2],
-                    "-n",
-                    "-c",
-                    str(clients),
-                    "-j",
-                    "2",
-                    "-T",
-                    str(seconds),
-                    "-D",
-                    f"wallets={WALLETS}",
-                    "-f",
-                    str(SCRIPTS / f"{scenario}.sql"),
-                    database,
-                ]
-            )
-            match = _TPS.search(output)
-            if match is None:
-                raise RuntimeError(f"pgbench printed no tps: {output[-500:]}")
-            results.append(Ceiling(scenario, float(match.group(1)), clients, seconds))
-        return results
+        yield Pgbench(pgbench, target, database)
     finally:
         _run([psql, *admin, "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'])
+
+
+@dataclass(frozen=True)
+class Pgbench:
+    program: str
+    target: list[str]
+    database: str
+
+    def run(self, scenario: str, *, clients: int, seconds: int) -> Ceiling:
+        """``scenario`` is a script in bench/pgbench: transfer-random or transfer-hot."""
+        output = _run(
+            [
+                self.program,
+                *self.target[:-2],
+                "-n",
+                "-c",
+                str(clients),
+                "-j",
+                "2",
+                "-T",
+                str(seconds),
+                "-D",
+                f"wallets={WALLETS}",
+                "-f",
+                str(SCRIPTS / f"{scenario}.sql"),
+                self.database,
+            ]
+        )
+        match = _TPS.search(output)
+        if match is None:
+            raise RuntimeError(f"pgbench printed no tps: {output[-500:]}")
+        return Ceiling(scenario, float(match.group(1)), clients, seconds)
+
+
+def measure(
+    server_url: str = DEFAULT_DATABASE_URL, *, clients: int = 64, seconds: int = 10
+) -> list[Ceiling]:
+    with prepared(server_url) as bench:
+        return [
+            bench.run(scenario, clients=clients, seconds=seconds)
+            for scenario in ("transfer-random", "transfer-hot")
+        ]
 
 
 def run() -> int:

@@ -27,9 +27,23 @@ class PrivateCluster:
     bin_dir: Path
     data_dir: Path
     run_as: str | None
+    port: int = PRIVATE_PORT
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1"
+        self._pg_ctl("start", "-w", "-o", options, "-l", str(self.data_dir / "server.log"))
 
     def stop(self) -> None:
         self._pg_ctl("stop", "-m", "fast")
+
+    def restart(self) -> None:
+        """Fast shutdown (every connection is cut) and start again."""
+        self.stop()
+        self.start()
 
     def _pg_ctl(self, *args: str) -> None:
         command = [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), *args]
@@ -53,17 +67,17 @@ def resolve(state_dir: Path) -> tuple[str, PrivateCluster | None]:
         return url, None
     if configured:
         raise PostgresUnavailable(f"PostgreSQL at TEKANA_DATABASE_URL does not answer ({url})")
-    bin_dir = _server_binaries()
+    bin_dir = server_binaries()
     if bin_dir is None:
         raise PostgresUnavailable(
             "no PostgreSQL answers on 127.0.0.1:5432 and none is installed: "
             "install it (apt-get install postgresql) or set TEKANA_DATABASE_URL"
         )
-    cluster = _start_private(bin_dir, state_dir / "pgdata")
-    return f"postgres://postgres@127.0.0.1:{PRIVATE_PORT}", cluster
+    cluster = start_private(bin_dir, state_dir / "pgdata")
+    return cluster.url, cluster
 
 
-def _server_binaries() -> Path | None:
+def server_binaries() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if found:
         return found[-1].parent
@@ -75,7 +89,7 @@ def _as_user(command: list[str], user: str | None) -> list[str]:
     return ["runuser", "-u", user, "--", *command] if user else command
 
 
-def _start_private(bin_dir: Path, data_dir: Path) -> PrivateCluster:
+def start_private(bin_dir: Path, data_dir: Path, port: int = PRIVATE_PORT) -> PrivateCluster:
     # PostgreSQL refuses to run as root; the distribution's postgres user runs it then.
     run_as = "postgres" if os.geteuid() == 0 else None
     data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +106,6 @@ def _start_private(bin_dir: Path, data_dir: Path) -> PrivateCluster:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    cluster = PrivateCluster(bin_dir=bin_dir, data_dir=data_dir, run_as=run_as)
-    options = f"-p {PRIVATE_PORT} -k {data_dir} -c listen_addresses=127.0.0.1"
-    cluster._pg_ctl("start", "-w", "-o", options, "-l", str(data_dir / "server.log"))
+    cluster = PrivateCluster(bin_dir=bin_dir, data_dir=data_dir, run_as=run_as, port=port)
+    cluster.start()
     return cluster

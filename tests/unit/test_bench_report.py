@@ -1,0 +1,87 @@
+"""The benchmark's arithmetic: medians, ratios to pgbench, targets and profile grouping."""
+
+from tekana_devstack.bench.load import LoadRun
+from tekana_devstack.bench.profile import summarize
+from tekana_devstack.bench.report import markdown, scenario_entry, targets
+
+
+def _run(scenario: str, requests: int, p99: float, errors: int = 0) -> LoadRun:
+    return LoadRun(
+        scenario=scenario,
+        requests=requests,
+        seconds=10.0,
+        p50_ms=p99 / 4,
+        p90_ms=p99 / 2,
+        p99_ms=p99,
+        errors=errors,
+        error_kinds={"envelope": errors} if errors else {},
+        error_sample="",
+        cpu_seconds={"gateway": requests * 0.0005, "wrk": 1.0},
+    )
+
+
+def test_an_entry_is_the_median_of_its_runs_and_a_ratio_of_the_ceiling() -> None:
+    runs = [_run("transfer", 9_000, 80), _run("transfer", 12_000, 60), _run("transfer", 30_000, 40)]
+    entry = scenario_entry(runs, {"transfer-random": 10_000.0, "transfer-hot": 1_000.0})
+    assert entry["rps"] == 1_200.0
+    assert entry["p99_ms"] == 60
+    assert entry["ratio_to_pgbench"] == 0.12
+    assert entry["cpu_ms_per_request"]["gateway"] == 0.5
+    assert entry["runs"] == [900.0, 1_200.0, 3_000.0]
+
+
+def test_hot_transfers_are_compared_with_the_hot_ceiling() -> None:
+    entry = scenario_entry(
+        [_run("transfer-hot", 3_000, 50)], {"transfer-random": 10_000.0, "transfer-hot": 1_000.0}
+    )
+    assert entry["pgbench_reference"] == "transfer-hot"
+    assert entry["ratio_to_pgbench"] == 0.3
+
+
+def test_targets_name_what_is_short() -> None:
+    ceilings = {"transfer-random": 10_000.0, "transfer-hot": 1_000.0}
+    entries = [
+        scenario_entry([_run("transfer", 5_000, 120)], ceilings),
+        scenario_entry([_run("get-customer", 25_000, 30, errors=2)], ceilings),
+        scenario_entry([_run("register", 500, 900)], ceilings),
+    ]
+    judged = {t.what: t.met for t in targets(entries, ceilings)}
+    assert judged["transfer requests/s"] is False
+    assert judged["transfer / pgbench ceiling"] is False
+    assert judged["get-customer requests/s"] is True
+    assert judged["transfer p99"] is False
+    assert judged["get-customer p99"] is True
+    assert "register p99" not in judged
+    assert judged["get-customer errors"] is False
+
+
+def test_markdown_carries_every_scenario_and_target() -> None:
+    ceilings = {"transfer-random": 10_000.0, "transfer-hot": 1_000.0}
+    entries = [scenario_entry([_run("transfer", 12_000, 60)], ceilings)]
+    report = {
+        "started_at": "20261125T000000Z",
+        "machine": {"cpus": 2, "cpu_model": "test"},
+        "settings": {"concurrency": 64, "seconds": 10, "runs": 1, "customers": 10_000},
+        "pgbench": ceilings,
+        "scenarios": entries,
+        "targets": [t.__dict__ for t in targets(entries, ceilings)],
+    }
+    text = markdown(report)
+    assert "| transfer | 1,200 | 15.0 | 60.0 | 0 | 0.500 | 0.083 | 12.0% |" in text
+    assert "| transfer requests/s | >= 1000 | 1200 | yes |" in text
+
+
+def test_profile_samples_are_grouped_by_the_library_of_the_innermost_frame() -> None:
+    raw = "\n".join(
+        [
+            "main (x/__main__.py:1);send (h2/connection.py:10) 6",
+            "main (x/__main__.py:1);encode (hpack/hpack.py:3) 2",
+            "main (x/__main__.py:1);get (tekana_customer/service.py:9) 1",
+            "main (x/__main__.py:1);fetch (asyncpg/connection.py:7) 1",
+        ]
+    )
+    assert summarize(raw) == [
+        {"function": "HTTP/2 (h2, hpack)", "percent": 80.0},
+        {"function": "tekana code", "percent": 10.0},
+        {"function": "asyncpg", "percent": 10.0},
+    ]

@@ -1,0 +1,229 @@
+"""The benchmark's report: medians over interleaved runs, ratios to pgbench, targets, and
+the same figures as a markdown table."""
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tekana_devstack.bench.load import PATHS, LoadRun
+
+READS = ("get-customer", "get-wallet")
+TRANSFER_RATE_TARGET = 1_000.0
+READ_RATE_TARGET = 2_000.0
+P99_TARGET_MS = 100.0
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    wanted: str
+    measured: str
+    met: bool
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def scenario_entry(runs: list[LoadRun], ceilings: dict[str, float]) -> dict[str, Any]:
+    name = runs[0].scenario
+    rps = _median([r.rps for r in runs])
+    reference = "transfer-hot" if name == "transfer-hot" else "transfer-random"
+    ceiling = ceilings.get(reference, 0.0)
+    processes = sorted({p for r in runs for p in r.cpu_seconds})
+    return {
+        "scenario": name,
+        "path": PATHS[name],
+        "rps": round(rps, 1),
+        "p50_ms": round(_median([r.p50_ms for r in runs]), 2),
+        "p99_ms": round(_median([r.p99_ms for r in runs]), 2),
+        "errors": sum(r.errors for r in runs),
+        "error_kinds": _sum_kinds(runs),
+        "error_sample": next((r.error_sample for r in runs if r.error_sample), ""),
+        "requests": sum(r.requests for r in runs),
+        "runs": [round(r.rps, 1) for r in runs],
+        "cpu_ms_per_request": {
+            p: round(
+                _median([r.cpu_seconds.get(p, 0.0) * 1e3 / r.requests for r in runs if r.requests]),
+                3,
+            )
+            for p in processes
+        },
+        "ratio_to_pgbench": round(rps / ceiling, 4) if ceiling else None,
+        "pgbench_reference": reference,
+    }
+
+
+def _sum_kinds(runs: list[LoadRun]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for run in runs:
+        for kind, count in run.error_kinds.items():
+            total[kind] = total.get(kind, 0) + count
+    return total
+
+
+def targets(scenarios: list[dict[str, Any]], ceilings: dict[str, float]) -> list[Target]:
+    by_name = {s["scenario"]: s for s in scenarios}
+    found: list[Target] = []
+    if "transfer" in by_name:
+        transfer = by_name["transfer"]
+        found.append(
+            Target(
+                "transfer requests/s",
+                f">= {TRANSFER_RATE_TARGET:.0f}",
+                f"{transfer['rps']:.0f}",
+                transfer["rps"] >= TRANSFER_RATE_TARGET,
+            )
+        )
+        ratio = transfer["ratio_to_pgbench"] or 0.0
+        found.append(Target("transfer / pgbench ceiling", ">= 10 %", f"{ratio:.1%}", ratio >= 0.10))
+    if "transfer-hot" in by_name:
+        ratio = by_name["transfer-hot"]["ratio_to_pgbench"] or 0.0
+        found.append(
+            Target(
+                "hot-wallet transfer / pgbench hot ceiling",
+                ">= 25 %",
+                f"{ratio:.1%}",
+                ratio >= 0.25,
+            )
+        )
+    for name in READS:
+        if name in by_name:
+            rps = by_name[name]["rps"]
+            found.append(
+                Target(
+                    f"{name} requests/s",
+                    f">= {READ_RATE_TARGET:.0f}",
+                    f"{rps:.0f}",
+                    rps >= READ_RATE_TARGET,
+                )
+            )
+    for entry in scenarios:
+        if entry["scenario"] != "register":
+            found.append(
+                Target(
+                    f"{entry['scenario']} p99",
+                    f"< {P99_TARGET_MS:.0f} ms",
+                    f"{entry['p99_ms']:.1f} ms",
+                    entry["p99_ms"] < P99_TARGET_MS,
+                )
+            )
+    for entry in scenarios:
+        found.append(
+            Target(f"{entry['scenario']} errors", "0", str(entry["errors"]), entry["errors"] == 0)
+        )
+    return found
+
+
+def machine() -> dict[str, Any]:
+    def version(program: str, *args: str) -> str | None:
+        path = shutil.which(program)
+        if path is None:
+            return None
+        done = subprocess.run([path, *args], capture_output=True, text=True, check=False)
+        return (
+            (done.stdout or done.stderr).strip().splitlines()[0]
+            if done.returncode in (0, 1)
+            else None
+        )
+
+    memory_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.machine(),
+    )
+    packages = ("aiohttp", "grpclib", "betterproto2", "asyncpg", "tortoise-orm", "uvloop", "h2")
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gib": round(memory_kib / 2**20, 1),
+        "load_average_at_start": os.getloadavg(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "postgres": version("postgres", "--version") or version("psql", "--version"),
+        "pgbench": version("pgbench", "--version"),
+        "wrk": version("wrk", "-v"),
+        "packages": {p: metadata.version(p) for p in packages},
+    }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    processes = sorted({p for s in report["scenarios"] for p in s["cpu_ms_per_request"]})
+    lines = [
+        f"# Benchmark {report['started_at']}",
+        "",
+        f"{report['machine']['cpus']} CPUs ({report['machine']['cpu_model']}), "
+        f"concurrency {report['settings']['concurrency']}, "
+        f"{report['settings']['seconds']} s per run, median of {report['settings']['runs']} "
+        f"interleaved runs, {report['settings']['customers']:,} customers seeded.",
+        "",
+        "pgbench ceiling (one function call per transfer, "
+        f"{report['settings']['concurrency']} clients): "
+        + ", ".join(f"{k} {v:,.0f} tps" for k, v in report["pgbench"].items()),
+        "",
+        "| scenario | req/s | p50 ms | p99 ms | errors | "
+        + " | ".join(f"CPU ms/req {p}" for p in processes)
+        + " | ratio to pgbench |",
+        "|---|---:|---:|---:|---:|" + "---:|" * len(processes) + "---:|",
+    ]
+    for s in report["scenarios"]:
+        cpu = " | ".join(f"{s['cpu_ms_per_request'].get(p, 0):.3f}" for p in processes)
+        ratio = f"{s['ratio_to_pgbench']:.1%}" if s["ratio_to_pgbench"] is not None else "–"
+        lines.append(
+            f"| {s['scenario']} | {s['rps']:,.0f} | {s['p50_ms']:.1f} | {s['p99_ms']:.1f} | "
+            f"{s['errors']} | {cpu} | {ratio} |"
+        )
+    lines += ["", "| target | wanted | measured | met |", "|---|---|---|---|"]
+    for t in report["targets"]:
+        lines.append(
+            f"| {t['what']} | {t['wanted']} | {t['measured']} | {'yes' if t['met'] else 'NO'} |"
+        )
+    if report.get("memory"):
+        memory = report["memory"]
+        lines += [
+            "",
+            f"Memory over a {memory['seconds']:.0f} s mixed run (RSS MiB, first sample after "
+            "warm-up → last, growth):",
+            "",
+            "| process | first | last | max | growth |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, m in memory["processes"].items():
+            lines.append(
+                f"| {name} | {m['first_mib']:.1f} | {m['last_mib']:.1f} | {m['max_mib']:.1f} | "
+                f"{m['growth_percent']:+.1f} % |"
+            )
+    if report.get("tracing_overhead"):
+        t = report["tracing_overhead"]
+        lines += [
+            "",
+            f"Tracing off costs {t['hook_cpu_us_per_request']:.0f} µs of CPU per read request, "
+            f"{t['overhead_percent']:.2f} % of the {t['request_cpu_ms']:.2f} ms all processes "
+            "spend on one `GET /customer/:id`.",
+        ]
+    if report.get("profiles"):
+        lines += ["", "## Where the time goes (py-spy, share of each process's samples)", ""]
+        for scenario, by_process in report["profiles"].items():
+            lines.append(f"### {scenario}")
+            if "error" in by_process:
+                lines += [f"- {by_process['error']}", ""]
+                continue
+            for process, frames in by_process.items():
+                top = "; ".join(f"{f['function']} {f['percent']:.0f} %" for f in frames[:8])
+                lines.append(f"- {process}: {top}")
+            lines.append("")
+    return "\n".join(lines) + "\n"
