@@ -35,7 +35,7 @@ async def apply(
     sender: str, receiver: str, amount: int, transfer_id: str | None = None
 ) -> TransferOutcome:
     request = TransferRequest(transfer_id or str(uuid.uuid4()), sender, receiver, amount, "USD")
-    return await service.apply_transfer(repo, request, before_commit=nothing)
+    return await service.apply_transfer(repo, request)
 
 
 async def sql(query: str, *values: object) -> list[dict[str, object]]:

@@ -1,4 +1,4 @@
-"""Wallet rules: account numbers, and when the ledger refuses a transfer."""
+"""Wallet rules: account numbers and wallet types (refusals: tests/integration)."""
 
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -7,7 +7,6 @@ import pytest
 
 from tekana_common.errors import InvalidArgument
 from tekana_wallet.domain import (
-    Refusal,
     TransferRequest,
     Wallet,
     WalletStatus,
@@ -16,7 +15,6 @@ from tekana_wallet.domain import (
     is_valid_account_number,
     luhn_check_digit,
     new_account_number,
-    refusal,
 )
 
 SENDER = Wallet(
@@ -46,39 +44,7 @@ def test_luhn_catches_a_mistyped_digit() -> None:
     assert luhn_check_digit("7992739871") == "3"
 
 
-def test_a_transfer_of_exactly_the_balance_is_allowed() -> None:
-    assert refusal(REQUEST, SENDER, RECEIVER) is None
-
-
-@pytest.mark.parametrize(
-    ("request_", "sender", "receiver", "expected"),
-    [
-        (replace(REQUEST, amount=101), SENDER, RECEIVER, Refusal.INSUFFICIENT_FUNDS),
-        (REQUEST, None, RECEIVER, Refusal.SENDER_NOT_FOUND),
-        (REQUEST, SENDER, None, Refusal.RECEIVER_NOT_FOUND),
-        (replace(REQUEST, currency="EUR"), SENDER, RECEIVER, Refusal.CURRENCY_MISMATCH),
-        (REQUEST, SENDER, replace(RECEIVER, currency="EUR"), Refusal.CURRENCY_MISMATCH),
-        (REQUEST, SENDER, replace(RECEIVER, status=WalletStatus.FROZEN), Refusal.WALLET_INACTIVE),
-        (replace(REQUEST, to_account=SENDER.account_number), SENDER, SENDER, Refusal.SAME_WALLET),
-    ],
-)
-def test_the_ledger_refuses(
-    request_: TransferRequest, sender: Wallet | None, receiver: Wallet | None, expected: Refusal
-) -> None:
-    assert refusal(request_, sender, receiver) == expected
-
-
-def test_only_the_funding_wallet_may_go_below_zero() -> None:
-    funding = replace(SENDER, type=WalletType.FUNDING, owner_id=None, balance=-5_000)
-    assert refusal(REQUEST, funding, RECEIVER) is None
-
-
 def test_customers_cannot_create_funding_wallets() -> None:
     assert check_wallet_type("saving") == WalletType.SAVING
     with pytest.raises(InvalidArgument, match="type"):
         check_wallet_type("funding")
-
-
-def test_a_transfer_that_would_overflow_a_balance_is_refused() -> None:
-    rich = replace(RECEIVER, balance=2**63 - 50)
-    assert refusal(REQUEST, SENDER, rich) == Refusal.BALANCE_LIMIT

@@ -174,11 +174,14 @@ def _serve_in_context(event: RecvRequest, gate: FifoGate | None) -> None:
 
 
 DATABASE_UNAVAILABLE = Unavailable("database_unavailable", "Service Unavailable")
-# Connection lost or refused (class 08), server shutting down or starting (class 57P).
+# Connection lost or refused (class 08), server shutting down or starting (class 57P), and
+# what asyncpg says of a connection the server dropped mid-operation ("connection is closed",
+# "cannot switch to state ..."), as seen when PostgreSQL restarts under load.
 _UNREACHABLE = (
     asyncpg.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
     DBConnectionError,
     ConnectionError,
     TimeoutError,

@@ -92,32 +92,6 @@ class WalletNotFound(NotFound):
         super().__init__("wallet_not_found", "Wallet not found")
 
 
-def refusal(
-    request: TransferRequest, sender: Wallet | None, receiver: Wallet | None
-) -> Refusal | None:
-    """The reason the ledger must refuse ``request`` given both wallets as locked, if any."""
-    if request.from_account == request.to_account:
-        return Refusal.SAME_WALLET
-    if sender is None:
-        return Refusal.SENDER_NOT_FOUND
-    if receiver is None:
-        return Refusal.RECEIVER_NOT_FOUND
-    if WalletStatus.FROZEN in (sender.status, receiver.status):
-        return Refusal.WALLET_INACTIVE
-    if not sender.currency == receiver.currency == request.currency:
-        return Refusal.CURRENCY_MISMATCH
-    # The funding wallet is the one wallet allowed below zero: it issues deposits.
-    if sender.type != WalletType.FUNDING and sender.balance < request.amount:
-        return Refusal.INSUFFICIENT_FUNDS
-    # Balances are bigint: refuse what would overflow one rather than fail in the database.
-    if (
-        receiver.balance + request.amount > BALANCE_MAX
-        or sender.balance - request.amount < -BALANCE_MAX
-    ):
-        return Refusal.BALANCE_LIMIT
-    return None
-
-
 ACCOUNT_DIGITS = 16
 BALANCE_MAX = 2**63 - 1
 

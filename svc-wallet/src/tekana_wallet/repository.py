@@ -1,18 +1,19 @@
 """Wallet storage: the ``WalletRepository`` protocol and its Tortoise implementation.
 
-Reads and wallet creation go through the ORM. ``apply_transfer`` is the hot path and speaks
-SQL on Tortoise's own connection: it needs ``FOR UPDATE`` in id order over two rows,
-``ON CONFLICT DO NOTHING RETURNING`` and a two-row ``UPDATE ... RETURNING``, none of which
-the ORM can say in one statement, and each round trip counts on that path.
+Wallet creation goes through the ORM. The request path speaks SQL on Tortoise's own
+connections: reads skip the ORM's query building, and ``apply_transfer`` is one call of the
+``apply_transfer`` database function (migration 0004), one round trip instead of six.
 """
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 import asyncpg
+from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from tekana_common.db import fetch
 from tekana_wallet.domain import (
     Direction,
     LedgerEntry,
@@ -24,9 +25,8 @@ from tekana_wallet.domain import (
     WalletStatus,
     WalletType,
 )
-from tekana_wallet.models import LedgerEntryRow, WalletRow
+from tekana_wallet.models import WalletRow
 
-Decide = Callable[[TransferRequest, Wallet | None, Wallet | None], Refusal | None]
 BeforeCommit = Callable[[], Awaitable[None]]
 
 
@@ -63,11 +63,11 @@ class WalletRepository(Protocol):
         """Up to ``limit`` of ``wallet``'s entries with ids below ``before_id``, newest first."""
 
     async def apply_transfer(
-        self, request: TransferRequest, decide: Decide, before_commit: BeforeCommit
+        self, request: TransferRequest, before_commit: BeforeCommit | None = None
     ) -> TransferOutcome:
         """In one database transaction: record the transfer (or return the recorded outcome),
-        lock both wallets in id order, ask ``decide``, then move the money and write both
-        entries, or record the refusal; ``before_commit`` runs last inside the transaction.
+        lock both wallets in id order, refuse by the ledger's rules (recorded), else move the
+        money and write both entries; ``before_commit`` runs last inside the transaction.
         ``TransientConflict`` when the whole may simply be retried."""
 
 
@@ -99,6 +99,11 @@ _WALLET_FIELDS = (
 def _wallet_from_model(row: WalletRow) -> Wallet:
     # The ORM row in the shape of a SQL record, so one mapping serves both paths.
     return _wallet({name: getattr(row, name) for name in _WALLET_FIELDS})
+
+
+_SELECT_WALLET = (
+    "SELECT id, account_number, owner_id, type, currency, status, balance, created_at FROM wallet"
+)
 
 
 class TortoiseWalletRepository:
@@ -135,117 +140,73 @@ class TortoiseWalletRepository:
         return _wallet_from_model(row) if row else None
 
     async def get(self, account_number: str) -> Wallet | None:
-        row = await WalletRow.get_or_none(account_number=account_number)
-        return _wallet_from_model(row) if row else None
+        rows = await fetch(f"{_SELECT_WALLET} WHERE account_number = $1", account_number)
+        return _wallet(rows[0]) if rows else None
 
     async def list_by_owner(self, owner_id: int) -> list[Wallet]:
-        rows = await WalletRow.filter(owner_id=owner_id).order_by("id")
-        return [_wallet_from_model(row) for row in rows]
+        rows = await fetch(f"{_SELECT_WALLET} WHERE owner_id = $1 ORDER BY id", owner_id)
+        return [_wallet(row) for row in rows]
 
     async def resolve(self, account_numbers: Sequence[str]) -> list[Wallet]:
-        rows = await WalletRow.filter(account_number__in=list(account_numbers))
-        return [_wallet_from_model(row) for row in rows]
+        rows = await fetch(
+            f"{_SELECT_WALLET} WHERE account_number = ANY($1::text[])", list(account_numbers)
+        )
+        return [_wallet(row) for row in rows]
 
     async def funding(self, currency: str) -> Wallet | None:
         row = await WalletRow.get_or_none(type=WalletType.FUNDING.value, currency=currency)
         return _wallet_from_model(row) if row else None
 
     async def entries(self, wallet: Wallet, *, before_id: int, limit: int) -> list[LedgerEntry]:
-        rows = (
-            await LedgerEntryRow.filter(wallet_id=wallet.id, id__lt=before_id)
-            .order_by("-id")
-            .limit(limit)
+        rows = await fetch(
+            """SELECT id, transfer_id, direction, amount, balance_after, counterparty_account,
+                      created_at
+               FROM ledger_entry WHERE wallet_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3""",
+            wallet.id,
+            before_id,
+            limit,
         )
         return [
             LedgerEntry(
-                id=row.id,
-                transfer_id=str(row.transfer_id),
+                id=row["id"],
+                transfer_id=str(row["transfer_id"]),
                 account_number=wallet.account_number,
-                direction=Direction(row.direction),
-                amount=row.amount,
+                direction=Direction(row["direction"]),
+                amount=row["amount"],
                 currency=wallet.currency,
-                balance_after=row.balance_after,
-                counterparty_account=row.counterparty_account,
-                created_at=row.created_at,
+                balance_after=row["balance_after"],
+                counterparty_account=row["counterparty_account"],
+                created_at=row["created_at"],
             )
             for row in rows
         ]
 
     async def apply_transfer(
-        self, request: TransferRequest, decide: Decide, before_commit: BeforeCommit
+        self, request: TransferRequest, before_commit: BeforeCommit | None = None
     ) -> TransferOutcome:
+        args = (
+            request.transfer_id,
+            request.from_account,
+            request.to_account,
+            request.amount,
+            request.currency,
+        )
         try:
-            async with in_transaction() as tx, tx.acquire_connection() as conn:
-                outcome = await _apply(conn, request, decide)
-                await before_commit()
-                return outcome
+            if before_commit is None:
+                # One statement is its own transaction: the transfer is one round trip.
+                async with Tortoise.get_connection("default").acquire_connection() as conn:
+                    row = await conn.fetchrow(APPLY, *args)
+            else:
+                # The fault-injection hook needs the transaction open around the same call.
+                async with in_transaction() as tx, tx.acquire_connection() as conn:
+                    row = await conn.fetchrow(APPLY, *args)
+                    await before_commit()
         except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError) as exc:
             raise TransientConflict from exc
+        assert row is not None  # a function call always answers one row
+        refusal = Refusal(row["failure_code"]) if row["failure_code"] else None
+        return TransferOutcome(request.transfer_id, TransferStatus(row["status"]), refusal)
 
 
-async def _apply(
-    conn: asyncpg.Connection, request: TransferRequest, decide: Decide
-) -> TransferOutcome:
-    # Claim the transfer id first: a concurrent twin waits here for this transaction and
-    # then finds the row, so a transfer can only ever be applied once.
-    claimed = await conn.fetchval(
-        """INSERT INTO transfer (transfer_id, from_account, to_account, amount, currency,
-                                 status, created_at)
-           VALUES ($1, $2, $3, $4, $5, 'completed', now())
-           ON CONFLICT (transfer_id) DO NOTHING RETURNING true""",
-        request.transfer_id,
-        request.from_account,
-        request.to_account,
-        request.amount,
-        request.currency,
-    )
-    if not claimed:
-        return await _recorded_outcome(conn, request.transfer_id)
-    locked = await conn.fetch(
-        """SELECT id, account_number, owner_id, type, currency, status, balance, created_at
-           FROM wallet WHERE account_number = ANY($1::text[]) ORDER BY id FOR UPDATE""",
-        [request.from_account, request.to_account],
-    )
-    by_account: Mapping[str, Wallet] = {row["account_number"]: _wallet(row) for row in locked}
-    sender = by_account.get(request.from_account)
-    receiver = by_account.get(request.to_account)
-    refused = decide(request, sender, receiver)
-    if refused is not None or sender is None or receiver is None:
-        await conn.execute(
-            "UPDATE transfer SET status = 'failed', failure_code = $2 WHERE transfer_id = $1",
-            request.transfer_id,
-            refused,
-        )
-        return TransferOutcome(request.transfer_id, TransferStatus.FAILED, refused)
-    balances = await conn.fetch(
-        """UPDATE wallet SET balance = balance + CASE WHEN id = $1 THEN -$3::bigint ELSE $3 END
-           WHERE id IN ($1, $2) RETURNING id, balance""",
-        sender.id,
-        receiver.id,
-        request.amount,
-    )
-    after = {row["id"]: row["balance"] for row in balances}
-    await conn.execute(
-        """INSERT INTO ledger_entry (wallet_id, transfer_id, direction, amount, balance_after,
-                                     counterparty_account, created_at)
-           VALUES ($1, $3, 'debit', $4, $5, $7, now()), ($2, $3, 'credit', $4, $6, $8, now())""",
-        sender.id,
-        receiver.id,
-        request.transfer_id,
-        request.amount,
-        after[sender.id],
-        after[receiver.id],
-        receiver.account_number,
-        sender.account_number,
-    )
-    return TransferOutcome(request.transfer_id, TransferStatus.COMPLETED)
-
-
-async def _recorded_outcome(conn: asyncpg.Connection, transfer_id: str) -> TransferOutcome:
-    row = await conn.fetchrow(
-        "SELECT status, failure_code FROM transfer WHERE transfer_id = $1", transfer_id
-    )
-    # The conflicting insert that sent us here waited for that row's commit.
-    assert row is not None
-    refusal = Refusal(row["failure_code"]) if row["failure_code"] else None
-    return TransferOutcome(transfer_id, TransferStatus(row["status"]), refusal)
+# The migration 0004 function: claim, lock in id order, apply the rules, move, record.
+APPLY = "SELECT status, failure_code FROM apply_transfer($1::uuid, $2, $3, $4, $5)"

@@ -85,7 +85,7 @@ class WalletServicer(pb.WalletServiceBase):
     default_currency: str
     # Fault-injection hooks (no-ops unless configured): inside the ledger transaction just
     # before it commits, and after it committed but before the reply is sent.
-    before_commit: Callable[[], Awaitable[None]]
+    before_commit: Callable[[], Awaitable[None]] | None  # fault injection; None in production
     after_commit: Callable[[], Awaitable[None]]
 
     async def create_wallet(self, message: pb.CreateWalletRequest) -> pb.Wallet:

@@ -15,7 +15,7 @@ def build_servicer(settings: WalletSettings) -> WalletServicer:
     return WalletServicer(
         repo=TortoiseWalletRepository(),
         default_currency=settings.default_currency,
-        before_commit=faults.hook(point, "apply_before_commit"),
+        before_commit=faults.optional_hook(point, "apply_before_commit"),
         after_commit=faults.hook(point, "apply_after_commit"),
     )
 

@@ -133,14 +133,14 @@ async def apply_transfer(
     repo: WalletRepository,
     request: TransferRequest,
     *,
-    before_commit: Callable[[], Awaitable[None]],
+    before_commit: Callable[[], Awaitable[None]] | None = None,
 ) -> TransferOutcome:
     """Move the money once, or refuse; replays return the first outcome. Conflicts between
     concurrent transactions are retried here and never reach the caller."""
     _check_transfer(request)
     for attempt in range(1, TRANSFER_ATTEMPTS + 1):
         try:
-            return await repo.apply_transfer(request, domain.refusal, before_commit)
+            return await repo.apply_transfer(request, before_commit)
         except TransientConflict:
             log.warning("transfer_retried", transfer_id=request.transfer_id, attempt=attempt)
     raise Unavailable("ledger_busy", "The ledger is busy; retry the transfer")

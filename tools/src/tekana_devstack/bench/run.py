@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import json
 import os
+import signal
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -60,6 +62,8 @@ def _target(args: argparse.Namespace, log_path: Path) -> Iterator[Target]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Stopped by SIGTERM too, the run still stops its platform and drops its databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scenarios = [s for s in args.scenarios.split(",") if s]
     unknown = set(scenarios) - set(load.SCENARIOS)
     if unknown:

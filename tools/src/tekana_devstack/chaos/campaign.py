@@ -4,6 +4,8 @@ transfer load, one fault after another, then the verdict from the databases."""
 import argparse
 import asyncio
 import json
+import signal
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -57,6 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Stopped by SIGTERM too, the campaign still stops its processes and its cluster.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report = campaign(args.workers, args.steady_seconds, args.pause_seconds)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"chaos-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
@@ -85,10 +89,12 @@ def campaign(workers: int, steady: float, pause: float) -> dict[str, Any]:
             },
         )
         try:
-            return asyncio.run(_campaign(cluster, supervisor, workers, steady, pause))
+            report = asyncio.run(_campaign(cluster, supervisor, workers, steady, pause))
         finally:
             supervisor.stop_all()
             cluster.stop()
+        report["component_errors"] = supervisor.logged_errors()
+        return report
 
 
 async def _campaign(

@@ -1,5 +1,6 @@
 """The platform's four processes, each started, killed, paused and resumed on its own."""
 
+import json
 import os
 import signal
 import subprocess
@@ -99,3 +100,24 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def logged_errors(self, *, per_component: int = 5) -> dict[str, list[str]]:
+        """The last error lines each component logged (its log is JSON lines)."""
+        found = {}
+        for name in COMPONENTS:
+            path = self.state_dir / f"{name}.log"
+            lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+            errors = [_summary(line) for line in lines if '"level": "error"' in line]
+            if errors:
+                found[name] = errors[-per_component:]
+        return found
+
+
+def _summary(line: str) -> str:
+    """An error log line as its event and the exception's last line."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return line[:300]
+    exception = str(entry.get("exception", "")).strip().splitlines()
+    return f"{entry.get('event')}: {exception[-1] if exception else ''}"[:300]

@@ -1,0 +1,119 @@
+"""When the ledger refuses a transfer: the rules live in the database's apply_transfer
+function, checked here on both ways it is called (alone, and inside a transaction with the
+fault-injection hook); a refusal moves nothing and is recorded."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+import pytest
+from tortoise import Tortoise
+
+from tekana_common.context import Caller
+from tekana_wallet import service
+from tekana_wallet.domain import Refusal, TransferRequest, TransferStatus, Wallet
+from tekana_wallet.repository import TortoiseWalletRepository
+
+pytestmark = pytest.mark.usefixtures("wallet_database")
+
+repo = TortoiseWalletRepository()
+BALANCE_MAX = 2**63 - 1
+
+
+async def _nothing() -> None:
+    return None
+
+
+HOOKS: dict[str, Callable[[], Awaitable[None]] | None] = {"alone": None, "in_tx": _nothing}
+
+
+async def _sql(query: str, *values: object) -> None:
+    await Tortoise.get_connection("default").execute_query(query, list(values))
+
+
+async def _balance(wallet: Wallet) -> int:
+    found = await repo.get(wallet.account_number)
+    assert found is not None
+    return found.balance
+
+
+async def _wallet(balance: int) -> Wallet:
+    wallet = await service.create_wallet(
+        repo, caller=Caller(customer_id=9), wallet_type="personal", currency="USD"
+    )
+    if balance:
+        funding = await service.funding_account(repo, currency="USD")
+        request = TransferRequest(
+            str(uuid.uuid4()), funding.account_number, wallet.account_number, balance, "USD"
+        )
+        await service.apply_transfer(repo, request)
+    return wallet
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+async def test_exactly_the_balance_may_be_sent(hook: str) -> None:
+    sender, receiver = await _wallet(100), await _wallet(0)
+    request = TransferRequest(
+        str(uuid.uuid4()), sender.account_number, receiver.account_number, 100, "USD"
+    )
+    outcome = await repo.apply_transfer(request, HOOKS[hook])
+    assert outcome.status == TransferStatus.COMPLETED
+    assert (await _balance(sender), await _balance(receiver)) == (0, 100)
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("more_than_the_balance", Refusal.INSUFFICIENT_FUNDS),
+        ("unknown_sender", Refusal.SENDER_NOT_FOUND),
+        ("unknown_receiver", Refusal.RECEIVER_NOT_FOUND),
+        ("other_currency_requested", Refusal.CURRENCY_MISMATCH),
+        ("receiver_in_another_currency", Refusal.CURRENCY_MISMATCH),
+        ("receiver_frozen", Refusal.WALLET_INACTIVE),
+        ("to_itself", Refusal.SAME_WALLET),
+        ("receiver_would_overflow", Refusal.BALANCE_LIMIT),
+    ],
+)
+async def test_the_ledger_refuses_and_moves_nothing(
+    hook: str, case: str, expected: Refusal
+) -> None:
+    sender, receiver = await _wallet(100), await _wallet(0)
+    source, target, amount, currency = sender.account_number, receiver.account_number, 100, "USD"
+    if case == "more_than_the_balance":
+        amount = 101
+    elif case == "unknown_sender":
+        source = "2999999999999999"
+    elif case == "unknown_receiver":
+        target = "2999999999999999"
+    elif case == "other_currency_requested":
+        currency = "EUR"
+    elif case == "receiver_in_another_currency":
+        await _sql("UPDATE wallet SET currency = 'EUR' WHERE id = $1", receiver.id)
+    elif case == "receiver_frozen":
+        await _sql("UPDATE wallet SET status = 'frozen' WHERE id = $1", receiver.id)
+    elif case == "to_itself":
+        target = source
+    elif case == "receiver_would_overflow":
+        # Straight in SQL: no funding wallet could ever issue this much.
+        await _sql("UPDATE wallet SET balance = $2 WHERE id = $1", receiver.id, BALANCE_MAX - 50)
+    transfer_id = str(uuid.uuid4())
+    request = TransferRequest(transfer_id, source, target, amount, currency)
+    outcome = await repo.apply_transfer(request, HOOKS[hook])
+    assert (outcome.status, outcome.refusal) == (TransferStatus.FAILED, expected)
+    assert await _balance(sender) == 100
+    # Recorded: asking again answers the same refusal.
+    again = await repo.apply_transfer(request, HOOKS[hook])
+    assert (again.status, again.refusal) == (TransferStatus.FAILED, expected)
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+async def test_the_funding_wallet_may_go_below_zero(hook: str) -> None:
+    funding = await service.funding_account(repo, currency="USD")
+    receiver = await _wallet(0)
+    before = await _balance(funding)
+    request = TransferRequest(
+        str(uuid.uuid4()), funding.account_number, receiver.account_number, 5_000, "USD"
+    )
+    outcome = await repo.apply_transfer(request, HOOKS[hook])
+    assert outcome.status == TransferStatus.COMPLETED
+    assert await _balance(funding) == before - 5_000
