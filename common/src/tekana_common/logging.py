@@ -68,6 +68,8 @@ def configure_logging(
     shared = _shared_processors(service)
     structlog.configure(
         processors=[
+            # First, so a line below the level costs a level check, not the whole chain.
+            structlog.stdlib.filter_by_level,
             *shared,
             structlog.processors.format_exc_info,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,

@@ -98,9 +98,6 @@ async def create_transfer(
     if sender == receiver:
         raise SameWallet
     movement = _movement(Kind.TRANSFER, sender, receiver, amount, currency, idempotency_key)
-    replay = await _replay(saga, caller, movement)
-    if replay is not None:
-        return replay
     accounts = await _resolve(saga.ledger, [sender, receiver])
     sender_info = accounts.get(sender)
     if sender_info is None:
@@ -131,9 +128,6 @@ async def create_deposit(
     money.exponent(currency, field="amount.currency")
     funding = await _unless_unavailable(saga.ledger.funding_account(currency))
     movement = _movement(Kind.DEPOSIT, funding, receiver, amount, currency, idempotency_key)
-    replay = await _replay(saga, caller, movement)
-    if replay is not None:
-        return replay
     target = (await _resolve(saga.ledger, [receiver])).get(receiver)
     if target is None or (target.owner_id != caller.customer_id and not caller.is_admin):
         raise WalletNotFound
@@ -143,13 +137,6 @@ async def create_deposit(
         raise CurrencyMismatch
     funding_info = Account(account_number=funding, owner_id=None, currency=currency)
     return await _start(saga, caller, movement, funding_info, target)
-
-
-async def _replay(saga: Saga, caller: Caller, movement: Movement) -> Result | None:
-    if movement.idempotency_key is None:
-        return None
-    existing = await saga.repo.find_by_key(caller.customer_id, movement.idempotency_key)
-    return None if existing is None else await _answer_replay(saga, existing, movement)
 
 
 async def _answer_replay(saga: Saga, existing: Transaction, movement: Movement) -> Result:
@@ -188,7 +175,8 @@ async def _start(
     ):
         stored, created = await saga.repo.add_pending(transaction, movement.idempotency_key)
     if not created:
-        # A concurrent twin with the same key won the insert.
+        # The key was used before (a retry, or a concurrent twin that won the insert): the
+        # insert is the replay check, one round trip fewer than looking first.
         return await _answer_replay(saga, stored, movement)
     await saga.after_pending()
     return Result(await _answer(saga, stored), replayed=False)
