@@ -88,3 +88,4 @@ def test_targets_are_judged_from_the_figures(report: dict[str, object]) -> None:
     assert transfer_rate["met"] == (scenarios["transfer"]["rps"] >= 1000)
     assert report["machine"]["cpus"] >= 1  # type: ignore[index]
     assert report["tracing_overhead"]["overhead_percent"] > 0  # type: ignore[index]
+    assert report["grpc_call_floor"]["calls_per_second"] > 0  # type: ignore[index]

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tekana_common import db, metrics
+from tekana_common.gcpolicy import tune_for_serving
 from tekana_common.grpc import build_server, run_forever, serve
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.settings import ServiceSettings
@@ -53,6 +54,7 @@ async def serve_service(
     transport = Transport.from_settings(settings)
     metrics.serve(settings.metrics_host, settings.metrics_port)
     db.watch_pool(settings.database_pool_max)
+    tune_for_serving()
     server = build_server(
         servicers,
         internal_token=transport.internal_token,

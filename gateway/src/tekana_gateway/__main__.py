@@ -5,6 +5,7 @@ import sys
 import uvloop
 from aiohttp import web
 
+from tekana_common.gcpolicy import tune_for_serving
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.tracing import configure_tracing
 from tekana_gateway.app import create_app
@@ -17,6 +18,7 @@ def main() -> int:
     configure_tracing("gateway")
     app = create_app(settings)
     get_logger(__name__).info("http_serving", host=settings.http_host, port=settings.http_port)
+    tune_for_serving()
     web.run_app(
         app,
         host=settings.http_host,

@@ -1,6 +1,7 @@
 """The wallet service as this service sees it: a ledger that resolves accounts and applies
 transfers. ``LedgerUnavailable`` means the outcome is unknown, never that it failed."""
 
+from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Protocol, TypeVar
 
@@ -34,20 +35,33 @@ class Ledger(Protocol):
 
 
 class GrpcLedger:
-    def __init__(self, channel: Channel, *, timeout: float) -> None:
+    """Resolved accounts are remembered (the most recently used ``remembered`` of them): a
+    wallet's owner and currency never change once it exists, and the ledger checks status
+    and balance itself when it applies a transfer. Unknown accounts are always asked again,
+    since they may be opened at any moment."""
+
+    def __init__(self, channel: Channel, *, timeout: float, remembered: int = 100_000) -> None:
         self._stub = wallet_pb.WalletServiceStub(channel, timeout=timeout)
         self._funding: dict[str, str] = {}
+        self._accounts: OrderedDict[str, Account] = OrderedDict()
+        self._remembered = remembered
 
     async def resolve(self, account_numbers: list[str]) -> dict[str, Account]:
+        known = {n: self._accounts[n] for n in account_numbers if n in self._accounts}
+        for number in known:
+            self._accounts.move_to_end(number)
+        missing = [n for n in account_numbers if n not in known]
+        if not missing:
+            return known
         reply = await _call(
-            self._stub.resolve_accounts(
-                wallet_pb.ResolveAccountsRequest(account_numbers=account_numbers)
-            )
+            self._stub.resolve_accounts(wallet_pb.ResolveAccountsRequest(account_numbers=missing))
         )
-        return {
-            a.account_number: Account(a.account_number, a.owner_id or None, a.currency)
-            for a in reply.accounts
-        }
+        for a in reply.accounts:
+            account = Account(a.account_number, a.owner_id or None, a.currency)
+            known[a.account_number] = self._accounts[a.account_number] = account
+        while len(self._accounts) > self._remembered:
+            self._accounts.popitem(last=False)
+        return known
 
     async def funding_account(self, currency: str) -> str:
         # The funding wallet of a currency never changes once created.

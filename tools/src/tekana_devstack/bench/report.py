@@ -215,6 +215,16 @@ def markdown(report: dict[str, Any]) -> str:
             f"{t['overhead_percent']:.2f} % of the {t['request_cpu_ms']:.2f} ms all processes "
             "spend on one `GET /customer/:id`.",
         ]
+    if report.get("grpc_call_floor"):
+        f = report["grpc_call_floor"]
+        lines += [
+            "",
+            "A bare gRPC call (plain grpclib, trivial handler) runs at"
+            f" {f['calls_per_second']:,.0f} calls/s here and costs"
+            f" {f['client_cpu_us_per_call']:.0f} µs of CPU in the client and"
+            f" {f['server_cpu_us_per_call']:.0f} µs in the server: the transport's own price for"
+            " every hop.",
+        ]
     if report.get("profiles"):
         lines += ["", "## Where the time goes (py-spy, share of each process's samples)", ""]
         for scenario, by_process in report["profiles"].items():

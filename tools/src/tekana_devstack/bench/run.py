@@ -17,7 +17,7 @@ from typing import Any
 
 from tekana_common.settings import DEFAULT_DATABASE_URL
 from tekana_devstack import bench_tracing, pgbench_ceiling
-from tekana_devstack.bench import data, load, report
+from tekana_devstack.bench import data, floor, load, report
 from tekana_devstack.bench.platform import Target, running_platform, started_platform
 from tekana_devstack.bench.profile import profile
 from tekana_devstack.bench.soak import soak
@@ -135,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
             "targets": [t.__dict__ for t in met],
         }
         result["tracing_overhead"] = _tracing_overhead(entries)
+        _say("measuring a bare gRPC call (the transport's own cost per hop)")
+        result["grpc_call_floor"] = floor.measure(concurrency=args.concurrency)
         short = sorted({_scenario_of(t.what) for t in met if not t.met} & set(scenarios))
         if args.profile_seconds and short and target.components:
             _refresh(bench_data, target, data_file)

@@ -1,0 +1,58 @@
+"""The transaction service remembers resolved accounts (owner and currency never change), and
+asks again for accounts it has not seen or that did not exist."""
+
+from tekana_protos.tekana.wallet import v1 as wallet_pb
+from tekana_transaction.domain import Account
+from tekana_transaction.ledger import GrpcLedger
+from tests.support.grpc import in_memory_channel
+
+
+class CountingWallets(wallet_pb.WalletServiceBase):
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+        self.known = {"A": 1, "B": 2}
+
+    async def resolve_accounts(
+        self, message: wallet_pb.ResolveAccountsRequest
+    ) -> wallet_pb.ResolveAccountsResponse:
+        self.asked.append(list(message.account_numbers))
+        return wallet_pb.ResolveAccountsResponse(
+            accounts=[
+                wallet_pb.Account(account_number=n, owner_id=self.known[n], currency="USD")
+                for n in message.account_numbers
+                if n in self.known
+            ]
+        )
+
+
+async def test_known_accounts_are_not_asked_for_again() -> None:
+    wallets = CountingWallets()
+    async with in_memory_channel([wallets]) as channel:
+        ledger = GrpcLedger(channel, timeout=5)
+        first = await ledger.resolve(["A", "B"])
+        again = await ledger.resolve(["B", "A"])
+    assert first == again == {"A": Account("A", 1, "USD"), "B": Account("B", 2, "USD")}
+    assert wallets.asked == [["A", "B"]]
+
+
+async def test_unknown_accounts_are_asked_for_every_time() -> None:
+    wallets = CountingWallets()
+    async with in_memory_channel([wallets]) as channel:
+        ledger = GrpcLedger(channel, timeout=5)
+        assert await ledger.resolve(["A", "C"]) == {"A": Account("A", 1, "USD")}
+        wallets.known["C"] = 3  # opened meanwhile
+        assert await ledger.resolve(["A", "C"]) == {
+            "A": Account("A", 1, "USD"),
+            "C": Account("C", 3, "USD"),
+        }
+    assert wallets.asked == [["A", "C"], ["C"]]
+
+
+async def test_only_the_most_recently_used_are_remembered() -> None:
+    wallets = CountingWallets()
+    async with in_memory_channel([wallets]) as channel:
+        ledger = GrpcLedger(channel, timeout=5, remembered=1)
+        await ledger.resolve(["A"])
+        await ledger.resolve(["B"])
+        await ledger.resolve(["A"])
+    assert wallets.asked == [["A"], ["B"], ["A"]]
