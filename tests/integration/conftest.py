@@ -37,3 +37,9 @@ async def wallet_database() -> AsyncIterator[str]:
 @pytest.fixture
 async def clean_customers(customer_database: str) -> None:
     await Tortoise.get_connection("default").execute_script("TRUNCATE customer RESTART IDENTITY")
+
+
+@pytest.fixture(scope="module")
+async def transaction_database() -> AsyncIterator[str]:
+    async for name in _service_database("tekana_transaction"):
+        yield name

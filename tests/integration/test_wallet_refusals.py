@@ -55,7 +55,7 @@ async def test_exactly_the_balance_may_be_sent(hook: str) -> None:
     request = TransferRequest(
         str(uuid.uuid4()), sender.account_number, receiver.account_number, 100, "USD"
     )
-    outcome = await repo.apply_transfer(request, HOOKS[hook])
+    outcome = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])
     assert outcome.status == TransferStatus.COMPLETED
     assert (await _balance(sender), await _balance(receiver)) == (0, 100)
 
@@ -98,11 +98,11 @@ async def test_the_ledger_refuses_and_moves_nothing(
         await _sql("UPDATE wallet SET balance = $2 WHERE id = $1", receiver.id, BALANCE_MAX - 50)
     transfer_id = str(uuid.uuid4())
     request = TransferRequest(transfer_id, source, target, amount, currency)
-    outcome = await repo.apply_transfer(request, HOOKS[hook])
+    outcome = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])
     assert (outcome.status, outcome.refusal) == (TransferStatus.FAILED, expected)
     assert await _balance(sender) == 100
     # Recorded: asking again answers the same refusal.
-    again = await repo.apply_transfer(request, HOOKS[hook])
+    again = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])
     assert (again.status, again.refusal) == (TransferStatus.FAILED, expected)
 
 
@@ -114,6 +114,31 @@ async def test_the_funding_wallet_may_go_below_zero(hook: str) -> None:
     request = TransferRequest(
         str(uuid.uuid4()), funding.account_number, receiver.account_number, 5_000, "USD"
     )
-    outcome = await repo.apply_transfer(request, HOOKS[hook])
+    outcome = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])
     assert outcome.status == TransferStatus.COMPLETED
     assert await _balance(funding) == before - 5_000
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+async def test_a_batch_applies_each_transfer_in_order_and_answers_in_order(hook: str) -> None:
+    a, b, c = await _wallet(100), await _wallet(0), await _wallet(0)
+    first = TransferRequest(str(uuid.uuid4()), a.account_number, b.account_number, 60, "USD")
+    batch = [
+        first,
+        # Only 40 left after the first: refused.
+        TransferRequest(str(uuid.uuid4()), a.account_number, c.account_number, 50, "USD"),
+        TransferRequest(str(uuid.uuid4()), b.account_number, c.account_number, 60, "USD"),
+        first,  # the same transfer twice: applied once, answered twice
+    ]
+    outcomes = await service.apply_transfers(repo, batch, before_commit=HOOKS[hook])
+    assert [(o.transfer_id, o.status, o.refusal) for o in outcomes] == [
+        (first.transfer_id, TransferStatus.COMPLETED, None),
+        (batch[1].transfer_id, TransferStatus.FAILED, Refusal.INSUFFICIENT_FUNDS),
+        (batch[2].transfer_id, TransferStatus.COMPLETED, None),
+        (first.transfer_id, TransferStatus.COMPLETED, None),
+    ]
+    assert (await _balance(a), await _balance(b), await _balance(c)) == (40, 0, 60)
+    # Replayed as a batch again: the recorded outcomes, nothing moves.
+    again = await service.apply_transfers(repo, batch, before_commit=HOOKS[hook])
+    assert again == outcomes
+    assert (await _balance(a), await _balance(b), await _balance(c)) == (40, 0, 60)

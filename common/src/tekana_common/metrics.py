@@ -26,6 +26,12 @@ RPC_DURATION = Histogram(
     ["grpc_service", "grpc_method"],
     buckets=LATENCY_BUCKETS,
 )
+BATCH_SIZE = Histogram(
+    "tekana_batch_size",
+    "Items written together by one grouped statement",
+    ["batch"],
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+)
 DB_POOL = Gauge("tekana_db_pool_connections", "Database pool connections", ["state"])
 
 

@@ -9,6 +9,7 @@ from grpclib.client import Channel
 from grpclib.const import Status as GrpcStatus
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 
+from tekana_common.batching import Batcher
 from tekana_common.errors import InvalidArgument
 from tekana_common.grpc import error_detail
 from tekana_protos.tekana.common.v1 import Money
@@ -45,6 +46,9 @@ class GrpcLedger:
         self._funding: dict[str, str] = {}
         self._accounts: OrderedDict[str, Account] = OrderedDict()
         self._remembered = remembered
+        # Concurrent transfers go to the ledger together: one call, one database transaction.
+        self._applies = Batcher(self._apply_batch, name="wallet_apply")
+        self._lookups = Batcher(self._lookup_batch, name="wallet_resolve")
 
     async def resolve(self, account_numbers: list[str]) -> dict[str, Account]:
         known = {n: self._accounts[n] for n in account_numbers if n in self._accounts}
@@ -53,15 +57,23 @@ class GrpcLedger:
         missing = [n for n in account_numbers if n not in known]
         if not missing:
             return known
-        reply = await _call(
-            self._stub.resolve_accounts(wallet_pb.ResolveAccountsRequest(account_numbers=missing))
-        )
-        for a in reply.accounts:
-            account = Account(a.account_number, a.owner_id or None, a.currency)
-            known[a.account_number] = self._accounts[a.account_number] = account
+        for account in await self._lookups.submit(missing):
+            known[account.account_number] = self._accounts[account.account_number] = account
         while len(self._accounts) > self._remembered:
             self._accounts.popitem(last=False)
         return known
+
+    async def _lookup_batch(self, batch: list[list[str]]) -> list[list[Account]]:
+        """One ResolveAccounts call for every concurrent caller's unknown accounts."""
+        wanted = sorted({n for numbers in batch for n in numbers})
+        reply = await _call(
+            self._stub.resolve_accounts(wallet_pb.ResolveAccountsRequest(account_numbers=wanted))
+        )
+        found = {
+            a.account_number: Account(a.account_number, a.owner_id or None, a.currency)
+            for a in reply.accounts
+        }
+        return [[found[n] for n in numbers if n in found] for numbers in batch]
 
     async def funding_account(self, currency: str) -> str:
         # The funding wallet of a currency never changes once created.
@@ -77,18 +89,41 @@ class GrpcLedger:
     async def apply(
         self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
     ) -> Outcome:
-        reply = await _call(
-            self._stub.apply_transfer(
-                wallet_pb.ApplyTransferRequest(
-                    transfer_id=transfer_id,
-                    from_account=from_account,
-                    to_account=to_account,
-                    amount=Money(amount_minor=amount, currency=currency),
-                )
-            )
+        request = wallet_pb.ApplyTransferRequest(
+            transfer_id=transfer_id,
+            from_account=from_account,
+            to_account=to_account,
+            amount=Money(amount_minor=amount, currency=currency),
         )
-        completed = reply.status == wallet_pb.TransferStatus.COMPLETED
-        return Outcome(completed=completed, failure_code="" if completed else reply.failure_code)
+        return await self._applies.submit(request)
+
+    async def _apply_batch(
+        self, batch: list[wallet_pb.ApplyTransferRequest]
+    ) -> list[Outcome | Exception]:
+        if len(batch) == 1:
+            return [await self._apply_one(batch[0])]
+        try:
+            reply = await _call(
+                self._stub.apply_transfers(wallet_pb.ApplyTransfersRequest(transfers=batch))
+            )
+        except (InvalidArgument, GRPCError):
+            # One transfer the ledger will not take must not fail the others with it.
+            return [await self._apply_alone(request) for request in batch]
+        return [_outcome(o) for o in reply.outcomes]
+
+    async def _apply_alone(self, request: wallet_pb.ApplyTransferRequest) -> Outcome | Exception:
+        try:
+            return await self._apply_one(request)
+        except Exception as exc:  # that transfer's own answer, raised to its caller only
+            return exc
+
+    async def _apply_one(self, request: wallet_pb.ApplyTransferRequest) -> Outcome:
+        return _outcome(await _call(self._stub.apply_transfer(request)))
+
+
+def _outcome(reply: wallet_pb.TransferOutcome) -> Outcome:
+    completed = reply.status == wallet_pb.TransferStatus.COMPLETED
+    return Outcome(completed=completed, failure_code="" if completed else reply.failure_code)
 
 
 async def _call(pending: Awaitable[T]) -> T:

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import asyncpg
 
+from tekana_common.batching import Batcher
 from tekana_common.db import fetch
 from tekana_transaction.domain import Kind, Status, Transaction
 
@@ -62,31 +63,76 @@ def _to_domain(row: asyncpg.Record) -> Transaction:
     )
 
 
+_T_COLUMNS = ", ".join(f"t.{c.strip()}" for c in _COLUMNS.split(","))
+
+# Group commit: a whole batch of saga writes in one statement (tekana_common.batching).
+_INSERT_PENDING = f"""
+    INSERT INTO "transaction" (id, kind, sender_account, receiver_account, amount, currency,
+        status, initiator_id, sender_owner_id, receiver_owner_id, idempotency_key,
+        request_fingerprint, created_at)
+    SELECT u.id, u.kind, u.sender, u.receiver, u.amount, u.currency, 'pending', u.initiator,
+        u.sender_owner, u.receiver_owner, u.key, u.fingerprint, now()
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
+                $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[])
+        AS u(id, kind, sender, receiver, amount, currency, initiator, sender_owner,
+             receiver_owner, key, fingerprint)
+    ON CONFLICT (initiator_id, idempotency_key) DO NOTHING
+    RETURNING {_COLUMNS}"""  # noqa: S608 (constant columns)
+_FINISH = f"""
+    UPDATE "transaction" AS t
+    SET status = u.status, failure_code = u.failure_code, completed_at = now()
+    FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, status, failure_code)
+    WHERE t.id = u.id AND t.status = 'pending'
+    RETURNING {_T_COLUMNS}"""  # noqa: S608 (constant columns)
+
+Pending = tuple[Transaction, str | None]  # the transaction and its idempotency key
+Outcome = tuple[str, Status, str | None]  # transaction id, final status, failure code
+
+
+async def _insert_pending(batch: list[Pending]) -> list[Transaction | None]:
+    """Each transaction stored, or None where its key was already used."""
+    rows = await fetch(
+        _INSERT_PENDING,
+        [uuid.UUID(t.id) for t, _ in batch],
+        [t.kind.value for t, _ in batch],
+        [t.sender_account for t, _ in batch],
+        [t.receiver_account for t, _ in batch],
+        [t.amount for t, _ in batch],
+        [t.currency for t, _ in batch],
+        [t.initiator_id for t, _ in batch],
+        [t.sender_owner_id for t, _ in batch],
+        [t.receiver_owner_id for t, _ in batch],
+        [key for _, key in batch],
+        [t.request_fingerprint for t, _ in batch],
+    )
+    stored = {str(row["id"]): _to_domain(row) for row in rows}
+    return [stored.get(t.id) for t, _ in batch]
+
+
+async def _finish(batch: list[Outcome]) -> list[Transaction | None]:
+    """Each transaction marked, or None where it was no longer pending."""
+    ordered = sorted(batch)  # rows locked in one order, whoever else finishes some of them
+    rows = await fetch(
+        _FINISH,
+        [uuid.UUID(i) for i, _, _ in ordered],
+        [status.value for _, status, _ in ordered],
+        [code for _, _, code in ordered],
+    )
+    marked = {str(row["id"]): _to_domain(row) for row in rows}
+    return [marked.get(i) for i, _, _ in batch]
+
+
 class TortoiseTransactionRepository:
+    def __init__(self) -> None:
+        self._pending_writes = Batcher(_insert_pending, name="transaction_pending")
+        self._finish_writes = Batcher(_finish, name="transaction_finish")
+
     async def add_pending(
         self, transaction: Transaction, idempotency_key: str | None
     ) -> tuple[Transaction, bool]:
-        rows = await fetch(
-            f"""INSERT INTO "transaction" (id, kind, sender_account, receiver_account, amount,
-                    currency, status, initiator_id, sender_owner_id, receiver_owner_id,
-                    idempotency_key, request_fingerprint, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, now())
-                ON CONFLICT (initiator_id, idempotency_key) DO NOTHING
-                RETURNING {_COLUMNS}""",  # noqa: S608 (constant columns)
-            uuid.UUID(transaction.id),
-            transaction.kind.value,
-            transaction.sender_account,
-            transaction.receiver_account,
-            transaction.amount,
-            transaction.currency,
-            transaction.initiator_id,
-            transaction.sender_owner_id,
-            transaction.receiver_owner_id,
-            idempotency_key,
-            transaction.request_fingerprint,
-        )
-        if rows:
-            return _to_domain(rows[0]), True
+        stored = await self._pending_writes.submit((transaction, idempotency_key))
+        if stored is not None:
+            return stored, True
         # Only a key already used by this initiator conflicts (NULL keys never do).
         assert idempotency_key is not None
         existing = await self.find_by_key(transaction.initiator_id, idempotency_key)
@@ -107,15 +153,9 @@ class TortoiseTransactionRepository:
 
     async def finish(self, transaction_id: str, *, failure_code: str | None) -> Transaction:
         status = Status.FAILED if failure_code else Status.COMPLETED
-        rows = await fetch(
-            f"""UPDATE "transaction" SET status = $2, failure_code = $3, completed_at = now()
-                WHERE id = $1 AND status = 'pending' RETURNING {_COLUMNS}""",  # noqa: S608 (constant columns)
-            uuid.UUID(transaction_id),
-            status.value,
-            failure_code,
-        )
-        if rows:
-            return _to_domain(rows[0])
+        marked = await self._finish_writes.submit((transaction_id, status, failure_code))
+        if marked is not None:
+            return marked
         finished = await self.get(transaction_id)  # finished before: the first outcome stands
         assert finished is not None
         return finished

@@ -10,6 +10,9 @@ class TransactionSettings(ServiceSettings):
     database_name: str = "tekana_transaction"
     wallet_addr: str = "127.0.0.1:50052"
     wallet_timeout: float = 10.0
+    # A transfer mostly waits (on the wallet service, on a grouped write) without holding a
+    # database connection, so more run at once than the pool has connections.
+    max_concurrent_requests: int | None = 64
     # Customers may deposit into their own wallets (a test feature); admins always may.
     allow_test_deposits: bool = False
     # Pending transactions older than this are finished by the recovery loop.

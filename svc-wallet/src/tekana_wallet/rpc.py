@@ -11,6 +11,7 @@ from tekana_wallet import service
 from tekana_wallet.domain import (
     Direction,
     LedgerEntry,
+    TransferOutcome,
     TransferRequest,
     TransferStatus,
     Wallet,
@@ -140,21 +141,36 @@ class WalletServicer(pb.WalletServiceBase):
         return account_to_pb(wallet)
 
     async def apply_transfer(self, message: pb.ApplyTransferRequest) -> pb.TransferOutcome:
-        amount = message.amount or Money()
         outcome = await service.apply_transfer(
+            self.repo, _transfer_request(message), before_commit=self.before_commit
+        )
+        await self.after_commit()
+        return _outcome_to_pb(outcome)
+
+    async def apply_transfers(self, message: pb.ApplyTransfersRequest) -> pb.ApplyTransfersResponse:
+        outcomes = await service.apply_transfers(
             self.repo,
-            TransferRequest(
-                transfer_id=message.transfer_id,
-                from_account=message.from_account,
-                to_account=message.to_account,
-                amount=amount.amount_minor,
-                currency=amount.currency,
-            ),
+            [_transfer_request(t) for t in message.transfers],
             before_commit=self.before_commit,
         )
         await self.after_commit()
-        return pb.TransferOutcome(
-            transfer_id=outcome.transfer_id,
-            status=OUTCOME_TO_PB[outcome.status],
-            failure_code=outcome.refusal.value if outcome.refusal else "",
-        )
+        return pb.ApplyTransfersResponse(outcomes=[_outcome_to_pb(o) for o in outcomes])
+
+
+def _transfer_request(message: pb.ApplyTransferRequest) -> TransferRequest:
+    amount = message.amount or Money()
+    return TransferRequest(
+        transfer_id=message.transfer_id,
+        from_account=message.from_account,
+        to_account=message.to_account,
+        amount=amount.amount_minor,
+        currency=amount.currency,
+    )
+
+
+def _outcome_to_pb(outcome: TransferOutcome) -> pb.TransferOutcome:
+    return pb.TransferOutcome(
+        transfer_id=outcome.transfer_id,
+        status=OUTCOME_TO_PB[outcome.status],
+        failure_code=outcome.refusal.value if outcome.refusal else "",
+    )

@@ -1,7 +1,7 @@
 """Wallet use-cases. Each takes its dependencies as arguments and raises domain errors."""
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from tekana_common import money
 from tekana_common.context import Caller
@@ -24,6 +24,7 @@ log = get_logger(__name__)
 # Account numbers are drawn from 10^14; a handful of collisions in a row means something
 # other than chance is wrong.
 ACCOUNT_NUMBER_ATTEMPTS = 8
+BATCH_MAX = 256
 TRANSFER_ATTEMPTS = 10
 RESOLVE_MAX = 100
 ACCOUNT_NUMBER_MAX = 32
@@ -137,12 +138,29 @@ async def apply_transfer(
 ) -> TransferOutcome:
     """Move the money once, or refuse; replays return the first outcome. Conflicts between
     concurrent transactions are retried here and never reach the caller."""
-    _check_transfer(request)
+    (outcome,) = await apply_transfers(repo, [request], before_commit=before_commit)
+    return outcome
+
+
+async def apply_transfers(
+    repo: WalletRepository,
+    requests: Sequence[TransferRequest],
+    *,
+    before_commit: Callable[[], Awaitable[None]] | None = None,
+) -> list[TransferOutcome]:
+    """``apply_transfer`` for each request, all in one database transaction; outcomes in
+    the order of the requests."""
+    if not requests:
+        return []
+    if len(requests) > BATCH_MAX:
+        raise InvalidArgument.for_field("transfers", f"at most {BATCH_MAX} at once")
+    for request in requests:
+        _check_transfer(request)
     for attempt in range(1, TRANSFER_ATTEMPTS + 1):
         try:
-            return await repo.apply_transfer(request, before_commit)
+            return await repo.apply_transfers(requests, before_commit)
         except TransientConflict:
-            log.warning("transfer_retried", transfer_id=request.transfer_id, attempt=attempt)
+            log.warning("transfers_retried", transfers=len(requests), attempt=attempt)
     raise Unavailable("ledger_busy", "The ledger is busy; retry the transfer")
 
 

@@ -6,6 +6,8 @@
 __all__ = (
     "Account",
     "ApplyTransferRequest",
+    "ApplyTransfersRequest",
+    "ApplyTransfersResponse",
     "CreateWalletRequest",
     "EntryDirection",
     "GetFundingAccountRequest",
@@ -192,6 +194,30 @@ class ApplyTransferRequest(betterproto2.Message):
 
 default_message_pool.register_message(
     "tekana.wallet.v1", "ApplyTransferRequest", ApplyTransferRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class ApplyTransfersRequest(betterproto2.Message):
+    transfers: "list[ApplyTransferRequest]" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, repeated=True
+    )
+
+
+default_message_pool.register_message(
+    "tekana.wallet.v1", "ApplyTransfersRequest", ApplyTransfersRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class ApplyTransfersResponse(betterproto2.Message):
+    outcomes: "list[TransferOutcome]" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, repeated=True
+    )
+
+
+default_message_pool.register_message(
+    "tekana.wallet.v1", "ApplyTransfersResponse", ApplyTransfersResponse
 )
 
 
@@ -530,6 +556,29 @@ class WalletServiceStub(betterproto2_grpclib.ServiceStub):
             metadata=metadata,
         )
 
+    async def apply_transfers(
+        self,
+        message: "ApplyTransfersRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "ApplyTransfersResponse":
+        """
+        Internal: several transfers in one call and one database transaction (the transaction
+        service groups concurrent ones). Each is applied exactly as ApplyTransfer applies it;
+        outcomes come back in the order of the request.
+        """
+
+        return await self._unary_unary(
+            "/tekana.wallet.v1.WalletService/ApplyTransfers",
+            message,
+            ApplyTransfersResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
 
 from ...common import v1 as __common__v1__
 
@@ -594,6 +643,15 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
+    async def apply_transfers(self, message: "ApplyTransfersRequest") -> "ApplyTransfersResponse":
+        """
+        Internal: several transfers in one call and one database transaction (the transaction
+        service groups concurrent ones). Each is applied exactly as ApplyTransfer applies it;
+        outcomes come back in the order of the request.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
     async def __rpc_create_wallet(
         self, stream: "grpclib.server.Stream[CreateWalletRequest, Wallet]"
     ) -> None:
@@ -650,6 +708,14 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
         response = await self.apply_transfer(request)
         await stream.send_message(response)
 
+    async def __rpc_apply_transfers(
+        self, stream: "grpclib.server.Stream[ApplyTransfersRequest, ApplyTransfersResponse]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.apply_transfers(request)
+        await stream.send_message(response)
+
     def __mapping__(self) -> "dict[str, grpclib.const.Handler]":
         return {
             "/tekana.wallet.v1.WalletService/CreateWallet": grpclib.const.Handler(
@@ -693,5 +759,11 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
                 grpclib.const.Cardinality.UNARY_UNARY,
                 ApplyTransferRequest,
                 TransferOutcome,
+            ),
+            "/tekana.wallet.v1.WalletService/ApplyTransfers": grpclib.const.Handler(
+                self.__rpc_apply_transfers,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                ApplyTransfersRequest,
+                ApplyTransfersResponse,
             ),
         }

@@ -1,0 +1,72 @@
+"""The saga's writes, grouped: concurrent transactions stored and finished together in one
+statement each, with idempotency keys and first outcomes kept exactly as one by one."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from tekana_transaction.domain import Kind, Status, Transaction
+from tekana_transaction.repository import TortoiseTransactionRepository
+
+pytestmark = pytest.mark.usefixtures("transaction_database")
+
+
+def _pending(initiator: int = 1, amount: int = 100) -> Transaction:
+    return Transaction(
+        id=str(uuid.uuid4()),
+        kind=Kind.TRANSFER,
+        sender_account="2000000000000018",
+        receiver_account="2000000000000026",
+        amount=amount,
+        currency="USD",
+        status=Status.PENDING,
+        failure_code=None,
+        initiator_id=initiator,
+        sender_owner_id=initiator,
+        receiver_owner_id=2,
+        request_fingerprint=f"fp-{amount}",
+        created_at=datetime.now(UTC),
+        completed_at=None,
+    )
+
+
+async def test_concurrent_transactions_are_stored_and_finished_each_once() -> None:
+    repo = TortoiseTransactionRepository()
+    wanted = [_pending(amount=n) for n in range(1, 31)]
+    stored = await asyncio.gather(*(repo.add_pending(t, f"key-{uuid.uuid4()}") for t in wanted))
+    assert [(s.id, s.amount, created) for s, created in stored] == [
+        (t.id, t.amount, True) for t in wanted
+    ]
+    outcomes = await asyncio.gather(
+        *(
+            repo.finish(t.id, failure_code=None if t.amount % 3 else "insufficient_funds")
+            for t in wanted
+        )
+    )
+    assert [(o.id, o.status) for o in outcomes] == [
+        (t.id, Status.COMPLETED if t.amount % 3 else Status.FAILED) for t in wanted
+    ]
+    # The first outcome stands: finishing again changes nothing.
+    again = await repo.finish(wanted[0].id, failure_code="insufficient_funds")
+    assert again.status == Status.COMPLETED
+
+
+async def test_one_key_used_twice_at_once_stores_one_transaction() -> None:
+    repo = TortoiseTransactionRepository()
+    key = f"key-{uuid.uuid4()}"
+    first, twin = _pending(initiator=7), _pending(initiator=7)
+    # The first insert leaves alone; the twins queue behind it and go out in one statement.
+    _, *results = await asyncio.gather(
+        repo.add_pending(_pending(initiator=7), f"key-{uuid.uuid4()}"),
+        repo.add_pending(first, key),
+        repo.add_pending(twin, key),
+    )
+    assert sorted(created for _, created in results) == [False, True]
+    kept = next(t for t, created in results if created)
+    assert all(t.id == kept.id for t, _ in results)
+    # Another customer's identical key is theirs alone.
+    other, created = await repo.add_pending(_pending(initiator=8), key)
+    assert created
+    assert other.id != kept.id
