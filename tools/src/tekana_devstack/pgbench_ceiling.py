@@ -87,7 +87,21 @@ class Pgbench:
     database: str
 
     def run(self, scenario: str, *, clients: int, seconds: int) -> Ceiling:
-        """``scenario`` is a script in bench/pgbench: transfer-random or transfer-hot."""
+        """``scenario`` is a script in bench/pgbench: transfer-random or transfer-hot. Fewer
+        clients than asked when the server has fewer connections free (a margin kept)."""
+        free = int(
+            _run(
+                [
+                    "psql",
+                    *self.target,
+                    "-Atc",
+                    "SELECT current_setting('max_connections')::int"
+                    " - current_setting('superuser_reserved_connections')::int - count(*)"
+                    " FROM pg_stat_activity",
+                ]
+            ).strip()
+        )
+        clients = max(1, min(clients, free - 4))
         output = _run(
             [
                 self.program,

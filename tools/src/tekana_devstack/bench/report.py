@@ -172,7 +172,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"interleaved runs, {report['settings']['customers']:,} customers seeded.",
         "",
         "pgbench ceiling (one function call per transfer, "
-        f"{report['settings']['concurrency']} clients): "
+        f"{report.get('pgbench_clients', report['settings']['concurrency'])} clients): "
         + ", ".join(f"{k} {v:,.0f} tps" for k, v in report["pgbench"].items()),
         "",
         "| scenario | req/s | p50 ms | p99 ms | errors | "

@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         data_file = Path(scratch) / "data.lua"
         runs: dict[str, list[load.LoadRun]] = {s: [] for s in scenarios}
         ceilings: dict[str, list[float]] = {s: [] for s in PGBENCH_SCENARIOS}
+        pgbench_clients = args.concurrency
         for round_number in range(1, args.runs + 1):
             _refresh(bench_data, target, data_file)
             for scenario in scenarios:
@@ -111,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
             for scenario in PGBENCH_SCENARIOS:
                 ceiling = pgbench.run(scenario, clients=args.concurrency, seconds=args.seconds)
                 ceilings[scenario].append(ceiling.tps)
+                pgbench_clients = ceiling.clients
                 _say(f"round {round_number} pgbench {scenario}: {ceiling.tps:,.0f} tps")
         medians = {s: report._median(v) for s, v in ceilings.items()}
         entries = [report.scenario_entry(runs[s], medians) for s in scenarios]
@@ -131,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
             "machine": report.machine(),
             "pgbench": {s: round(v, 1) for s, v in medians.items()},
             "pgbench_runs": ceilings,
+            "pgbench_clients": pgbench_clients,
             "scenarios": entries,
             "targets": [t.__dict__ for t in met],
         }
