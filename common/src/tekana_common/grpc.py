@@ -28,6 +28,7 @@ from tortoise.exceptions import DBConnectionError
 from tekana_common import metrics, tracing
 from tekana_common.admission import FifoGate
 from tekana_common.coalesce import coalesce_grpc_writes
+from tekana_common.codec import speed_up_encoding
 from tekana_common.context import Caller, Role, caller_var, request_id_var
 from tekana_common.errors import DomainError, ErrorKind, Unavailable
 from tekana_common.logging import get_logger
@@ -241,6 +242,7 @@ def open_channel(address: str, transport: Transport) -> Channel:
     """A channel to ``host:port`` that authenticates itself, decodes error details and
     forwards the caller; over TLS when the transport says so."""
     coalesce_grpc_writes()
+    speed_up_encoding()
     host, _, port = address.rpartition(":")
     channel = Channel(
         host, int(port), ssl=transport.client_ssl(), status_details_codec=ErrorDetailCodec()
@@ -258,6 +260,7 @@ def build_server(
     """A grpclib server for ``servicers`` plus the standard health service, running at most
     ``max_concurrent`` calls at once (the rest wait their turn in order)."""
     coalesce_grpc_writes()
+    speed_up_encoding()
     service_checks = [ServiceCheck(check, check_ttl=5, check_timeout=2) for check in checks]
     health = Health({servicer: service_checks for servicer in servicers})
     server = Server([*servicers, health], status_details_codec=ErrorDetailCodec())

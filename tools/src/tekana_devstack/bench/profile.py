@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tekana_devstack.bench.load import drive
+from tekana_devstack.bench.processes import settle
 
 # The innermost frame's file path, as py-spy prints it, starts with the package directory.
 LIBRARIES = {
@@ -47,7 +48,9 @@ def _library(frame: str) -> str:
     return LIBRARIES.get(top, "other")
 
 
-def summarize(raw: str) -> list[dict[str, Any]]:
+def summarize(raw: str, *, least_samples: int = 0) -> list[dict[str, Any]]:
+    """Shares by library; nothing for a process with fewer than ``least_samples`` samples
+    (it was idle in this scenario, and a handful of samples says nothing)."""
     by_library: Counter[str] = Counter()
     total = 0
     for line in raw.splitlines():
@@ -80,6 +83,7 @@ def profile(
     if spy is None:
         return {"error": "py-spy is not installed"}
     results: dict[str, Any] = {}
+    settle(list(components.values()))  # what the previous run queued must not be sampled
     with tempfile.TemporaryDirectory() as scratch:
         records = {name: Path(scratch) / f"{name}.txt" for name in components}
         spies = [
@@ -122,6 +126,9 @@ def profile(
                     {"function": f"py-spy failed: {err.decode()[-200:]}", "percent": 0.0}
                 ]
             else:
-                results[name] = summarize(records[name].read_text())
+                # Busy means at least a tenth of a core's worth of the 200 samples/s.
+                shares = summarize(records[name].read_text(), least_samples=20 * seconds)
+                if shares:
+                    results[name] = shares
         load.join()
     return results

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tekana_devstack.bench.load import PATHS, LoadRun
+from tekana_devstack.paths import REPO_ROOT
 
 READS = ("get-customer", "get-wallet")
 TRANSFER_RATE_TARGET = 1_000.0
@@ -147,7 +148,18 @@ def machine() -> dict[str, Any]:
         platform.machine(),
     )
     packages = ("aiohttp", "grpclib", "betterproto2", "asyncpg", "tortoise-orm", "uvloop", "h2")
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False, cwd=REPO_ROOT
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_ROOT,
+    ).stdout.strip()
     return {
+        "git_commit": (commit + ("+uncommitted changes" if dirty else "")) or None,
         "cpus": os.cpu_count(),
         "cpu_model": model,
         "memory_gib": round(memory_kib / 2**20, 1),
@@ -166,6 +178,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"# Benchmark {report['started_at']}",
         "",
+        f"Commit {report['machine'].get('git_commit')}, "
         f"{report['machine']['cpus']} CPUs ({report['machine']['cpu_model']}), "
         f"concurrency {report['settings']['concurrency']}, "
         f"{report['settings']['seconds']} s per run, median of {report['settings']['runs']} "
