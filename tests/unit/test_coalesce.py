@@ -56,3 +56,16 @@ async def test_close_sends_what_is_pending_first() -> None:
 async def test_everything_else_is_the_transports() -> None:
     transport = CoalescingTransport(RecordingTransport())  # type: ignore[arg-type]
     assert transport.get_extra_info("peername") == "info:peername"
+
+
+def test_connections_remember_a_bounded_number_of_closed_streams() -> None:
+    from h2.connection import H2Connection
+
+    from tekana_common.coalesce import CLOSED_STREAMS_REMEMBERED, coalesce_grpc_writes
+
+    coalesce_grpc_writes()
+    assert H2Connection.MAX_CLOSED_STREAMS == CLOSED_STREAMS_REMEMBERED
+    closed = H2Connection()._closed_streams
+    for stream_id in range(1, 2 * CLOSED_STREAMS_REMEMBERED, 2):
+        closed[stream_id] = None
+    assert len(closed) == CLOSED_STREAMS_REMEMBERED
