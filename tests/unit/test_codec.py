@@ -28,13 +28,17 @@ def _sample() -> wallet_pb.ListEntriesResponse:
 
 
 def test_the_bytes_are_unchanged_and_read_back() -> None:
-    original = betterproto2.Message._get_field_default
-    stock = bytes(_sample())
-    codec.speed_up_encoding()
+    installed = betterproto2.Message._get_field_default
     try:
-        assert betterproto2.Message._get_field_default is not original
+        betterproto2.Message._get_field_default = codec.STOCK_FIELD_DEFAULT  # type: ignore[method-assign]
+        stock = bytes(_sample())
+        betterproto2.Message._get_field_default = codec._field_default  # type: ignore[method-assign]
         assert bytes(_sample()) == stock
         assert wallet_pb.ListEntriesResponse.parse(stock) == _sample()
     finally:
-        betterproto2.Message._get_field_default = original  # type: ignore[method-assign]
-        codec._installed = False
+        betterproto2.Message._get_field_default = installed  # type: ignore[method-assign]
+
+
+def test_installing_replaces_the_stock_lookup() -> None:
+    codec.speed_up_encoding()
+    assert betterproto2.Message._get_field_default is codec._field_default

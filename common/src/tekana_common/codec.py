@@ -12,6 +12,8 @@ from typing import Any
 import betterproto2
 
 _installed = False
+# betterproto2's own, kept to compare with (this module is the only one that replaces it).
+STOCK_FIELD_DEFAULT = betterproto2.Message._get_field_default
 
 
 def _field_default(self: betterproto2.Message, field_name: str) -> Any:
