@@ -9,6 +9,7 @@ import pytest
 from tortoise import Tortoise
 
 from tekana_common.context import Caller
+from tekana_common.money import BIGINT_MAX
 from tekana_wallet import service
 from tekana_wallet.domain import Refusal, TransferRequest, TransferStatus, Wallet
 from tekana_wallet.repository import TortoiseWalletRepository
@@ -16,7 +17,6 @@ from tekana_wallet.repository import TortoiseWalletRepository
 pytestmark = pytest.mark.usefixtures("wallet_database")
 
 repo = TortoiseWalletRepository()
-BALANCE_MAX = 2**63 - 1
 
 
 async def _nothing() -> None:
@@ -95,7 +95,7 @@ async def test_the_ledger_refuses_and_moves_nothing(
         target = source
     elif case == "receiver_would_overflow":
         # Straight in SQL: no funding wallet could ever issue this much.
-        await _sql("UPDATE wallet SET balance = $2 WHERE id = $1", receiver.id, BALANCE_MAX - 50)
+        await _sql("UPDATE wallet SET balance = $2 WHERE id = $1", receiver.id, BIGINT_MAX - 50)
     transfer_id = str(uuid.uuid4())
     request = TransferRequest(transfer_id, source, target, amount, currency)
     outcome = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])

@@ -93,7 +93,6 @@ class WalletNotFound(NotFound):
 
 
 ACCOUNT_DIGITS = 16
-BALANCE_MAX = 2**63 - 1
 
 
 def luhn_check_digit(digits: str) -> str:
