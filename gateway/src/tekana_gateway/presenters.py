@@ -2,75 +2,153 @@
 
 The legacy surface shows amounts as JSON numbers in major units (``9900.5``), exact because
 they are written from ``Decimal``; /v1 shows ``{"amount_minor": int, "currency": "USD"}``.
+Wallets, entries and transactions arrive as betterproto2 messages or, in pages, as upb messages
+(``tekana_common.upb``): the presenters read only the fields both have.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Protocol
 
 from tekana_common.money import minor_to_major
 from tekana_gateway import bodies
-from tekana_protos.tekana.common.v1 import Money, PageInfo
 from tekana_protos.tekana.transaction import v1 as tx_pb
 from tekana_protos.tekana.wallet import v1 as wallet_pb
 
-WALLET_TYPES = {
+
+class MoneyFields(Protocol):
+    @property
+    def amount_minor(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+
+
+class WalletFields(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def account_number(self) -> str: ...
+    @property
+    def owner_id(self) -> int: ...
+    @property
+    def type(self) -> int: ...
+    @property
+    def balance(self) -> MoneyFields | None: ...
+    @property
+    def created_at_us(self) -> int: ...
+
+
+class EntryFields(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def transfer_id(self) -> str: ...
+    @property
+    def direction(self) -> int: ...
+    @property
+    def amount(self) -> MoneyFields: ...
+    @property
+    def balance_after(self) -> MoneyFields: ...
+    @property
+    def counterparty_account(self) -> str: ...
+    @property
+    def created_at_us(self) -> int: ...
+
+
+class TransactionFields(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> int: ...
+    @property
+    def sender_account(self) -> str: ...
+    @property
+    def receiver_account(self) -> str: ...
+    @property
+    def amount(self) -> MoneyFields | None: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def failure_code(self) -> str: ...
+    @property
+    def initiator_id(self) -> int: ...
+    @property
+    def created_at_us(self) -> int: ...
+    @property
+    def completed_at_us(self) -> int: ...
+
+
+class PageFields(Protocol):
+    @property
+    def has_more(self) -> bool: ...
+    @property
+    def next_after(self) -> str: ...
+
+
+WALLET_TYPES: dict[int, str] = {
     wallet_pb.WalletType.SAVING: "saving",
     wallet_pb.WalletType.PERSONAL: "personal",
     wallet_pb.WalletType.LOAN: "loan",
     wallet_pb.WalletType.FUNDING: "funding",
 }
-WALLET_TYPE_FROM_NAME = {name: value for value, name in WALLET_TYPES.items()}
+WALLET_TYPE_FROM_NAME = {name: wallet_pb.WalletType(value) for value, name in WALLET_TYPES.items()}
 WALLET_STATUSES = {wallet_pb.WalletStatus.ACTIVE: "active", wallet_pb.WalletStatus.FROZEN: "frozen"}
-DIRECTIONS = {wallet_pb.EntryDirection.DEBIT: "debit", wallet_pb.EntryDirection.CREDIT: "credit"}
-TX_STATUSES = {
+# Keyed by the enums' numbers, which both message classes carry.
+DIRECTIONS: dict[int, str] = {
+    wallet_pb.EntryDirection.DEBIT: "debit",
+    wallet_pb.EntryDirection.CREDIT: "credit",
+}
+TX_STATUSES: dict[int, str] = {
     tx_pb.Status.PENDING: "pending",
     tx_pb.Status.COMPLETED: "completed",
     tx_pb.Status.FAILED: "failed",
 }
-TX_KINDS = {tx_pb.Kind.TRANSFER: "transfer", tx_pb.Kind.DEPOSIT: "deposit"}
+TX_KINDS: dict[int, str] = {tx_pb.Kind.TRANSFER: "transfer", tx_pb.Kind.DEPOSIT: "deposit"}
 
 
 def timestamp(micros: int) -> str | None:
     return datetime.fromtimestamp(micros / 1e6, UTC).isoformat() if micros else None
 
 
-def _money(value: Money | None) -> Money:
-    return value or Money()
+def _currency(value: MoneyFields | None) -> str:
+    return value.currency if value is not None else ""
 
 
-def major(value: Money | None) -> Decimal | int:
+def major(value: MoneyFields | None) -> Decimal | int:
     """Major units, as an int when whole (``100``) and an exact decimal otherwise."""
-    money = _money(value)
-    amount = minor_to_major(money.amount_minor, money.currency)
+    if value is None or not value.currency:
+        return 0
+    amount = minor_to_major(value.amount_minor, value.currency)
     return int(amount) if amount == amount.to_integral_value() else amount.normalize()
 
 
-def v1_money(value: Money | None) -> bodies.MoneyV1:
-    money = _money(value)
-    return {"amount_minor": money.amount_minor, "currency": money.currency}
+def v1_money(value: MoneyFields | None) -> bodies.MoneyV1:
+    if value is None:
+        return {"amount_minor": 0, "currency": ""}
+    return {"amount_minor": value.amount_minor, "currency": value.currency}
 
 
-def legacy_wallet(
-    wallet: wallet_pb.Wallet, entries: list[wallet_pb.LedgerEntry]
-) -> bodies.WalletLegacy:
+def legacy_wallet(wallet: WalletFields, entries: Iterable[EntryFields]) -> bodies.WalletLegacy:
     body: bodies.WalletLegacy = {
         "id": wallet.id,
         "accNumber": wallet.account_number,
         "customerId": wallet.owner_id,
         "walletType": WALLET_TYPES.get(wallet.type, ""),
         "balance": major(wallet.balance),
-        "currency": _money(wallet.balance).currency,
+        "currency": _currency(wallet.balance),
         "createdAt": timestamp(wallet.created_at_us),
     }
-    if entries:
-        body["walletActivityLogs"] = [
-            {
-                "transactionId": e.transfer_id,
-                "action": DIRECTIONS[e.direction],
-                "amount": major(e.amount),
-            }
-            for e in entries
-        ]
+    activity: list[bodies.ActivityLog] = [
+        {
+            "transactionId": e.transfer_id,
+            "action": DIRECTIONS[e.direction],
+            "amount": major(e.amount),
+        }
+        for e in entries
+    ]
+    if activity:
+        body["walletActivityLogs"] = activity
     return body
 
 
@@ -86,7 +164,7 @@ def v1_wallet(wallet: wallet_pb.Wallet) -> bodies.WalletV1:
     }
 
 
-def v1_entry(entry: wallet_pb.LedgerEntry) -> bodies.EntryV1:
+def v1_entry(entry: EntryFields) -> bodies.EntryV1:
     return {
         "id": entry.id,
         "transfer_id": entry.transfer_id,
@@ -98,19 +176,19 @@ def v1_entry(entry: wallet_pb.LedgerEntry) -> bodies.EntryV1:
     }
 
 
-def legacy_transaction(transaction: tx_pb.Transaction) -> bodies.TransactionLegacy:
+def legacy_transaction(transaction: TransactionFields) -> bodies.TransactionLegacy:
     return {
         "id": transaction.id,
         "senderAcc": transaction.sender_account,
         "receiverAcc": transaction.receiver_account,
         "amount": major(transaction.amount),
-        "currency": _money(transaction.amount).currency,
+        "currency": _currency(transaction.amount),
         "status": TX_STATUSES.get(transaction.status, ""),
         "createdAt": timestamp(transaction.created_at_us),
     }
 
 
-def v1_transaction(transaction: tx_pb.Transaction) -> bodies.TransactionV1:
+def v1_transaction(transaction: TransactionFields) -> bodies.TransactionV1:
     return {
         "id": transaction.id,
         "kind": TX_KINDS.get(transaction.kind, ""),
@@ -125,7 +203,7 @@ def v1_transaction(transaction: tx_pb.Transaction) -> bodies.TransactionV1:
     }
 
 
-def page_info(info: PageInfo | None) -> tuple[bool, str | None]:
+def page_info(info: PageFields | None) -> tuple[bool, str | None]:
     """(has_more, next_after) of a page, ``next_after`` None on the last page."""
     if info is None:
         return False, None

@@ -1,10 +1,16 @@
 """gRPC edge of the transaction service: protobuf in, one use-case, protobuf out."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from tekana_common import paging
+from grpclib.const import Handler
+
+from tekana.common.v1 import money_pb2, page_pb2
+from tekana.transaction.v1 import transaction_pb2
+from tekana_common import paging, upb
 from tekana_common.context import current_caller
-from tekana_protos.tekana.common.v1 import Money, PageInfo
+from tekana_protos.tekana.common.v1 import Money
 from tekana_protos.tekana.transaction import v1 as pb
 from tekana_transaction import service
 from tekana_transaction.domain import Kind, Result, Status, Transaction
@@ -17,20 +23,35 @@ STATUS_TO_PB = {
 }
 
 
-def transaction_to_pb(transaction: Transaction) -> pb.Transaction:
+Message = TypeVar("Message")
+
+
+def _message(
+    transaction: Transaction, message: Callable[..., Message], money: Callable[..., Any]
+) -> Message:
+    # One field mapping for both message classes: betterproto2 (single results) and upb
+    # (pages); their constructors take the same keywords.
     completed = transaction.completed_at
-    return pb.Transaction(
+    return message(
         id=transaction.id,
         kind=KIND_TO_PB[transaction.kind],
         sender_account=transaction.sender_account,
         receiver_account=transaction.receiver_account,
-        amount=Money(amount_minor=transaction.amount, currency=transaction.currency),
+        amount=money(amount_minor=transaction.amount, currency=transaction.currency),
         status=STATUS_TO_PB[transaction.status],
         failure_code=transaction.failure_code or "",
         initiator_id=transaction.initiator_id,
         created_at_us=int(transaction.created_at.timestamp() * 1_000_000),
         completed_at_us=int(completed.timestamp() * 1_000_000) if completed else 0,
     )
+
+
+def transaction_to_pb(transaction: Transaction) -> pb.Transaction:
+    return _message(transaction, pb.Transaction, Money)
+
+
+def transaction_to_upb(transaction: Transaction) -> transaction_pb2.Transaction:
+    return _message(transaction, transaction_pb2.Transaction, money_pb2.Money)
 
 
 def result_to_pb(result: Result) -> pb.TransactionResult:
@@ -76,9 +97,15 @@ class TransactionServicer(pb.TransactionServiceBase):
         )
         return transaction_to_pb(found)
 
-    async def list_transactions(
+    def __mapping__(self) -> dict[str, Handler]:
+        return upb.with_upb_replies(
+            super().__mapping__(), {upb.LIST_TRANSACTIONS: self.transactions_page}
+        )
+
+    async def transactions_page(
         self, message: pb.ListTransactionsRequest
-    ) -> pb.ListTransactionsResponse:
+    ) -> transaction_pb2.ListTransactionsResponse:
+        """ListTransactions, answered in the upb class (a page is up to 100 transactions)."""
         limit, after = paging.requested(message.page)
         page = await service.list_transactions(
             self.saga,
@@ -87,7 +114,7 @@ class TransactionServicer(pb.TransactionServiceBase):
             limit=limit,
             after=after,
         )
-        return pb.ListTransactionsResponse(
-            transactions=[transaction_to_pb(t) for t in page.items],
-            page=PageInfo(has_more=page.has_more, next_after=page.next_after),
+        return transaction_pb2.ListTransactionsResponse(
+            transactions=[transaction_to_upb(t) for t in page.items],
+            page=page_pb2.PageInfo(has_more=page.has_more, next_after=page.next_after),
         )

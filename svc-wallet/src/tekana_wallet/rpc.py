@@ -2,10 +2,15 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from tekana_common import paging
+from grpclib.const import Handler
+
+from tekana.common.v1 import money_pb2, page_pb2
+from tekana.wallet.v1 import wallet_pb2
+from tekana_common import paging, upb
 from tekana_common.context import current_caller
-from tekana_protos.tekana.common.v1 import Money, PageInfo
+from tekana_protos.tekana.common.v1 import Money
 from tekana_protos.tekana.wallet import v1 as pb
 from tekana_wallet import service
 from tekana_wallet.domain import (
@@ -31,9 +36,9 @@ STATUS_TO_PB = {
     WalletStatus.ACTIVE: pb.WalletStatus.ACTIVE,
     WalletStatus.FROZEN: pb.WalletStatus.FROZEN,
 }
-DIRECTION_TO_PB = {
-    Direction.DEBIT: pb.EntryDirection.DEBIT,
-    Direction.CREDIT: pb.EntryDirection.CREDIT,
+DIRECTION_TO_UPB = {
+    Direction.DEBIT: wallet_pb2.ENTRY_DIRECTION_DEBIT,
+    Direction.CREDIT: wallet_pb2.ENTRY_DIRECTION_CREDIT,
 }
 OUTCOME_TO_PB = {
     TransferStatus.COMPLETED: pb.TransferStatus.COMPLETED,
@@ -45,16 +50,31 @@ def _micros(wallet_or_entry: Wallet | LedgerEntry) -> int:
     return int(wallet_or_entry.created_at.timestamp() * 1_000_000)
 
 
-def wallet_to_pb(wallet: Wallet) -> pb.Wallet:
-    return pb.Wallet(
+Message = TypeVar("Message")
+
+
+def _wallet_message(
+    wallet: Wallet, message: Callable[..., Message], money: Callable[..., Any]
+) -> Message:
+    # One field mapping for both message classes: betterproto2 (single wallets) and upb
+    # (with a page of entries); their constructors take the same keywords.
+    return message(
         id=wallet.id,
         account_number=wallet.account_number,
         owner_id=wallet.owner_id or 0,
         type=TYPE_TO_PB[wallet.type],
         status=STATUS_TO_PB[wallet.status],
-        balance=Money(amount_minor=wallet.balance, currency=wallet.currency),
+        balance=money(amount_minor=wallet.balance, currency=wallet.currency),
         created_at_us=_micros(wallet),
     )
+
+
+def wallet_to_pb(wallet: Wallet) -> pb.Wallet:
+    return _wallet_message(wallet, pb.Wallet, Money)
+
+
+def wallet_to_upb(wallet: Wallet) -> wallet_pb2.Wallet:
+    return _wallet_message(wallet, wallet_pb2.Wallet, money_pb2.Money)
 
 
 def account_to_pb(wallet: Wallet) -> pb.Account:
@@ -67,14 +87,14 @@ def account_to_pb(wallet: Wallet) -> pb.Account:
     )
 
 
-def entry_to_pb(entry: LedgerEntry) -> pb.LedgerEntry:
-    return pb.LedgerEntry(
+def entry_to_upb(entry: LedgerEntry) -> wallet_pb2.LedgerEntry:
+    return wallet_pb2.LedgerEntry(
         id=entry.id,
         transfer_id=entry.transfer_id,
         account_number=entry.account_number,
-        direction=DIRECTION_TO_PB[entry.direction],
-        amount=Money(amount_minor=entry.amount, currency=entry.currency),
-        balance_after=Money(amount_minor=entry.balance_after, currency=entry.currency),
+        direction=DIRECTION_TO_UPB[entry.direction],
+        amount=money_pb2.Money(amount_minor=entry.amount, currency=entry.currency),
+        balance_after=money_pb2.Money(amount_minor=entry.balance_after, currency=entry.currency),
         counterparty_account=entry.counterparty_account,
         created_at_us=_micros(entry),
     )
@@ -112,18 +132,23 @@ class WalletServicer(pb.WalletServiceBase):
         )
         return pb.ListWalletsResponse(wallets=[wallet_to_pb(w) for w in wallets])
 
-    async def list_entries(self, message: pb.ListEntriesRequest) -> pb.ListEntriesResponse:
+    def __mapping__(self) -> dict[str, Handler]:
+        return upb.with_upb_replies(super().__mapping__(), {upb.LIST_ENTRIES: self.entries_page})
+
+    async def entries_page(self, message: pb.ListEntriesRequest) -> wallet_pb2.ListEntriesResponse:
+        """ListEntries, answered in the upb class (a page is up to 100 entries)."""
         limit, after = paging.requested(message.page)
-        page = await service.list_entries(
+        wallet, page = await service.list_entries(
             self.repo,
             caller=current_caller(),
             account_number=message.account_number,
             limit=limit,
             after=after,
         )
-        return pb.ListEntriesResponse(
-            entries=[entry_to_pb(e) for e in page.items],
-            page=PageInfo(has_more=page.has_more, next_after=page.next_after),
+        return wallet_pb2.ListEntriesResponse(
+            entries=[entry_to_upb(e) for e in page.items],
+            page=page_pb2.PageInfo(has_more=page.has_more, next_after=page.next_after),
+            wallet=wallet_to_upb(wallet),
         )
 
     async def resolve_accounts(

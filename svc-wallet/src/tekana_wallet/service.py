@@ -106,12 +106,12 @@ async def list_wallets(repo: WalletRepository, *, caller: Caller, owner_id: int)
 
 async def list_entries(
     repo: WalletRepository, *, caller: Caller, account_number: str, limit: int, after: str
-) -> Page[LedgerEntry]:
-    """One page of a visible wallet's ledger, newest first."""
+) -> tuple[Wallet, Page[LedgerEntry]]:
+    """A visible wallet and one page of its ledger, newest first."""
     wallet = _visible(await _find(repo, account_number), caller)
     before_id = parse_cursor(after, start=money.BIGINT_MAX)
     rows = await repo.entries(wallet, before_id=before_id, limit=check_limit(limit) + 1)
-    return page_of(rows, limit, key=lambda entry: entry.id)
+    return wallet, page_of(rows, limit, key=lambda entry: entry.id)
 
 
 async def funding_account(repo: WalletRepository, *, currency: str) -> Wallet:

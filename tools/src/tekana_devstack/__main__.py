@@ -29,8 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     up.add_arguments(commands.add_parser("up", help="run the whole platform in the foreground"))
     gen = commands.add_parser("proto", help="generate Python code from protos/")
     mode = gen.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--out", type=Path, help="write generated code here")
-    mode.add_argument("--check", type=Path, help="fail if this generated tree is stale")
+    mode.add_argument("--out", type=Path, help="write the generated packages under this directory")
+    mode.add_argument(
+        "--check", type=Path, help="fail if the generated packages under this directory are stale"
+    )
     commands.add_parser("docs", help="regenerate docs/postman from the OpenAPI document")
     commands.add_parser("secrets", help="make the development keys and token in .tekana/")
     commands.add_parser("dockerfiles", help="render each component's Dockerfile")

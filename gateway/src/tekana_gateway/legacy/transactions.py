@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from tekana_common import upb
 from tekana_common.money import major_to_minor
 from tekana_gateway import bodies, validation
 from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
@@ -57,8 +58,12 @@ async def transfer(request: web.Request) -> web.Response:
 async def history(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "accNumber")
-    page = await request.app[UPSTREAMS].transactions.list_transactions(
-        tx_pb.ListTransactionsRequest(account_number=account, page=PageRequest(limit=HISTORY_LIMIT))
+    page = await upb.call(
+        request.app[UPSTREAMS].transactions,
+        upb.LIST_TRANSACTIONS,
+        tx_pb.ListTransactionsRequest(
+            account_number=account, page=PageRequest(limit=HISTORY_LIMIT)
+        ),
     )
     data = [legacy_transaction(t) for t in page.transactions]
     return envelope(request, {"status": 200, "data": data})

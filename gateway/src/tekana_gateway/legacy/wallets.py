@@ -5,6 +5,7 @@ import asyncio
 from aiohttp import web
 from grpclib.exceptions import GRPCError
 
+from tekana_common import upb
 from tekana_common.grpc import error_code
 from tekana_common.money import major_to_minor
 from tekana_gateway import bodies, validation
@@ -26,13 +27,16 @@ ACTIVITY_LIMIT = 100
 ALREADY_DEPOSITED = "Money already added to your account"
 
 
-async def _with_activity(upstreams: Upstreams, wallet: wallet_pb.Wallet) -> WalletLegacy:
-    entries = await upstreams.wallets.list_entries(
+async def _with_activity(upstreams: Upstreams, account: str) -> WalletLegacy:
+    # One call: the entries' reply carries the wallet too (and refuses others' wallets).
+    reply = await upb.call(
+        upstreams.wallets,
+        upb.LIST_ENTRIES,
         wallet_pb.ListEntriesRequest(
-            account_number=wallet.account_number, page=PageRequest(limit=ACTIVITY_LIMIT)
-        )
+            account_number=account, page=PageRequest(limit=ACTIVITY_LIMIT)
+        ),
     )
-    return legacy_wallet(wallet, list(entries.entries))
+    return legacy_wallet(reply.wallet, reply.entries)
 
 
 @routes.post("/wallet")
@@ -62,7 +66,9 @@ async def list_wallets(request: web.Request) -> web.Response:
     validation.require_caller(request)
     upstreams = request.app[UPSTREAMS]
     reply = await upstreams.wallets.list_wallets(wallet_pb.ListWalletsRequest())
-    data = await asyncio.gather(*(_with_activity(upstreams, w) for w in reply.wallets))
+    data = await asyncio.gather(
+        *(_with_activity(upstreams, w.account_number) for w in reply.wallets)
+    )
     return envelope(request, {"status": 200, "data": data})
 
 
@@ -107,6 +113,5 @@ async def deposit(request: web.Request) -> web.Response:
 async def get_wallet(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "accNumber")
-    upstreams = request.app[UPSTREAMS]
-    wallet = await upstreams.wallets.get_wallet(wallet_pb.GetWalletRequest(account_number=account))
-    return envelope(request, {"status": 200, "data": await _with_activity(upstreams, wallet)})
+    data = await _with_activity(request.app[UPSTREAMS], account)
+    return envelope(request, {"status": 200, "data": data})

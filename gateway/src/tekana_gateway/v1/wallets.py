@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from tekana_common import upb
 from tekana_gateway import bodies, jsonio, validation
 from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import UPSTREAMS
@@ -91,8 +92,10 @@ async def get_wallet(request: web.Request) -> web.Response:
 async def list_entries(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "account")
-    reply = await request.app[UPSTREAMS].wallets.list_entries(
-        wallet_pb.ListEntriesRequest(account_number=account, page=_page(request))
+    reply = await upb.call(
+        request.app[UPSTREAMS].wallets,
+        upb.LIST_ENTRIES,
+        wallet_pb.ListEntriesRequest(account_number=account, page=_page(request)),
     )
     has_more, next_after = page_info(reply.page)
     body: bodies.EntryPageV1 = {
@@ -141,8 +144,10 @@ async def deposit(request: web.Request) -> web.Response:
 async def list_transactions(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "account")
-    reply = await request.app[UPSTREAMS].transactions.list_transactions(
-        tx_pb.ListTransactionsRequest(account_number=account, page=_page(request))
+    reply = await upb.call(
+        request.app[UPSTREAMS].transactions,
+        upb.LIST_TRANSACTIONS,
+        tx_pb.ListTransactionsRequest(account_number=account, page=_page(request)),
     )
     has_more, next_after = page_info(reply.page)
     body: bodies.TransactionPageV1 = {

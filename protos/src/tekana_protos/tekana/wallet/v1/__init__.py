@@ -309,6 +309,11 @@ class ListEntriesResponse(betterproto2.Message):
         2, betterproto2.TYPE_MESSAGE, optional=True
     )
 
+    wallet: "Wallet | None" = betterproto2.field(3, betterproto2.TYPE_MESSAGE, optional=True)
+    """
+    The wallet itself, read just before its entries: a wallet's page needs no GetWallet.
+    """
+
 
 default_message_pool.register_message(
     "tekana.wallet.v1", "ListEntriesResponse", ListEntriesResponse

@@ -1,0 +1,106 @@
+from tekana.common.v1 import money_pb2 as _money_pb2
+from tekana.common.v1 import page_pb2 as _page_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KIND_UNSPECIFIED: _ClassVar[Kind]
+    KIND_TRANSFER: _ClassVar[Kind]
+    KIND_DEPOSIT: _ClassVar[Kind]
+
+class Status(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STATUS_UNSPECIFIED: _ClassVar[Status]
+    STATUS_PENDING: _ClassVar[Status]
+    STATUS_COMPLETED: _ClassVar[Status]
+    STATUS_FAILED: _ClassVar[Status]
+KIND_UNSPECIFIED: Kind
+KIND_TRANSFER: Kind
+KIND_DEPOSIT: Kind
+STATUS_UNSPECIFIED: Status
+STATUS_PENDING: Status
+STATUS_COMPLETED: Status
+STATUS_FAILED: Status
+
+class Transaction(_message.Message):
+    __slots__ = ("id", "kind", "sender_account", "receiver_account", "amount", "status", "failure_code", "initiator_id", "created_at_us", "completed_at_us")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SENDER_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVER_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_CODE_FIELD_NUMBER: _ClassVar[int]
+    INITIATOR_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_US_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_AT_US_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: Kind
+    sender_account: str
+    receiver_account: str
+    amount: _money_pb2.Money
+    status: Status
+    failure_code: str
+    initiator_id: int
+    created_at_us: int
+    completed_at_us: int
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., sender_account: _Optional[str] = ..., receiver_account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[Status, str]] = ..., failure_code: _Optional[str] = ..., initiator_id: _Optional[int] = ..., created_at_us: _Optional[int] = ..., completed_at_us: _Optional[int] = ...) -> None: ...
+
+class TransactionResult(_message.Message):
+    __slots__ = ("transaction", "replayed")
+    TRANSACTION_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
+    transaction: Transaction
+    replayed: bool
+    def __init__(self, transaction: _Optional[_Union[Transaction, _Mapping]] = ..., replayed: _Optional[bool] = ...) -> None: ...
+
+class CreateTransferRequest(_message.Message):
+    __slots__ = ("sender_account", "receiver_account", "amount", "idempotency_key")
+    SENDER_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVER_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    sender_account: str
+    receiver_account: str
+    amount: _money_pb2.Money
+    idempotency_key: str
+    def __init__(self, sender_account: _Optional[str] = ..., receiver_account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class CreateDepositRequest(_message.Message):
+    __slots__ = ("account_number", "amount", "idempotency_key")
+    ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    account_number: str
+    amount: _money_pb2.Money
+    idempotency_key: str
+    def __init__(self, account_number: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class GetTransactionRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ListTransactionsRequest(_message.Message):
+    __slots__ = ("account_number", "page")
+    ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    account_number: str
+    page: _page_pb2.PageRequest
+    def __init__(self, account_number: _Optional[str] = ..., page: _Optional[_Union[_page_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListTransactionsResponse(_message.Message):
+    __slots__ = ("transactions", "page")
+    TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    transactions: _containers.RepeatedCompositeFieldContainer[Transaction]
+    page: _page_pb2.PageInfo
+    def __init__(self, transactions: _Optional[_Iterable[_Union[Transaction, _Mapping]]] = ..., page: _Optional[_Union[_page_pb2.PageInfo, _Mapping]] = ...) -> None: ...

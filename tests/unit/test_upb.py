@@ -1,0 +1,92 @@
+"""Pages answered in upb classes: the same bytes as betterproto2's, whichever side decodes."""
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from tekana.transaction.v1 import transaction_pb2
+from tekana.wallet.v1 import wallet_pb2
+from tekana_common import upb
+from tekana_common.context import Caller, caller_var
+from tekana_protos.tekana.common.v1 import Money, PageRequest
+from tekana_protos.tekana.transaction import v1 as pb
+from tekana_transaction.domain import Kind, Status, Transaction
+from tekana_transaction.rpc import TransactionServicer, transaction_to_pb, transaction_to_upb
+from tekana_transaction.service import Saga
+from tests.support.fakes import FakeLedger, FakeTransactionRepository
+from tests.support.grpc import in_memory_channel
+
+A, B = "2000000000000018", "2000000000000026"
+
+
+@pytest.fixture
+def as_ann() -> Iterator[None]:
+    token = caller_var.set(Caller(customer_id=1))
+    yield
+    caller_var.reset(token)
+
+
+@pytest.fixture
+async def stub(as_ann: None) -> AsyncIterator[pb.TransactionServiceStub]:
+    ledger = FakeLedger()
+    ledger.open(A, owner_id=1, balance=1_000)
+    ledger.open(B, owner_id=2)
+    servicer = TransactionServicer(
+        saga=Saga(repo=FakeTransactionRepository(), ledger=ledger), allow_test_deposits=False
+    )
+    async with in_memory_channel([servicer]) as channel:
+        stub = pb.TransactionServiceStub(channel)
+        for n in range(3):
+            await stub.create_transfer(
+                pb.CreateTransferRequest(
+                    sender_account=A,
+                    receiver_account=B,
+                    amount=Money(amount_minor=10 + n, currency="USD"),
+                    idempotency_key=f"k{n}",
+                )
+            )
+        yield stub
+
+
+def page_request() -> pb.ListTransactionsRequest:
+    return pb.ListTransactionsRequest(account_number=A, page=PageRequest(limit=2))
+
+
+async def test_a_page_decodes_alike_in_both_classes(stub: pb.TransactionServiceStub) -> None:
+    fast = await upb.call(stub, upb.LIST_TRANSACTIONS, page_request())
+    slow = await stub.list_transactions(page_request())
+    assert isinstance(fast, transaction_pb2.ListTransactionsResponse)
+    assert [t.amount.amount_minor for t in fast.transactions] == [12, 11]
+    assert fast.SerializeToString() == bytes(slow)
+    assert fast.page.has_more
+    assert fast.page.next_after == (slow.page.next_after if slow.page else None)
+
+
+def test_one_transaction_is_the_same_bytes_in_both_classes() -> None:
+    stored = Transaction(
+        id="0b8f5e5e-5a4e-4c36-9d0e-3f5f1c2a9b7d",
+        kind=Kind.TRANSFER,
+        sender_account=A,
+        receiver_account=B,
+        amount=1_234,
+        currency="USD",
+        status=Status.FAILED,
+        failure_code="insufficient_funds",
+        initiator_id=7,
+        sender_owner_id=1,
+        receiver_owner_id=2,
+        request_fingerprint="f",
+        created_at=datetime(2026, 11, 25, 4, 30, 1, 250_000, tzinfo=UTC),
+        completed_at=datetime(2026, 11, 25, 4, 30, 2, tzinfo=UTC),
+    )
+    assert transaction_to_upb(stored).SerializeToString() == bytes(transaction_to_pb(stored))
+
+
+def test_a_reply_class_must_be_what_the_rpc_returns() -> None:
+    service = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"]
+    assert upb.upb_reply(service, "ListEntries", wallet_pb2.ListEntriesResponse).route == (
+        "/tekana.wallet.v1.WalletService/ListEntries"
+    )
+    with pytest.raises(TypeError, match=r"returns tekana\.wallet\.v1\.ListEntriesResponse, not"):
+        upb.upb_reply(service, "ListEntries", wallet_pb2.ListWalletsResponse)
