@@ -4,6 +4,7 @@ each gets its own answer, and a failure reaches exactly the callers it concerns.
 import asyncio
 
 import pytest
+from prometheus_client import REGISTRY
 
 from tekana_common.batching import Batcher
 
@@ -87,3 +88,24 @@ async def test_a_cancelled_caller_does_not_disturb_the_others() -> None:
     assert await blocker == 20
     assert await kept == 60
     assert gone.cancelled()
+
+
+def _sample(name: str, batch: str) -> float:
+    value = REGISTRY.get_sample_value(name, {"batch": batch})
+    return value if value is not None else 0.0
+
+
+async def test_waits_and_batch_times_are_measured() -> None:
+    recorder = Recorder()
+    batcher = Batcher(recorder.run, name="timed", max_in_flight=1)
+    first = asyncio.create_task(batcher.submit(2))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(batcher.submit(4))  # queued behind the first batch
+    await asyncio.sleep(0.05)
+    recorder.release.set()
+    assert await asyncio.gather(first, second) == [20, 40]
+    assert _sample("tekana_batch_seconds_count", "timed") == 2
+    # The first batch was held for 50 ms, and the second item waited all that time.
+    assert _sample("tekana_batch_seconds_sum", "timed") >= 0.05
+    assert _sample("tekana_batch_wait_seconds_count", "timed") == 2
+    assert _sample("tekana_batch_wait_seconds_sum", "timed") >= 0.05

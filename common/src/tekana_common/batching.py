@@ -7,6 +7,7 @@ themselves, and the per-statement costs (a round trip, a commit) are shared.
 """
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -31,11 +32,16 @@ class Batcher(Generic[T, R]):
         self._max_size = max_size
         self._max_in_flight = max_in_flight
         self._queued: list[tuple[T, asyncio.Future[R]]] = []
+        self._oldest = 0.0  # when the first item still queued arrived
         self._in_flight: set[asyncio.Task[None]] = set()
         self._sizes = metrics.BATCH_SIZE.labels(name)
+        self._waits = metrics.BATCH_WAIT.labels(name)
+        self._durations = metrics.BATCH_SECONDS.labels(name)
 
     async def submit(self, item: T) -> R:
         done: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        if not self._queued:
+            self._oldest = time.perf_counter()
         self._queued.append((item, done))
         self._dispatch()
         return await done
@@ -44,6 +50,11 @@ class Batcher(Generic[T, R]):
         while self._queued and len(self._in_flight) < self._max_in_flight:
             batch = self._queued[: self._max_size]
             del self._queued[: self._max_size]
+            now = time.perf_counter()
+            self._waits.observe(now - self._oldest)
+            # Items left behind by a full batch have waited since before now; counting them
+            # from now only understates the next batch's wait.
+            self._oldest = now
             task = asyncio.get_running_loop().create_task(self._send(batch))
             self._in_flight.add(task)
             task.add_done_callback(self._finished)
@@ -54,8 +65,10 @@ class Batcher(Generic[T, R]):
 
     async def _send(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         self._sizes.observe(len(batch))
+        started = time.perf_counter()
         try:
             results = await self._run([item for item, _ in batch])
+            self._durations.observe(time.perf_counter() - started)
             if len(results) != len(batch):
                 raise RuntimeError(f"a batch of {len(batch)} got {len(results)} results")
         except BaseException as exc:  # every waiter learns of it, cancellation included

@@ -32,6 +32,20 @@ BATCH_SIZE = Histogram(
     ["batch"],
     buckets=(1, 2, 4, 8, 16, 32, 64),
 )
+# Where a grouped item's time goes: queued behind the batch in flight, then its own batch.
+_BATCH_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1.0)
+BATCH_WAIT = Histogram(
+    "tekana_batch_wait_seconds",
+    "Time the oldest item of a batch waited before its batch left",
+    ["batch"],
+    buckets=_BATCH_BUCKETS,
+)
+BATCH_SECONDS = Histogram(
+    "tekana_batch_seconds",
+    "Time one batch took, from leaving to its results",
+    ["batch"],
+    buckets=_BATCH_BUCKETS,
+)
 DB_POOL = Gauge("tekana_db_pool_connections", "Database pool connections", ["state"])
 
 

@@ -171,6 +171,28 @@ def money() -> dict[str, Any]:
                 x=12,
                 y=8,
             ),
+            _panel(
+                "Group commit: items per batch",
+                {
+                    "{{batch}}": f"{_rate('tekana_batch_size_sum', 'batch')}"
+                    f" / {_rate('tekana_batch_size_count', 'batch')}"
+                },
+                unit="short",
+                x=0,
+                y=16,
+            ),
+            _panel(
+                "Group commit: queued and in flight (p99)",
+                {
+                    "queued {{batch}}": _quantile(
+                        0.99, "tekana_batch_wait_seconds_bucket", "batch"
+                    ),
+                    "batch {{batch}}": _quantile(0.99, "tekana_batch_seconds_bucket", "batch"),
+                },
+                unit="s",
+                x=12,
+                y=16,
+            ),
         ],
     )
 
