@@ -8,9 +8,10 @@ from argon2 import PasswordHasher, Type
 from tortoise import Tortoise
 
 from tekana_common.auth import TokenIssuer, TokenVerifier
+from tekana_common.context import Role
 from tekana_common.errors import InvalidArgument, Unauthenticated
 from tekana_customer import service
-from tekana_customer.domain import EmailTaken, Gender, InvalidCredentials
+from tekana_customer.domain import EmailTaken, Gender, InvalidCredentials, NewCustomer
 from tekana_customer.passwords import Argon2Hasher
 from tekana_customer.repository import TortoiseCustomerRepository
 from tests.support.keys import key_pair
@@ -160,3 +161,31 @@ async def test_listing_is_keyset_ordered_by_id(hasher: Argon2Hasher) -> None:
         await service.register(repo, hasher, registration(f"l{n}@example.com"))
     page = await repo.list_after(2, 10)
     assert [c.id for c in page] == [3, 4]
+
+
+async def test_reads_arriving_together_each_get_their_own_customer() -> None:
+    repo = TortoiseCustomerRepository()
+    stored = [
+        await repo.add(
+            NewCustomer(
+                email=f"batch{n}@example.com",
+                password_hash="not checked here",
+                full_name="Ann",
+                national_id="42",
+                gender=Gender.FEMALE,
+                roles=frozenset({Role.CUSTOMER}),
+            )
+        )
+        for n in range(3)
+    ]
+    ids = [c.id for c in stored]
+    # One id twice, one that does not exist: answered together, each in its own place.
+    asked = [ids[2], ids[0], 999_999_999, ids[0], ids[1]]
+    found = await asyncio.gather(*(repo.get(i) for i in asked))
+    assert [c.email if c else None for c in found] == [
+        "batch2@example.com",
+        "batch0@example.com",
+        None,
+        "batch0@example.com",
+        "batch1@example.com",
+    ]
