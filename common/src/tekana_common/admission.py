@@ -4,7 +4,10 @@ in arrival order.
 asyncpg's pool hands a released connection to whichever task asks next, not to the one that
 waited longest, so when more requests want the database than the pool holds, some wait many
 times over (p99 of 500 ms against a p50 of 28 ms at 64 concurrent reads). Admitting no more
-requests than the pool has connections, in order, keeps every wait short and fair.
+requests than the pool has connections, in order, keeps every wait short and fair. The
+transaction service admits more calls than its pool (its writes are grouped), so
+``tekana_common.db.fetch`` also takes the pool's connections through a gate of the pool's
+size: a history page's p99 at 64 concurrent went from 589 ms to 180 ms.
 """
 
 import asyncio

@@ -9,9 +9,14 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
 
 from tekana_common import metrics
+from tekana_common.admission import FifoGate
 from tekana_common.logging import get_logger
 
 log = get_logger(__name__)
+
+# Statements on the request paths take the pool's connections in arrival order (see
+# ``tekana_common.admission``): set up with the pool by ``open_database``.
+_pool_turns: FifoGate | None = None
 
 
 def database_url(server_url: str, database: str) -> str:
@@ -77,7 +82,9 @@ async def apply_migrations(config: dict[str, Any]) -> None:
 
 
 async def open_database(config: dict[str, Any]) -> None:
+    global _pool_turns
     await Tortoise.init(config=config)
+    _pool_turns = FifoGate(config["connections"]["default"]["credentials"]["maxsize"])
 
 
 async def close_database() -> None:
@@ -88,7 +95,9 @@ async def fetch(query: str, *args: Any) -> list[asyncpg.Record]:
     """Rows of ``query`` on a connection of Tortoise's default pool. The request paths use it
     instead of the ORM's query building, which was most of their CPU; schema, migrations and
     the rest stay Tortoise's."""
-    async with Tortoise.get_connection("default").acquire_connection() as conn:
+    if _pool_turns is None:
+        raise RuntimeError("open_database() first")
+    async with _pool_turns, Tortoise.get_connection("default").acquire_connection() as conn:
         rows: list[asyncpg.Record] = await conn.fetch(query, *args)
         return rows
 
