@@ -44,15 +44,21 @@ _COLUMNS = (
 _SELECT = f'SELECT {_COLUMNS} FROM "transaction"'  # noqa: S608 (a constant column list)
 
 
+# By stored value: a dictionary lookup, where calling the enum costs ~10 times more (and a
+# history page converts 100 rows).
+_KINDS = {kind.value: kind for kind in Kind}
+_STATUSES = {status.value: status for status in Status}
+
+
 def _to_domain(row: asyncpg.Record) -> Transaction:
     return Transaction(
         id=str(row["id"]),
-        kind=Kind(row["kind"]),
+        kind=_KINDS[row["kind"]],
         sender_account=row["sender_account"],
         receiver_account=row["receiver_account"],
         amount=row["amount"],
         currency=row["currency"],
-        status=Status(row["status"]),
+        status=_STATUSES[row["status"]],
         failure_code=row["failure_code"],
         initiator_id=row["initiator_id"],
         sender_owner_id=row["sender_owner_id"],
@@ -164,11 +170,13 @@ class TortoiseTransactionRepository:
         self, account_number: str, *, before_seq: int, limit: int
     ) -> list[tuple[int, Transaction]]:
         # One index range per side (sender, receiver), merged: each stops after ``limit``.
+        # UNION ALL: no row is on both sides (transaction_two_accounts_ck), so nothing to
+        # deduplicate, and the two ordered ranges merge without a sort.
         rows = await fetch(
             f"""SELECT {_COLUMNS} FROM (
                     (SELECT {_COLUMNS} FROM "transaction"
                      WHERE sender_account = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3)
-                    UNION
+                    UNION ALL
                     (SELECT {_COLUMNS} FROM "transaction"
                      WHERE receiver_account = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3)
                 ) AS touching ORDER BY seq DESC LIMIT $3""",  # noqa: S608 (constant columns)
