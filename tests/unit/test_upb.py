@@ -12,7 +12,7 @@ from tekana_common.context import Caller, caller_var
 from tekana_protos.tekana.common.v1 import Money, PageRequest
 from tekana_protos.tekana.transaction import v1 as pb
 from tekana_transaction.domain import Kind, Status, Transaction
-from tekana_transaction.rpc import TransactionServicer, transaction_to_pb, transaction_to_upb
+from tekana_transaction.rpc import TransactionServicer, add_transaction, transaction_to_pb
 from tekana_transaction.service import Saga
 from tests.support.fakes import FakeLedger, FakeTransactionRepository
 from tests.support.grpc import in_memory_channel
@@ -81,7 +81,9 @@ def test_one_transaction_is_the_same_bytes_in_both_classes() -> None:
         created_at=datetime(2026, 11, 25, 4, 30, 1, 250_000, tzinfo=UTC),
         completed_at=datetime(2026, 11, 25, 4, 30, 2, tzinfo=UTC),
     )
-    assert transaction_to_upb(stored).SerializeToString() == bytes(transaction_to_pb(stored))
+    page = transaction_pb2.ListTransactionsResponse()
+    add_transaction(page, stored)
+    assert page.transactions[0].SerializeToString() == bytes(transaction_to_pb(stored))
 
 
 def test_a_reply_class_must_be_what_the_rpc_returns() -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
 
-from tekana_common.money import minor_to_major
+from tekana_common.money import MINOR_UNITS, minor_to_major
 from tekana_gateway import bodies
 from tekana_protos.tekana.transaction import v1 as tx_pb
 from tekana_protos.tekana.wallet import v1 as wallet_pb
@@ -115,12 +115,19 @@ def _currency(value: MoneyFields | None) -> str:
     return value.currency if value is not None else ""
 
 
+# Minor units per major unit, by currency: 100 for USD, 1 for RWF.
+_UNIT: dict[str, int] = {currency: 10**exponent for currency, exponent in MINOR_UNITS.items()}
+
+
 def major(value: MoneyFields | None) -> Decimal | int:
     """Major units, as an int when whole (``100``) and an exact decimal otherwise."""
     if value is None or not value.currency:
         return 0
-    amount = minor_to_major(value.amount_minor, value.currency)
-    return int(amount) if amount == amount.to_integral_value() else amount.normalize()
+    # Whole amounts, most of them, need no Decimal (a page of entries shows 100 of them).
+    whole, cents = divmod(value.amount_minor, _UNIT[value.currency])
+    if not cents:
+        return whole
+    return minor_to_major(value.amount_minor, value.currency).normalize()
 
 
 def v1_money(value: MoneyFields | None) -> bodies.MoneyV1:

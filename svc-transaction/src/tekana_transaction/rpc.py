@@ -1,12 +1,11 @@
 """gRPC edge of the transaction service: protobuf in, one use-case, protobuf out."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from grpclib.const import Handler
 
-from tekana.common.v1 import money_pb2, page_pb2
+from tekana.common.v1 import page_pb2
 from tekana.transaction.v1 import transaction_pb2
 from tekana_common import paging, upb
 from tekana_common.context import current_caller
@@ -23,35 +22,33 @@ STATUS_TO_PB = {
 }
 
 
-Message = TypeVar("Message")
-
-
-def _message(
-    transaction: Transaction, message: Callable[..., Message], money: Callable[..., Any]
-) -> Message:
-    # One field mapping for both message classes: betterproto2 (single results) and upb
-    # (pages); their constructors take the same keywords.
+def _fields(transaction: Transaction) -> dict[str, Any]:
+    # One field mapping, amount aside, for both message classes: betterproto2 (single
+    # results) and upb (pages); their constructors take the same keywords.
     completed = transaction.completed_at
-    return message(
-        id=transaction.id,
-        kind=KIND_TO_PB[transaction.kind],
-        sender_account=transaction.sender_account,
-        receiver_account=transaction.receiver_account,
-        amount=money(amount_minor=transaction.amount, currency=transaction.currency),
-        status=STATUS_TO_PB[transaction.status],
-        failure_code=transaction.failure_code or "",
-        initiator_id=transaction.initiator_id,
-        created_at_us=int(transaction.created_at.timestamp() * 1_000_000),
-        completed_at_us=int(completed.timestamp() * 1_000_000) if completed else 0,
-    )
+    return {
+        "id": transaction.id,
+        "kind": KIND_TO_PB[transaction.kind],
+        "sender_account": transaction.sender_account,
+        "receiver_account": transaction.receiver_account,
+        "status": STATUS_TO_PB[transaction.status],
+        "failure_code": transaction.failure_code or "",
+        "initiator_id": transaction.initiator_id,
+        "created_at_us": int(transaction.created_at.timestamp() * 1_000_000),
+        "completed_at_us": int(completed.timestamp() * 1_000_000) if completed else 0,
+    }
 
 
 def transaction_to_pb(transaction: Transaction) -> pb.Transaction:
-    return _message(transaction, pb.Transaction, Money)
+    amount = Money(amount_minor=transaction.amount, currency=transaction.currency)
+    return pb.Transaction(**_fields(transaction), amount=amount)
 
 
-def transaction_to_upb(transaction: Transaction) -> transaction_pb2.Transaction:
-    return _message(transaction, transaction_pb2.Transaction, money_pb2.Money)
+def add_transaction(
+    page: transaction_pb2.ListTransactionsResponse, transaction: Transaction
+) -> None:
+    message = page.transactions.add(**_fields(transaction))
+    upb.set_money(message.amount, transaction.amount, transaction.currency)
 
 
 def result_to_pb(result: Result) -> pb.TransactionResult:
@@ -114,7 +111,9 @@ class TransactionServicer(pb.TransactionServiceBase):
             limit=limit,
             after=after,
         )
-        return transaction_pb2.ListTransactionsResponse(
-            transactions=[transaction_to_upb(t) for t in page.items],
-            page=page_pb2.PageInfo(has_more=page.has_more, next_after=page.next_after),
+        reply = transaction_pb2.ListTransactionsResponse(
+            page=page_pb2.PageInfo(has_more=page.has_more, next_after=page.next_after)
         )
+        for transaction in page.items:
+            add_transaction(reply, transaction)
+        return reply

@@ -87,17 +87,17 @@ def account_to_pb(wallet: Wallet) -> pb.Account:
     )
 
 
-def entry_to_upb(entry: LedgerEntry) -> wallet_pb2.LedgerEntry:
-    return wallet_pb2.LedgerEntry(
+def add_entry(page: wallet_pb2.ListEntriesResponse, entry: LedgerEntry) -> None:
+    message = page.entries.add(
         id=entry.id,
         transfer_id=entry.transfer_id,
         account_number=entry.account_number,
         direction=DIRECTION_TO_UPB[entry.direction],
-        amount=money_pb2.Money(amount_minor=entry.amount, currency=entry.currency),
-        balance_after=money_pb2.Money(amount_minor=entry.balance_after, currency=entry.currency),
         counterparty_account=entry.counterparty_account,
         created_at_us=_micros(entry),
     )
+    upb.set_money(message.amount, entry.amount, entry.currency)
+    upb.set_money(message.balance_after, entry.balance_after, entry.currency)
 
 
 @dataclass(eq=False)
@@ -145,11 +145,13 @@ class WalletServicer(pb.WalletServiceBase):
             limit=limit,
             after=after,
         )
-        return wallet_pb2.ListEntriesResponse(
-            entries=[entry_to_upb(e) for e in page.items],
+        reply = wallet_pb2.ListEntriesResponse(
             page=page_pb2.PageInfo(has_more=page.has_more, next_after=page.next_after),
             wallet=wallet_to_upb(wallet),
         )
+        for entry in page.items:
+            add_entry(reply, entry)
+        return reply
 
     async def resolve_accounts(
         self, message: pb.ResolveAccountsRequest
