@@ -1,40 +1,21 @@
 """The transaction service's gRPC edge over an in-memory channel: outcomes and their codes."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from grpclib.const import Status as GrpcStatus
 from grpclib.exceptions import GRPCError
 
-from tekana_common.context import Caller, caller_var
 from tekana_common.grpc import error_code
 from tekana_protos.tekana.common.v1 import Money, PageRequest
 from tekana_protos.tekana.transaction import v1 as pb
-from tekana_transaction.rpc import TransactionServicer
-from tekana_transaction.service import Saga
-from tests.support.fakes import FakeLedger, FakeTransactionRepository
-from tests.support.grpc import in_memory_channel
-
-A, B = "2000000000000018", "2000000000000026"
+from tests.support.transaction_rpc import A, B, two_wallet_stub
 
 
 @pytest.fixture
-def as_ann() -> Iterator[None]:
-    token = caller_var.set(Caller(customer_id=1))
-    yield
-    caller_var.reset(token)
-
-
-@pytest.fixture
-async def stub(as_ann: None) -> AsyncIterator[pb.TransactionServiceStub]:
-    ledger = FakeLedger()
-    ledger.open(A, owner_id=1, balance=1_000)
-    ledger.open(B, owner_id=2)
-    servicer = TransactionServicer(
-        saga=Saga(repo=FakeTransactionRepository(), ledger=ledger), allow_test_deposits=False
-    )
-    async with in_memory_channel([servicer]) as channel:
-        yield pb.TransactionServiceStub(channel)
+async def stub() -> AsyncIterator[pb.TransactionServiceStub]:
+    async with two_wallet_stub() as stub:
+        yield stub
 
 
 def transfer(amount: int, key: str = "k") -> pb.CreateTransferRequest:

@@ -1,6 +1,6 @@
 """Pages answered in upb classes: the same bytes as betterproto2's, whichever side decodes."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -8,35 +8,16 @@ import pytest
 from tekana.transaction.v1 import transaction_pb2
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common import upb
-from tekana_common.context import Caller, caller_var
 from tekana_protos.tekana.common.v1 import Money, PageRequest
 from tekana_protos.tekana.transaction import v1 as pb
 from tekana_transaction.domain import Kind, Status, Transaction
-from tekana_transaction.rpc import TransactionServicer, add_transaction, transaction_to_pb
-from tekana_transaction.service import Saga
-from tests.support.fakes import FakeLedger, FakeTransactionRepository
-from tests.support.grpc import in_memory_channel
-
-A, B = "2000000000000018", "2000000000000026"
+from tekana_transaction.rpc import add_transaction, transaction_to_pb
+from tests.support.transaction_rpc import A, B, two_wallet_stub
 
 
 @pytest.fixture
-def as_ann() -> Iterator[None]:
-    token = caller_var.set(Caller(customer_id=1))
-    yield
-    caller_var.reset(token)
-
-
-@pytest.fixture
-async def stub(as_ann: None) -> AsyncIterator[pb.TransactionServiceStub]:
-    ledger = FakeLedger()
-    ledger.open(A, owner_id=1, balance=1_000)
-    ledger.open(B, owner_id=2)
-    servicer = TransactionServicer(
-        saga=Saga(repo=FakeTransactionRepository(), ledger=ledger), allow_test_deposits=False
-    )
-    async with in_memory_channel([servicer]) as channel:
-        stub = pb.TransactionServiceStub(channel)
+async def stub() -> AsyncIterator[pb.TransactionServiceStub]:
+    async with two_wallet_stub() as stub:
         for n in range(3):
             await stub.create_transfer(
                 pb.CreateTransferRequest(
