@@ -1,17 +1,22 @@
 """Pages answered in upb classes: the same bytes as betterproto2's, whichever side decodes."""
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
+from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common import upb
 from tekana_protos.tekana.common.v1 import Money, PageRequest
 from tekana_protos.tekana.transaction import v1 as pb
-from tekana_transaction.domain import Kind, Status, Transaction
-from tekana_transaction.rpc import add_transaction, transaction_to_pb
+from tekana_protos.tekana.wallet import v1 as wallet_pb
+from tekana_transaction.domain import Kind, Result, Status, Transaction
+from tekana_transaction.rpc import add_transaction, result_to_upb, transaction_to_pb
+from tekana_wallet.domain import Refusal, TransferOutcome, TransferStatus
+from tekana_wallet.rpc import outcome_fields
 from tests.support.transaction_rpc import A, B, two_wallet_stub
 
 
@@ -30,6 +35,24 @@ async def stub() -> AsyncIterator[pb.TransactionServiceStub]:
         yield stub
 
 
+STORED = Transaction(
+    id="0b8f5e5e-5a4e-4c36-9d0e-3f5f1c2a9b7d",
+    kind=Kind.TRANSFER,
+    sender_account=A,
+    receiver_account=B,
+    amount=1_234,
+    currency="USD",
+    status=Status.FAILED,
+    failure_code="insufficient_funds",
+    initiator_id=7,
+    sender_owner_id=1,
+    receiver_owner_id=2,
+    request_fingerprint="f",
+    created_at=datetime(2026, 11, 25, 4, 30, 1, 250_000, tzinfo=UTC),
+    completed_at=datetime(2026, 11, 25, 4, 30, 2, tzinfo=UTC),
+)
+
+
 def page_request() -> pb.ListTransactionsRequest:
     return pb.ListTransactionsRequest(account_number=A, page=PageRequest(limit=2))
 
@@ -46,31 +69,82 @@ async def test_a_page_decodes_alike_in_both_classes(stub: pb.TransactionServiceS
 
 
 def test_one_transaction_is_the_same_bytes_in_both_classes() -> None:
-    stored = Transaction(
-        id="0b8f5e5e-5a4e-4c36-9d0e-3f5f1c2a9b7d",
-        kind=Kind.TRANSFER,
-        sender_account=A,
-        receiver_account=B,
-        amount=1_234,
-        currency="USD",
-        status=Status.FAILED,
-        failure_code="insufficient_funds",
-        initiator_id=7,
-        sender_owner_id=1,
-        receiver_owner_id=2,
-        request_fingerprint="f",
-        created_at=datetime(2026, 11, 25, 4, 30, 1, 250_000, tzinfo=UTC),
-        completed_at=datetime(2026, 11, 25, 4, 30, 2, tzinfo=UTC),
-    )
     page = transaction_pb2.ListTransactionsResponse()
-    add_transaction(page, stored)
-    assert page.transactions[0].SerializeToString() == bytes(transaction_to_pb(stored))
+    add_transaction(page, STORED)
+    assert page.transactions[0].SerializeToString() == bytes(transaction_to_pb(STORED))
+
+
+def test_a_transfer_result_is_the_same_bytes_in_both_classes() -> None:
+    stored = replace(STORED, status=Status.COMPLETED, failure_code=None)
+    fast = result_to_upb(Result(stored, replayed=True))
+    slow = pb.TransactionResult(transaction=transaction_to_pb(stored), replayed=True)
+    assert fast.SerializeToString() == bytes(slow)
+
+
+@pytest.mark.parametrize(
+    ("status", "refusal", "expected"),
+    [
+        (TransferStatus.COMPLETED, None, wallet_pb.TransferStatus.COMPLETED),
+        (TransferStatus.FAILED, Refusal.INSUFFICIENT_FUNDS, wallet_pb.TransferStatus.FAILED),
+    ],
+)
+def test_a_ledger_outcome_is_the_same_bytes_in_both_classes(
+    status: TransferStatus, refusal: Refusal | None, expected: wallet_pb.TransferStatus
+) -> None:
+    outcome = TransferOutcome(transfer_id=STORED.id, status=status, refusal=refusal)
+    fast = wallet_pb2.TransferOutcome(**outcome_fields(outcome))
+    slow = wallet_pb.TransferOutcome(
+        transfer_id=STORED.id,
+        status=expected,
+        failure_code=refusal.value if refusal else "",
+    )
+    assert fast.SerializeToString() == bytes(slow)
+
+
+async def test_a_transfer_in_upb_classes_answers_as_in_betterproto2() -> None:
+    async with two_wallet_stub() as stub:
+        fast = await upb.call(
+            stub,
+            upb.CREATE_TRANSFER,
+            transaction_pb2.CreateTransferRequest(
+                sender_account=A,
+                receiver_account=B,
+                amount=money_pb2.Money(amount_minor=250, currency="USD"),
+                idempotency_key="same",
+            ),
+        )
+        slow = await stub.create_transfer(
+            pb.CreateTransferRequest(
+                sender_account=A,
+                receiver_account=B,
+                amount=Money(amount_minor=250, currency="USD"),
+                idempotency_key="same",
+            )
+        )
+    assert isinstance(fast, transaction_pb2.TransactionResult)
+    assert fast.transaction.status == transaction_pb2.STATUS_COMPLETED
+    assert fast.transaction.amount.amount_minor == 250
+    assert not fast.replayed
+    assert slow.replayed  # the same key: betterproto2's request reached the same transfer
+    assert slow.transaction is not None
+    assert bytes(slow.transaction) == fast.transaction.SerializeToString()
 
 
 def test_a_reply_class_must_be_what_the_rpc_returns() -> None:
     service = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"]
-    assert upb.upb_reply(service, "ListEntries", wallet_pb2.ListEntriesResponse).route == (
+    assert upb.upb_rpc(service, "ListEntries", wallet_pb2.ListEntriesResponse).route == (
         "/tekana.wallet.v1.WalletService/ListEntries"
     )
     with pytest.raises(TypeError, match=r"returns tekana\.wallet\.v1\.ListEntriesResponse, not"):
-        upb.upb_reply(service, "ListEntries", wallet_pb2.ListWalletsResponse)
+        upb.upb_rpc(service, "ListEntries", wallet_pb2.ListWalletsResponse)
+
+
+def test_a_request_class_must_be_what_the_rpc_takes() -> None:
+    service = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"]
+    with pytest.raises(TypeError, match=r"takes tekana\.wallet\.v1\.ApplyTransferRequest, not"):
+        upb.upb_rpc(
+            service,
+            "ApplyTransfer",
+            wallet_pb2.TransferOutcome,
+            wallet_pb2.ApplyTransfersRequest,
+        )

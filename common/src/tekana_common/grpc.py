@@ -141,8 +141,8 @@ def _serve_in_context(event: RecvRequest, gate: FifoGate | None) -> None:
         labels = (attributes["rpc.service"], attributes["rpc.method"])
         code = "OK"
         started = time.perf_counter()
-        with tracing.tracer().start_as_current_span(
-            method, context=parent, kind=SpanKind.SERVER, attributes=attributes
+        with tracing.span(
+            method, parent=parent, kind=SpanKind.SERVER, attributes=attributes
         ) as span:
             try:
                 if gate is None:
@@ -232,7 +232,8 @@ def instrument_channel(channel: Channel, *, internal_token: str) -> Channel:
     request = channel.request
 
     def traced_request(name: str, *args: Any, **kwargs: Any) -> Any:
-        return tracing.TracedStream(request(name, *args, **kwargs), name)
+        stream = request(name, *args, **kwargs)
+        return tracing.TracedStream(stream, name) if tracing.enabled() else stream
 
     channel.request = traced_request  # type: ignore[method-assign]
     return channel

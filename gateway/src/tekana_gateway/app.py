@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from tekana_common import tracing
 from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
 from tekana_common.transport import Transport
 from tekana_gateway import docs, hardening, health, middlewares
@@ -61,7 +62,8 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
     app = web.Application(
         middlewares=[
             hardening.cors_preflight,
-            middlewares.tracing_span,
+            # Only with tracing on: a middleware layer costs every request its own coroutine.
+            *([middlewares.tracing_span] if tracing.enabled() else []),
             middlewares.request_context,
             middlewares.authentication,
             middlewares.error_responses,

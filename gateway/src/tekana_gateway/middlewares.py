@@ -33,9 +33,9 @@ async def tracing_span(request: web.Request, handler: Handler) -> web.StreamResp
     """A SERVER span per request, continuing the caller's trace if it sent ``traceparent``."""
     route = request.match_info.route.resource
     template = route.canonical if route is not None else request.path
-    with tracing.tracer().start_as_current_span(
+    with tracing.span(
         f"{request.method} {template}",
-        context=tracing.extract(request.headers),
+        parent=tracing.extract(request.headers),
         kind=SpanKind.SERVER,
         attributes={
             "http.request.method": request.method,

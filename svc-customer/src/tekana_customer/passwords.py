@@ -9,7 +9,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from prometheus_client import Gauge
 
-from tekana_common.tracing import tracer
+from tekana_common.tracing import span
 
 # Hashes waiting for or running on a worker thread: above the worker count, logins queue.
 ARGON2_QUEUE = Gauge("tekana_argon2_queue_length", "argon2id hashes queued or running")
@@ -39,13 +39,13 @@ class Argon2Hasher:
         self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
 
     async def hash(self, password: str) -> str:
-        with tracer().start_as_current_span("argon2id.hash"), ARGON2_QUEUE.track_inprogress():
+        with span("argon2id.hash"), ARGON2_QUEUE.track_inprogress():
             return await asyncio.get_running_loop().run_in_executor(
                 self._pool, self._hasher.hash, password
             )
 
     async def verify(self, password_hash: str, password: str) -> bool:
-        with tracer().start_as_current_span("argon2id.verify"), ARGON2_QUEUE.track_inprogress():
+        with span("argon2id.verify"), ARGON2_QUEUE.track_inprogress():
             return await asyncio.get_running_loop().run_in_executor(
                 self._pool, self._verify_sync, password_hash, password
             )

@@ -9,10 +9,11 @@ from grpclib.client import Channel
 from grpclib.const import Status as GrpcStatus
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 
+from tekana.wallet.v1 import wallet_pb2
+from tekana_common import upb
 from tekana_common.batching import Batcher
 from tekana_common.errors import InvalidArgument
 from tekana_common.grpc import error_detail
-from tekana_protos.tekana.common.v1 import Money
 from tekana_protos.tekana.wallet import v1 as wallet_pb
 from tekana_transaction.domain import Account, Outcome
 
@@ -89,40 +90,46 @@ class GrpcLedger:
     async def apply(
         self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
     ) -> Outcome:
-        request = wallet_pb.ApplyTransferRequest(
+        # In upb classes (on every transfer's path, decision 0017); a dict builds the
+        # nested message in place.
+        request = wallet_pb2.ApplyTransferRequest(
             transfer_id=transfer_id,
             from_account=from_account,
             to_account=to_account,
-            amount=Money(amount_minor=amount, currency=currency),
+            amount={"amount_minor": amount, "currency": currency},
         )
         return await self._applies.submit(request)
 
     async def _apply_batch(
-        self, batch: list[wallet_pb.ApplyTransferRequest]
+        self, batch: list[wallet_pb2.ApplyTransferRequest]
     ) -> list[Outcome | Exception]:
         if len(batch) == 1:
             return [await self._apply_one(batch[0])]
         try:
             reply = await _call(
-                self._stub.apply_transfers(wallet_pb.ApplyTransfersRequest(transfers=batch))
+                upb.call(
+                    self._stub,
+                    upb.APPLY_TRANSFERS,
+                    wallet_pb2.ApplyTransfersRequest(transfers=batch),
+                )
             )
         except (InvalidArgument, GRPCError):
             # One transfer the ledger will not take must not fail the others with it.
             return [await self._apply_alone(request) for request in batch]
         return [_outcome(o) for o in reply.outcomes]
 
-    async def _apply_alone(self, request: wallet_pb.ApplyTransferRequest) -> Outcome | Exception:
+    async def _apply_alone(self, request: wallet_pb2.ApplyTransferRequest) -> Outcome | Exception:
         try:
             return await self._apply_one(request)
         except Exception as exc:  # that transfer's own answer, raised to its caller only
             return exc
 
-    async def _apply_one(self, request: wallet_pb.ApplyTransferRequest) -> Outcome:
-        return _outcome(await _call(self._stub.apply_transfer(request)))
+    async def _apply_one(self, request: wallet_pb2.ApplyTransferRequest) -> Outcome:
+        return _outcome(await _call(upb.call(self._stub, upb.APPLY_TRANSFER, request)))
 
 
-def _outcome(reply: wallet_pb.TransferOutcome) -> Outcome:
-    completed = reply.status == wallet_pb.TransferStatus.COMPLETED
+def _outcome(reply: wallet_pb2.TransferOutcome) -> Outcome:
+    completed = reply.status == wallet_pb2.TRANSFER_STATUS_COMPLETED
     return Outcome(completed=completed, failure_code="" if completed else reply.failure_code)
 
 

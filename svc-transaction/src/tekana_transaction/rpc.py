@@ -51,10 +51,12 @@ def add_transaction(
     upb.set_money(message.amount, transaction.amount, transaction.currency)
 
 
-def result_to_pb(result: Result) -> pb.TransactionResult:
-    return pb.TransactionResult(
-        transaction=transaction_to_pb(result.transaction), replayed=result.replayed
-    )
+def result_to_upb(result: Result) -> transaction_pb2.TransactionResult:
+    transaction = result.transaction
+    fields = _fields(transaction)
+    # upb builds nested messages from dicts in place (a message passed in would be copied).
+    fields["amount"] = {"amount_minor": transaction.amount, "currency": transaction.currency}
+    return transaction_pb2.TransactionResult(transaction=fields, replayed=result.replayed)
 
 
 @dataclass(eq=False)
@@ -62,8 +64,21 @@ class TransactionServicer(pb.TransactionServiceBase):
     saga: service.Saga
     allow_test_deposits: bool
 
-    async def create_transfer(self, message: pb.CreateTransferRequest) -> pb.TransactionResult:
-        amount = message.amount or Money()
+    def __mapping__(self) -> dict[str, Handler]:
+        return upb.with_upb(
+            super().__mapping__(),
+            {
+                upb.CREATE_TRANSFER: self.transfer,
+                upb.CREATE_DEPOSIT: self.deposit,
+                upb.LIST_TRANSACTIONS: self.transactions_page,
+            },
+        )
+
+    async def transfer(
+        self, message: transaction_pb2.CreateTransferRequest
+    ) -> transaction_pb2.TransactionResult:
+        """CreateTransfer, in upb classes both ways (on every transfer's path)."""
+        amount = message.amount
         result = await service.create_transfer(
             self.saga,
             caller=current_caller(),
@@ -73,10 +88,13 @@ class TransactionServicer(pb.TransactionServiceBase):
             currency=amount.currency,
             idempotency_key=message.idempotency_key,
         )
-        return result_to_pb(result)
+        return result_to_upb(result)
 
-    async def create_deposit(self, message: pb.CreateDepositRequest) -> pb.TransactionResult:
-        amount = message.amount or Money()
+    async def deposit(
+        self, message: transaction_pb2.CreateDepositRequest
+    ) -> transaction_pb2.TransactionResult:
+        """CreateDeposit, in upb classes both ways."""
+        amount = message.amount
         result = await service.create_deposit(
             self.saga,
             caller=current_caller(),
@@ -86,18 +104,13 @@ class TransactionServicer(pb.TransactionServiceBase):
             idempotency_key=message.idempotency_key,
             allow_test_deposits=self.allow_test_deposits,
         )
-        return result_to_pb(result)
+        return result_to_upb(result)
 
     async def get_transaction(self, message: pb.GetTransactionRequest) -> pb.Transaction:
         found = await service.get_transaction(
             self.saga.repo, caller=current_caller(), transaction_id=message.id
         )
         return transaction_to_pb(found)
-
-    def __mapping__(self) -> dict[str, Handler]:
-        return upb.with_upb_replies(
-            super().__mapping__(), {upb.LIST_TRANSACTIONS: self.transactions_page}
-        )
 
     async def transactions_page(
         self, message: pb.ListTransactionsRequest

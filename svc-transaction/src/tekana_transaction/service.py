@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from tekana_common import money
+from tekana_common import money, tracing
 from tekana_common.context import Caller
 from tekana_common.errors import Unavailable
 from tekana_common.logging import get_logger
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
-from tekana_common.tracing import mark_failed, tracer
+from tekana_common.tracing import mark_failed
 from tekana_transaction.domain import (
     Account,
     CurrencyMismatch,
@@ -169,7 +169,7 @@ async def _start(
         created_at=datetime.now(UTC),
         completed_at=None,
     )
-    with tracer().start_as_current_span(
+    with tracing.span(
         "saga.store_pending",
         attributes={"tekana.transaction.id": transaction.id, "tekana.account": movement.sender},
     ):
@@ -195,9 +195,7 @@ async def drive(saga: Saga, transaction: Transaction) -> Transaction:
     not answer it stays pending, for the recovery loop; finished ones are returned as they are."""
     if transaction.status != Status.PENDING:
         return transaction
-    with tracer().start_as_current_span(
-        "saga.apply", attributes={"tekana.transaction.id": transaction.id}
-    ) as span:
+    with tracing.span("saga.apply", attributes={"tekana.transaction.id": transaction.id}) as span:
         try:
             outcome = await saga.ledger.apply(
                 transfer_id=transaction.id,
@@ -216,9 +214,7 @@ async def drive(saga: Saga, transaction: Transaction) -> Transaction:
     await saga.after_apply()
     status = Status.COMPLETED if outcome.completed else Status.FAILED
     TRANSFERS.labels(transaction.kind.value, status.value).inc()
-    with tracer().start_as_current_span(
-        f"saga.{status.value}", attributes={"tekana.transaction.id": transaction.id}
-    ):
+    with tracing.span(f"saga.{status.value}", attributes={"tekana.transaction.id": transaction.id}):
         return await saga.repo.finish(
             transaction.id, failure_code=None if outcome.completed else outcome.failure_code
         )
@@ -231,9 +227,7 @@ async def recover_pending(saga: Saga, *, older_than: timedelta, batch: int = 100
     oldest = min((t.created_at for t in pending), default=None)
     OLDEST_PENDING.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
     for transaction in pending:
-        with tracer().start_as_current_span(
-            "saga.recover", attributes={"tekana.transaction.id": transaction.id}
-        ):
+        with tracing.span("saga.recover", attributes={"tekana.transaction.id": transaction.id}):
             result = await drive(saga, transaction)
         RECOVERIES.labels(result.status.value).inc()
         if result.status != Status.PENDING:

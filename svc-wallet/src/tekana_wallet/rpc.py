@@ -40,9 +40,9 @@ DIRECTION_TO_UPB = {
     Direction.DEBIT: wallet_pb2.ENTRY_DIRECTION_DEBIT,
     Direction.CREDIT: wallet_pb2.ENTRY_DIRECTION_CREDIT,
 }
-OUTCOME_TO_PB = {
-    TransferStatus.COMPLETED: pb.TransferStatus.COMPLETED,
-    TransferStatus.FAILED: pb.TransferStatus.FAILED,
+OUTCOME_TO_UPB = {
+    TransferStatus.COMPLETED: wallet_pb2.TRANSFER_STATUS_COMPLETED,
+    TransferStatus.FAILED: wallet_pb2.TRANSFER_STATUS_FAILED,
 }
 
 
@@ -133,7 +133,14 @@ class WalletServicer(pb.WalletServiceBase):
         return pb.ListWalletsResponse(wallets=[wallet_to_pb(w) for w in wallets])
 
     def __mapping__(self) -> dict[str, Handler]:
-        return upb.with_upb_replies(super().__mapping__(), {upb.LIST_ENTRIES: self.entries_page})
+        return upb.with_upb(
+            super().__mapping__(),
+            {
+                upb.LIST_ENTRIES: self.entries_page,
+                upb.APPLY_TRANSFER: self.apply_one,
+                upb.APPLY_TRANSFERS: self.apply_many,
+            },
+        )
 
     async def entries_page(self, message: pb.ListEntriesRequest) -> wallet_pb2.ListEntriesResponse:
         """ListEntries, answered in the upb class (a page is up to 100 entries)."""
@@ -167,25 +174,34 @@ class WalletServicer(pb.WalletServiceBase):
         )
         return account_to_pb(wallet)
 
-    async def apply_transfer(self, message: pb.ApplyTransferRequest) -> pb.TransferOutcome:
+    async def apply_one(
+        self, message: wallet_pb2.ApplyTransferRequest
+    ) -> wallet_pb2.TransferOutcome:
+        """ApplyTransfer, in upb classes both ways (on every lone transfer's path)."""
         outcome = await service.apply_transfer(
             self.repo, _transfer_request(message), before_commit=self.before_commit
         )
         await self.after_commit()
-        return _outcome_to_pb(outcome)
+        return wallet_pb2.TransferOutcome(**outcome_fields(outcome))
 
-    async def apply_transfers(self, message: pb.ApplyTransfersRequest) -> pb.ApplyTransfersResponse:
+    async def apply_many(
+        self, message: wallet_pb2.ApplyTransfersRequest
+    ) -> wallet_pb2.ApplyTransfersResponse:
+        """ApplyTransfers, in upb classes both ways (concurrent transfers, grouped)."""
         outcomes = await service.apply_transfers(
             self.repo,
             [_transfer_request(t) for t in message.transfers],
             before_commit=self.before_commit,
         )
         await self.after_commit()
-        return pb.ApplyTransfersResponse(outcomes=[_outcome_to_pb(o) for o in outcomes])
+        reply = wallet_pb2.ApplyTransfersResponse()
+        for outcome in outcomes:
+            reply.outcomes.add(**outcome_fields(outcome))
+        return reply
 
 
-def _transfer_request(message: pb.ApplyTransferRequest) -> TransferRequest:
-    amount = message.amount or Money()
+def _transfer_request(message: wallet_pb2.ApplyTransferRequest) -> TransferRequest:
+    amount = message.amount
     return TransferRequest(
         transfer_id=message.transfer_id,
         from_account=message.from_account,
@@ -195,9 +211,9 @@ def _transfer_request(message: pb.ApplyTransferRequest) -> TransferRequest:
     )
 
 
-def _outcome_to_pb(outcome: TransferOutcome) -> pb.TransferOutcome:
-    return pb.TransferOutcome(
-        transfer_id=outcome.transfer_id,
-        status=OUTCOME_TO_PB[outcome.status],
-        failure_code=outcome.refusal.value if outcome.refusal else "",
-    )
+def outcome_fields(outcome: TransferOutcome) -> dict[str, Any]:
+    return {
+        "transfer_id": outcome.transfer_id,
+        "status": OUTCOME_TO_UPB[outcome.status],
+        "failure_code": outcome.refusal.value if outcome.refusal else "",
+    }

@@ -2,6 +2,8 @@
 
 from aiohttp import web
 
+from tekana.common.v1 import money_pb2
+from tekana.transaction.v1 import transaction_pb2
 from tekana_common import upb
 from tekana_common.money import major_to_minor
 from tekana_gateway import bodies, validation
@@ -10,7 +12,7 @@ from tekana_gateway.keys import SETTINGS, UPSTREAMS
 from tekana_gateway.legacy.schemas import TransferBody
 from tekana_gateway.presenters import legacy_transaction
 from tekana_gateway.rendering import envelope
-from tekana_protos.tekana.common.v1 import Money, PageRequest
+from tekana_protos.tekana.common.v1 import PageRequest
 from tekana_protos.tekana.transaction import v1 as tx_pb
 
 routes = web.RouteTableDef()
@@ -33,17 +35,19 @@ async def transfer(request: web.Request) -> web.Response:
     body = await validation.body(request, TransferBody)
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
-    result = await request.app[UPSTREAMS].transactions.create_transfer(
-        tx_pb.CreateTransferRequest(
+    result = await upb.call(
+        request.app[UPSTREAMS].transactions,
+        upb.CREATE_TRANSFER,
+        transaction_pb2.CreateTransferRequest(
             sender_account=body.senderAcc,
             receiver_account=body.receiverAcc,
-            amount=Money(amount_minor=amount, currency=currency),
+            amount=money_pb2.Money(amount_minor=amount, currency=currency),
             idempotency_key=key,
-        )
+        ),
     )
-    transaction = result.transaction or tx_pb.Transaction()
+    transaction = result.transaction
     # Pending: the ledger did not answer in time; recovery completes it, so report acceptance.
-    status = 202 if transaction.status == tx_pb.Status.PENDING else 200
+    status = 202 if transaction.status == transaction_pb2.STATUS_PENDING else 200
     return envelope(request, {"status": status, "id": transaction.id})
 
 

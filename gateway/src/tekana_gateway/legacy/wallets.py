@@ -5,6 +5,8 @@ import asyncio
 from aiohttp import web
 from grpclib.exceptions import GRPCError
 
+from tekana.common.v1 import money_pb2
+from tekana.transaction.v1 import transaction_pb2
 from tekana_common import upb
 from tekana_common.grpc import error_code
 from tekana_common.money import major_to_minor
@@ -16,8 +18,7 @@ from tekana_gateway.legacy.schemas import CreateWalletBody, DepositBody
 from tekana_gateway.presenters import WALLET_TYPE_FROM_NAME, legacy_wallet
 from tekana_gateway.rendering import envelope
 from tekana_gateway.upstream import Upstreams
-from tekana_protos.tekana.common.v1 import Money, PageRequest
-from tekana_protos.tekana.transaction import v1 as tx_pb
+from tekana_protos.tekana.common.v1 import PageRequest
 from tekana_protos.tekana.wallet import v1 as wallet_pb
 
 routes = web.RouteTableDef()
@@ -86,12 +87,14 @@ async def deposit(request: web.Request) -> web.Response:
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
     try:
-        result = await request.app[UPSTREAMS].transactions.create_deposit(
-            tx_pb.CreateDepositRequest(
+        result = await upb.call(
+            request.app[UPSTREAMS].transactions,
+            upb.CREATE_DEPOSIT,
+            transaction_pb2.CreateDepositRequest(
                 account_number=body.accNumber,
-                amount=Money(amount_minor=amount, currency=currency),
+                amount=money_pb2.Money(amount_minor=amount, currency=currency),
                 idempotency_key=str(body.transactionId),
-            )
+            ),
         )
     except GRPCError as exc:
         if error_code(exc) == "idempotency_key_reused":

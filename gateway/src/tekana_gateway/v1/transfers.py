@@ -2,6 +2,8 @@
 
 from aiohttp import web
 
+from tekana.transaction.v1 import transaction_pb2
+from tekana_common import upb
 from tekana_gateway import bodies, jsonio, validation
 from tekana_gateway.apidoc import UUID_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import UPSTREAMS
@@ -29,13 +31,15 @@ async def create_transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
     body = await validation.body(request, CreateTransfer)
-    result = await request.app[UPSTREAMS].transactions.create_transfer(
-        tx_pb.CreateTransferRequest(
+    result = await upb.call(
+        request.app[UPSTREAMS].transactions,
+        upb.CREATE_TRANSFER,
+        transaction_pb2.CreateTransferRequest(
             sender_account=body.from_account,
             receiver_account=body.to_account,
             amount=money(body.amount),
             idempotency_key=key,
-        )
+        ),
     )
     return movement_response(result)
 

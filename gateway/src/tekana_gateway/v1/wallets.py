@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from tekana.transaction.v1 import transaction_pb2
 from tekana_common import upb
 from tekana_gateway import bodies, jsonio, validation
 from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
@@ -124,10 +125,12 @@ async def deposit(request: web.Request) -> web.Response:
     account = validation.path_text(request, "account")
     key = validation.idempotency_key(request)
     body = await validation.body(request, CreateDeposit)
-    result = await request.app[UPSTREAMS].transactions.create_deposit(
-        tx_pb.CreateDepositRequest(
+    result = await upb.call(
+        request.app[UPSTREAMS].transactions,
+        upb.CREATE_DEPOSIT,
+        transaction_pb2.CreateDepositRequest(
             account_number=account, amount=money(body.amount), idempotency_key=key
-        )
+        ),
     )
     return movement_response(result)
 
