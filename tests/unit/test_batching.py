@@ -35,6 +35,7 @@ async def test_items_arriving_meanwhile_leave_together_each_with_its_answer() ->
     await asyncio.sleep(0)
     later = [asyncio.create_task(batcher.submit(n)) for n in (4, 5, 6)]
     await asyncio.sleep(0)
+    await asyncio.sleep(0)
     assert recorder.batches == [[2]]
     recorder.release.set()
     assert await first == 20
@@ -43,6 +44,15 @@ async def test_items_arriving_meanwhile_leave_together_each_with_its_answer() ->
     assert results[0] == 40
     assert isinstance(results[1], ValueError)
     assert results[2] == 60
+
+
+async def test_items_submitted_in_one_loop_turn_to_an_idle_batcher_leave_together() -> None:
+    recorder = Recorder()
+    recorder.release.set()
+    batcher = Batcher(recorder.run, name="test", max_in_flight=1)
+    # As when one batch answers its callers together and each goes on to the next stage.
+    assert await asyncio.gather(*(batcher.submit(n) for n in (2, 4, 6))) == [20, 40, 60]
+    assert recorder.batches == [[2, 4, 6]]
 
 
 async def test_batches_are_no_larger_than_the_limit() -> None:
