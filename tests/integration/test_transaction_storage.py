@@ -3,7 +3,6 @@ statement each, with idempotency keys and first outcomes kept exactly as one by 
 
 import asyncio
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -75,7 +74,7 @@ async def test_one_key_used_twice_at_once_stores_one_transaction() -> None:
 
 async def test_the_database_refuses_a_transaction_within_one_account() -> None:
     repo = TortoiseTransactionRepository()
-    looped = replace(_pending(), receiver_account="2000000000000018")
+    looped = _pending()._replace(receiver_account="2000000000000018")
     with pytest.raises(Exception, match="transaction_two_accounts_ck"):
         await repo.add_pending(looped, f"key-{uuid.uuid4()}")
 
@@ -83,8 +82,8 @@ async def test_the_database_refuses_a_transaction_within_one_account() -> None:
 async def test_a_history_page_has_both_sides_newest_first_each_once() -> None:
     repo = TortoiseTransactionRepository()
     account = "2000000000000034"
-    sent = replace(_pending(amount=1), sender_account=account)
-    received = replace(_pending(amount=2), receiver_account=account)
+    sent = _pending(amount=1)._replace(sender_account=account)
+    received = _pending(amount=2)._replace(receiver_account=account)
     other = _pending(amount=3)
     for transaction in (sent, received, other):
         await repo.add_pending(transaction, f"key-{uuid.uuid4()}")

@@ -1,7 +1,6 @@
 """In-memory stand-ins for the services' ports (repositories, hasher, ledger)."""
 
 import itertools
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tekana_customer.domain import Customer, EmailTaken, NewCustomer
@@ -91,8 +90,7 @@ class FakeTransactionRepository:
         for index, (transaction, key) in enumerate(self.rows):
             if transaction.id == transaction_id:
                 if transaction.status == Status.PENDING:
-                    transaction = replace(
-                        transaction,
+                    transaction = transaction._replace(
                         status=Status.FAILED if failure_code else Status.COMPLETED,
                         failure_code=failure_code,
                         completed_at=datetime.now(UTC),

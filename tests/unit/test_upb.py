@@ -1,7 +1,6 @@
 """Pages answered in upb classes: the same bytes as betterproto2's, whichever side decodes."""
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -75,7 +74,7 @@ def test_one_transaction_is_the_same_bytes_in_both_classes() -> None:
 
 
 def test_a_transfer_result_is_the_same_bytes_in_both_classes() -> None:
-    stored = replace(STORED, status=Status.COMPLETED, failure_code=None)
+    stored = STORED._replace(status=Status.COMPLETED, failure_code=None)
     fast = result_to_upb(Result(stored, replayed=True))
     slow = pb.TransactionResult(transaction=transaction_to_pb(stored), replayed=True)
     assert fast.SerializeToString() == bytes(slow)

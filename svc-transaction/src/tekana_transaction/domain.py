@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from tekana_common.errors import (
     Conflict,
@@ -30,8 +31,11 @@ class Status(StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True, slots=True)
-class Transaction:
+class Transaction(NamedTuple):
+    """Immutable. A NamedTuple rather than a frozen dataclass: a history page builds 100 of
+    them, and a frozen dataclass's ``__init__`` cost 1.7 µs each against 0.5 µs (a tenth of
+    the page's CPU in this service). Copies with changes: ``_replace``."""
+
     id: str
     kind: Kind
     sender_account: str
