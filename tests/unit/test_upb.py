@@ -9,6 +9,10 @@ from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common import upb
+from tekana_common.context import Role
+from tekana_customer.domain import Customer, Gender
+from tekana_customer.rpc import customer_to_pb, customer_to_upb
+from tekana_gateway.customers import legacy_customer, v1_customer
 from tekana_protos.tekana.common.v1 import Money, PageRequest
 from tekana_protos.tekana.transaction import v1 as pb
 from tekana_protos.tekana.wallet import v1 as wallet_pb
@@ -147,3 +151,21 @@ def test_a_request_class_must_be_what_the_rpc_takes() -> None:
             wallet_pb2.TransferOutcome,
             wallet_pb2.ApplyTransfersRequest,
         )
+
+
+def test_a_customer_is_the_same_bytes_and_the_same_body_in_both_classes() -> None:
+    customer = Customer(
+        id=42,
+        email="ann@example.com",
+        full_name="Ann Example",
+        national_id="1199880012345678",
+        gender=Gender.FEMALE,
+        roles=frozenset({Role.ADMIN, Role.CUSTOMER}),
+        created_at=datetime(2026, 11, 25, 4, 30, 1, 250_000, tzinfo=UTC),
+    )
+    fast, slow = customer_to_upb(customer), customer_to_pb(customer)
+    assert fast.SerializeToString() == bytes(slow)
+    assert v1_customer(fast) == v1_customer(slow)
+    assert v1_customer(fast)["roles"] == ["customer", "admin"]
+    assert legacy_customer(fast) == legacy_customer(slow)
+    assert legacy_customer(fast)["gender"] == "F"

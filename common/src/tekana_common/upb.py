@@ -24,6 +24,7 @@ from grpclib.const import Cardinality, Handler
 from grpclib.server import Stream
 
 from tekana.common.v1 import money_pb2
+from tekana.customer.v1 import customer_pb2
 from tekana.transaction.v1 import transaction_pb2
 from tekana.wallet.v1 import wallet_pb2
 
@@ -111,10 +112,12 @@ async def call(
     return await stub._unary_unary(rpc.route, request, rpc.reply_type)  # type: ignore[type-var]
 
 
-# The RPCs in upb classes: the two that return pages of up to 100 rows, and those on every
-# money movement's path (requests too).
+# The RPCs in upb classes: the two that return pages of up to 100 rows, the busiest read,
+# and those on every money movement's path (requests too).
+_CUSTOMERS = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 _TRANSACTIONS = transaction_pb2.DESCRIPTOR.services_by_name["TransactionService"]
 _WALLETS = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"]
+GET_CUSTOMER = upb_rpc(_CUSTOMERS, "GetCustomer", customer_pb2.Customer)
 LIST_ENTRIES = upb_rpc(_WALLETS, "ListEntries", wallet_pb2.ListEntriesResponse)
 LIST_TRANSACTIONS = upb_rpc(
     _TRANSACTIONS, "ListTransactions", transaction_pb2.ListTransactionsResponse

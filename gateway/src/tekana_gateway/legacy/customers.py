@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from tekana_common import upb
 from tekana_gateway import bodies, throttle, validation
 from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
 from tekana_gateway.customers import GENDER_FROM_CODE, legacy_customer
@@ -87,7 +88,7 @@ async def list_customers(request: web.Request) -> web.Response:
 async def get_customer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     customer_id = validation.positive_id(request, "id")
-    customer = await request.app[UPSTREAMS].customers.get_customer(
-        pb.GetCustomerRequest(id=customer_id)
+    customer = await upb.call(
+        request.app[UPSTREAMS].customers, upb.GET_CUSTOMER, pb.GetCustomerRequest(id=customer_id)
     )
     return envelope(request, {"status": 200, "data": legacy_customer(customer)})

@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from tekana_common import upb
 from tekana_gateway import bodies, jsonio, throttle, validation
 from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
 from tekana_gateway.customers import GENDER_FROM_CODE, v1_customer
@@ -70,8 +71,10 @@ async def issue_token(request: web.Request) -> web.Response:
 @documented(Doc("The caller", (Reply(200, bodies.CustomerV1, "The caller"),)))
 async def me(request: web.Request) -> web.Response:
     caller = validation.require_caller(request)
-    customer = await request.app[UPSTREAMS].customers.get_customer(
-        pb.GetCustomerRequest(id=caller.customer_id)
+    customer = await upb.call(
+        request.app[UPSTREAMS].customers,
+        upb.GET_CUSTOMER,
+        pb.GetCustomerRequest(id=caller.customer_id),
     )
     return jsonio.response(v1_customer(customer))
 
@@ -87,8 +90,8 @@ async def me(request: web.Request) -> web.Response:
 async def get_customer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     customer_id = validation.positive_id(request, "id")
-    customer = await request.app[UPSTREAMS].customers.get_customer(
-        pb.GetCustomerRequest(id=customer_id)
+    customer = await upb.call(
+        request.app[UPSTREAMS].customers, upb.GET_CUSTOMER, pb.GetCustomerRequest(id=customer_id)
     )
     return jsonio.response(v1_customer(customer))
 
