@@ -91,3 +91,35 @@ async def test_a_history_page_has_both_sides_newest_first_each_once() -> None:
     assert [t.id for _, t in page] == [received.id, sent.id]
     older = await repo.page_for_account(account, before_seq=page[0][0], limit=10)
     assert [t.id for _, t in older] == [sent.id]
+
+
+async def test_recent_transactions_are_a_history_page_in_columns() -> None:
+    repo = TortoiseTransactionRepository()
+    account = "2000000000000042"
+    sent = _pending(amount=11)._replace(sender_account=account)
+    received = _pending(amount=12)._replace(receiver_account=account)
+    other = _pending(amount=13)
+    for transaction in (sent, received, other):
+        await repo.add_pending(transaction, f"key-{uuid.uuid4()}")
+    await repo.finish(received.id, failure_code="insufficient_funds")
+
+    page = await repo.page_for_account(account, before_seq=2**62, limit=10)
+    recent = await repo.recent_for_account(account, limit=10)
+    stored = [t for _, t in page]
+
+    assert recent.ids == [t.id for t in stored] == [received.id, sent.id]
+    assert recent.sender_accounts == [t.sender_account for t in stored]
+    assert recent.receiver_accounts == [t.receiver_account for t in stored]
+    assert recent.amounts == [12, 11]
+    assert recent.currencies == ["USD", "USD"]
+    assert recent.statuses == [Status.FAILED, Status.PENDING]
+    # Exact to the microsecond, as PostgreSQL stored them.
+    assert recent.created_at_us == [
+        int(t.created_at.timestamp()) * 1_000_000 + t.created_at.microsecond for t in stored
+    ]
+    assert (await repo.recent_for_account(account, limit=1)).ids == [received.id]
+
+
+async def test_an_account_without_transactions_has_empty_columns() -> None:
+    recent = await TortoiseTransactionRepository().recent_for_account("2000000000000059", limit=5)
+    assert recent == ([], [], [], [], [], [], [])

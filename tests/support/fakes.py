@@ -4,7 +4,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from tekana_customer.domain import Customer, EmailTaken, NewCustomer
-from tekana_transaction.domain import Account, Outcome, Status, Transaction
+from tekana_transaction.domain import Account, Outcome, RecentTransactions, Status, Transaction
 from tekana_transaction.ledger import LedgerUnavailable
 
 
@@ -108,6 +108,21 @@ class FakeTransactionRepository:
             if account_number in (t.sender_account, t.receiver_account) and seq < before_seq
         ]
         return list(reversed(numbered))[:limit]
+
+    async def recent_for_account(self, account_number: str, *, limit: int) -> RecentTransactions:
+        page = await self.page_for_account(
+            account_number, before_seq=len(self.rows) + 1, limit=limit
+        )
+        latest = [t for _, t in page]
+        return RecentTransactions(
+            [t.id for t in latest],
+            [t.sender_account for t in latest],
+            [t.receiver_account for t in latest],
+            [t.amount for t in latest],
+            [t.currency for t in latest],
+            [t.status for t in latest],
+            [int(t.created_at.timestamp() * 1_000_000) for t in latest],
+        )
 
     async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]:
         return [t for t, _ in self.rows if t.status == Status.PENDING][:limit]

@@ -214,3 +214,16 @@ async def test_history_pages_newest_first_for_the_owner_only(saga: service.Saga)
     assert not rest.has_more
     with pytest.raises(WalletNotFound):
         await service.list_transactions(saga, caller=BOB, account_number=A, limit=2, after="")
+
+
+async def test_recent_transactions_are_the_latest_newest_first_for_the_owner_only(
+    saga: service.Saga,
+) -> None:
+    ids = [(await move(saga, amount=n)).transaction.id for n in (1, 2, 3)]
+    recent = await service.recent_transactions(saga, caller=ANN, account_number=A, limit=2)
+    assert recent.ids == ids[::-1][:2]
+    assert recent.amounts == [3, 2]
+    with pytest.raises(WalletNotFound):
+        await service.recent_transactions(saga, caller=BOB, account_number=A, limit=2)
+    with pytest.raises(InvalidArgument):
+        await service.recent_transactions(saga, caller=ANN, account_number=A, limit=101)

@@ -169,3 +169,22 @@ def test_a_customer_is_the_same_bytes_and_the_same_body_in_both_classes() -> Non
     assert v1_customer(fast)["roles"] == ["customer", "admin"]
     assert legacy_customer(fast) == legacy_customer(slow)
     assert legacy_customer(fast)["gender"] == "F"
+
+
+async def test_recent_transactions_in_columns_are_the_page_in_rows(
+    stub: pb.TransactionServiceStub,
+) -> None:
+    recent = await upb.call(
+        stub,
+        upb.GET_RECENT_TRANSACTIONS,
+        transaction_pb2.GetRecentTransactionsRequest(account_number=A, limit=2),
+    )
+    page = await upb.call(stub, upb.LIST_TRANSACTIONS, page_request())
+    rows = page.transactions
+    assert list(recent.ids) == [t.id for t in rows]
+    assert list(recent.amounts_minor) == [t.amount.amount_minor for t in rows] == [12, 11]
+    assert list(recent.currencies) == [t.amount.currency for t in rows]
+    assert list(recent.sender_accounts) == [t.sender_account for t in rows]
+    assert list(recent.receiver_accounts) == [t.receiver_account for t in rows]
+    assert list(recent.statuses) == [t.status for t in rows]
+    assert list(recent.created_at_us) == [t.created_at_us for t in rows]

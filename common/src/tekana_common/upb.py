@@ -119,8 +119,20 @@ _TRANSACTIONS = transaction_pb2.DESCRIPTOR.services_by_name["TransactionService"
 _WALLETS = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"]
 GET_CUSTOMER = upb_rpc(_CUSTOMERS, "GetCustomer", customer_pb2.Customer)
 LIST_ENTRIES = upb_rpc(_WALLETS, "ListEntries", wallet_pb2.ListEntriesResponse)
+GET_WALLET_ACTIVITY = upb_rpc(
+    _WALLETS,
+    "GetWalletActivity",
+    wallet_pb2.WalletActivity,
+    wallet_pb2.GetWalletActivityRequest,
+)
 LIST_TRANSACTIONS = upb_rpc(
     _TRANSACTIONS, "ListTransactions", transaction_pb2.ListTransactionsResponse
+)
+GET_RECENT_TRANSACTIONS = upb_rpc(
+    _TRANSACTIONS,
+    "GetRecentTransactions",
+    transaction_pb2.RecentTransactions,
+    transaction_pb2.GetRecentTransactionsRequest,
 )
 CREATE_TRANSFER = upb_rpc(
     _TRANSACTIONS,

@@ -6,7 +6,7 @@ Wallets, entries and transactions arrive as betterproto2 messages or, in pages, 
 (``tekana_common.upb``): the presenters read only the fields both have.
 """
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
@@ -54,6 +54,38 @@ class EntryFields(Protocol):
     def counterparty_account(self) -> str: ...
     @property
     def created_at_us(self) -> int: ...
+
+
+class ActivityFields(Protocol):
+    """A wallet with its latest entries in columns (``WalletActivity``)."""
+
+    @property
+    def wallet(self) -> WalletFields: ...
+    @property
+    def transfer_ids(self) -> Sequence[str]: ...
+    @property
+    def directions(self) -> Sequence[int]: ...
+    @property
+    def amounts_minor(self) -> Sequence[int]: ...
+
+
+class RecentTransactionsFields(Protocol):
+    """A wallet's latest transactions in columns (``RecentTransactions``)."""
+
+    @property
+    def ids(self) -> Sequence[str]: ...
+    @property
+    def sender_accounts(self) -> Sequence[str]: ...
+    @property
+    def receiver_accounts(self) -> Sequence[str]: ...
+    @property
+    def amounts_minor(self) -> Sequence[int]: ...
+    @property
+    def currencies(self) -> Sequence[str]: ...
+    @property
+    def statuses(self) -> Sequence[int]: ...
+    @property
+    def created_at_us(self) -> Sequence[int]: ...
 
 
 class TransactionFields(Protocol):
@@ -123,11 +155,15 @@ def major(value: MoneyFields | None) -> Decimal | int:
     """Major units, as an int when whole (``100``) and an exact decimal otherwise."""
     if value is None or not value.currency:
         return 0
+    return major_units(value.amount_minor, value.currency)
+
+
+def major_units(amount_minor: int, currency: str) -> Decimal | int:
     # Whole amounts, most of them, need no Decimal (a page of entries shows 100 of them).
-    whole, cents = divmod(value.amount_minor, _UNIT[value.currency])
+    whole, cents = divmod(amount_minor, _UNIT[currency])
     if not cents:
         return whole
-    return minor_to_major(value.amount_minor, value.currency).normalize()
+    return minor_to_major(amount_minor, currency).normalize()
 
 
 def v1_money(value: MoneyFields | None) -> bodies.MoneyV1:
@@ -136,7 +172,8 @@ def v1_money(value: MoneyFields | None) -> bodies.MoneyV1:
     return {"amount_minor": value.amount_minor, "currency": value.currency}
 
 
-def legacy_wallet(wallet: WalletFields, entries: Iterable[EntryFields]) -> bodies.WalletLegacy:
+def legacy_wallet(page: ActivityFields) -> bodies.WalletLegacy:
+    wallet = page.wallet
     body: bodies.WalletLegacy = {
         "id": wallet.id,
         "accNumber": wallet.account_number,
@@ -146,13 +183,16 @@ def legacy_wallet(wallet: WalletFields, entries: Iterable[EntryFields]) -> bodie
         "currency": _currency(wallet.balance),
         "createdAt": timestamp(wallet.created_at_us),
     }
+    currency = body["currency"]
     activity: list[bodies.ActivityLog] = [
         {
-            "transactionId": e.transfer_id,
-            "action": DIRECTIONS[e.direction],
-            "amount": major(e.amount),
+            "transactionId": transfer_id,
+            "action": DIRECTIONS[direction],
+            "amount": major_units(amount, currency),
         }
-        for e in entries
+        for transfer_id, direction, amount in zip(
+            page.transfer_ids, page.directions, page.amounts_minor, strict=True
+        )
     ]
     if activity:
         body["walletActivityLogs"] = activity
@@ -183,16 +223,28 @@ def v1_entry(entry: EntryFields) -> bodies.EntryV1:
     }
 
 
-def legacy_transaction(transaction: TransactionFields) -> bodies.TransactionLegacy:
-    return {
-        "id": transaction.id,
-        "senderAcc": transaction.sender_account,
-        "receiverAcc": transaction.receiver_account,
-        "amount": major(transaction.amount),
-        "currency": _currency(transaction.amount),
-        "status": TX_STATUSES.get(transaction.status, ""),
-        "createdAt": timestamp(transaction.created_at_us),
-    }
+def legacy_history(recent: RecentTransactionsFields) -> list[bodies.TransactionLegacy]:
+    return [
+        {
+            "id": id,
+            "senderAcc": sender,
+            "receiverAcc": receiver,
+            "amount": major_units(amount, currency),
+            "currency": currency,
+            "status": TX_STATUSES.get(status, ""),
+            "createdAt": timestamp(created_at_us),
+        }
+        for id, sender, receiver, amount, currency, status, created_at_us in zip(
+            recent.ids,
+            recent.sender_accounts,
+            recent.receiver_accounts,
+            recent.amounts_minor,
+            recent.currencies,
+            recent.statuses,
+            recent.created_at_us,
+            strict=True,
+        )
+    ]
 
 
 def v1_transaction(transaction: TransactionFields) -> bodies.TransactionV1:

@@ -114,6 +114,20 @@ class WalletNotFound(NotFound):
         super().__init__("wallet_not_found", "Wallet not found")
 
 
+class RecentTransactions(NamedTuple):
+    """A wallet's latest transactions in columns, newest first: transaction i is the i-th of
+    every list. Columns, not a ``Transaction`` per row: the legacy history shows 100 and only
+    passes them on (decision 0018)."""
+
+    ids: list[str]
+    sender_accounts: list[str]
+    receiver_accounts: list[str]
+    amounts: list[int]
+    currencies: list[str]
+    statuses: list[Status]
+    created_at_us: list[int]
+
+
 class TransactionNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("transaction_not_found", "Transaction not found")

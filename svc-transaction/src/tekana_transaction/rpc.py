@@ -21,6 +21,12 @@ STATUS_TO_PB = {
     Status.FAILED: pb.Status.FAILED,
 }
 
+STATUS_TO_UPB = {
+    Status.PENDING: transaction_pb2.STATUS_PENDING,
+    Status.COMPLETED: transaction_pb2.STATUS_COMPLETED,
+    Status.FAILED: transaction_pb2.STATUS_FAILED,
+}
+
 
 def _fields(transaction: Transaction) -> dict[str, Any]:
     # One field mapping, amount aside, for both message classes: betterproto2 (single
@@ -71,6 +77,7 @@ class TransactionServicer(pb.TransactionServiceBase):
                 upb.CREATE_TRANSFER: self.transfer,
                 upb.CREATE_DEPOSIT: self.deposit,
                 upb.LIST_TRANSACTIONS: self.transactions_page,
+                upb.GET_RECENT_TRANSACTIONS: self.recent,
             },
         )
 
@@ -111,6 +118,26 @@ class TransactionServicer(pb.TransactionServiceBase):
             self.saga.repo, caller=current_caller(), transaction_id=message.id
         )
         return transaction_to_pb(found)
+
+    async def recent(
+        self, message: transaction_pb2.GetRecentTransactionsRequest
+    ) -> transaction_pb2.RecentTransactions:
+        """GetRecentTransactions, in upb classes both ways: the columns go in as whole lists."""
+        recent = await service.recent_transactions(
+            self.saga,
+            caller=current_caller(),
+            account_number=message.account_number,
+            limit=message.limit,
+        )
+        return transaction_pb2.RecentTransactions(
+            ids=recent.ids,
+            sender_accounts=recent.sender_accounts,
+            receiver_accounts=recent.receiver_accounts,
+            amounts_minor=recent.amounts,
+            currencies=recent.currencies,
+            statuses=[STATUS_TO_UPB[s] for s in recent.statuses],
+            created_at_us=recent.created_at_us,
+        )
 
     async def transactions_page(
         self, message: pb.ListTransactionsRequest

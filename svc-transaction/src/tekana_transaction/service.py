@@ -24,6 +24,7 @@ from tekana_transaction.domain import (
     IdempotencyKeyReused,
     Kind,
     ReceiverWalletNotFound,
+    RecentTransactions,
     Result,
     SameWallet,
     SenderWalletNotFound,
@@ -254,16 +255,31 @@ async def list_transactions(
     saga: Saga, *, caller: Caller, account_number: str, limit: int, after: str
 ) -> Page[Transaction]:
     """One page of a wallet's transactions, newest first, for its owner or an admin."""
-    account = check_account("account_number", account_number)
-    info = (await _resolve(saga.ledger, [account])).get(account)
-    if info is None or (info.owner_id != caller.customer_id and not caller.is_admin):
-        raise WalletNotFound
+    account = await _check_visible(saga.ledger, caller, account_number)
     before = parse_cursor(after, start=money.BIGINT_MAX)
     rows = await saga.repo.page_for_account(
         account, before_seq=before, limit=check_limit(limit) + 1
     )
     page = page_of(rows, limit, key=lambda row: row[0])
     return Page([t for _, t in page.items], page.has_more, page.next_after)
+
+
+async def recent_transactions(
+    saga: Saga, *, caller: Caller, account_number: str, limit: int
+) -> RecentTransactions:
+    """A wallet's latest ``limit`` transactions, newest first, for its owner or an admin."""
+    check_limit(limit)
+    account = await _check_visible(saga.ledger, caller, account_number)
+    return await saga.repo.recent_for_account(account, limit=limit)
+
+
+async def _check_visible(ledger: Ledger, caller: Caller, account_number: str) -> str:
+    """The account, if it is the caller's or the caller is an admin; else WalletNotFound."""
+    account = check_account("account_number", account_number)
+    info = (await _resolve(ledger, [account])).get(account)
+    if info is None or (info.owner_id != caller.customer_id and not caller.is_admin):
+        raise WalletNotFound
+    return account
 
 
 async def _resolve(ledger: Ledger, accounts: list[str]) -> dict[str, Account]:

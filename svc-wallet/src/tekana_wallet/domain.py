@@ -75,6 +75,16 @@ class LedgerEntry(NamedTuple):
     created_at: datetime
 
 
+class Activity(NamedTuple):
+    """A wallet's latest entries in columns, newest first: entry i is ``(transfer_ids[i],
+    directions[i], amounts[i])`` in the wallet's currency. Columns, not an object per entry:
+    a wallet's page shows 100 entries and only passes them on (decision 0018)."""
+
+    transfer_ids: list[str]
+    directions: list[Direction]
+    amounts: list[int]
+
+
 @dataclass(frozen=True, slots=True)
 class TransferRequest:
     transfer_id: str

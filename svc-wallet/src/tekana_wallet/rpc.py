@@ -137,6 +137,7 @@ class WalletServicer(pb.WalletServiceBase):
             super().__mapping__(),
             {
                 upb.LIST_ENTRIES: self.entries_page,
+                upb.GET_WALLET_ACTIVITY: self.activity,
                 upb.APPLY_TRANSFER: self.apply_one,
                 upb.APPLY_TRANSFERS: self.apply_many,
             },
@@ -145,7 +146,7 @@ class WalletServicer(pb.WalletServiceBase):
     async def entries_page(self, message: pb.ListEntriesRequest) -> wallet_pb2.ListEntriesResponse:
         """ListEntries, answered in the upb class (a page is up to 100 entries)."""
         limit, after = paging.requested(message.page)
-        wallet, page = await service.list_entries(
+        _, page = await service.list_entries(
             self.repo,
             caller=current_caller(),
             account_number=message.account_number,
@@ -153,12 +154,28 @@ class WalletServicer(pb.WalletServiceBase):
             after=after,
         )
         reply = wallet_pb2.ListEntriesResponse(
-            page=page_pb2.PageInfo(has_more=page.has_more, next_after=page.next_after),
-            wallet=wallet_to_upb(wallet),
+            page=page_pb2.PageInfo(has_more=page.has_more, next_after=page.next_after)
         )
         for entry in page.items:
             add_entry(reply, entry)
         return reply
+
+    async def activity(
+        self, message: wallet_pb2.GetWalletActivityRequest
+    ) -> wallet_pb2.WalletActivity:
+        """GetWalletActivity, in upb classes both ways: the columns go in as whole lists."""
+        wallet, activity = await service.wallet_activity(
+            self.repo,
+            caller=current_caller(),
+            account_number=message.account_number,
+            limit=message.limit,
+        )
+        return wallet_pb2.WalletActivity(
+            wallet=wallet_to_upb(wallet),
+            transfer_ids=activity.transfer_ids,
+            directions=[DIRECTION_TO_UPB[d] for d in activity.directions],
+            amounts_minor=activity.amounts,
+        )
 
     async def resolve_accounts(
         self, message: pb.ResolveAccountsRequest

@@ -10,6 +10,7 @@ from tekana_common.logging import get_logger
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_wallet import domain
 from tekana_wallet.domain import (
+    Activity,
     LedgerEntry,
     TransferOutcome,
     TransferRequest,
@@ -112,6 +113,22 @@ async def list_entries(
     before_id = parse_cursor(after, start=money.BIGINT_MAX)
     rows = await repo.entries(wallet, before_id=before_id, limit=check_limit(limit) + 1)
     return wallet, page_of(rows, limit, key=lambda entry: entry.id)
+
+
+async def wallet_activity(
+    repo: WalletRepository, *, caller: Caller, account_number: str, limit: int
+) -> tuple[Wallet, Activity]:
+    """A visible wallet and its latest ``limit`` entries, newest first."""
+    check_limit(limit)
+    found = (
+        await repo.with_activity(account_number, limit=limit)
+        if domain.is_valid_account_number(account_number)
+        else None
+    )
+    if found is None:
+        raise WalletNotFound
+    wallet, activity = found
+    return _visible(wallet, caller), activity
 
 
 async def funding_account(repo: WalletRepository, *, currency: str) -> Wallet:

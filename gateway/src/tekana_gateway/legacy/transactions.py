@@ -10,10 +10,8 @@ from tekana_gateway import bodies, validation
 from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
 from tekana_gateway.legacy.schemas import TransferBody
-from tekana_gateway.presenters import legacy_transaction
+from tekana_gateway.presenters import legacy_history
 from tekana_gateway.rendering import envelope
-from tekana_protos.tekana.common.v1 import PageRequest
-from tekana_protos.tekana.transaction import v1 as tx_pb
 
 routes = web.RouteTableDef()
 
@@ -62,12 +60,9 @@ async def transfer(request: web.Request) -> web.Response:
 async def history(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "accNumber")
-    page = await upb.call(
+    recent = await upb.call(
         request.app[UPSTREAMS].transactions,
-        upb.LIST_TRANSACTIONS,
-        tx_pb.ListTransactionsRequest(
-            account_number=account, page=PageRequest(limit=HISTORY_LIMIT)
-        ),
+        upb.GET_RECENT_TRANSACTIONS,
+        transaction_pb2.GetRecentTransactionsRequest(account_number=account, limit=HISTORY_LIMIT),
     )
-    data = [legacy_transaction(t) for t in page.transactions]
-    return envelope(request, {"status": 200, "data": data})
+    return envelope(request, {"status": 200, "data": legacy_history(recent)})

@@ -7,6 +7,7 @@ from grpclib.exceptions import GRPCError
 
 from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
+from tekana.wallet.v1 import wallet_pb2
 from tekana_common import upb
 from tekana_common.grpc import error_code
 from tekana_common.money import major_to_minor
@@ -18,7 +19,6 @@ from tekana_gateway.legacy.schemas import CreateWalletBody, DepositBody
 from tekana_gateway.presenters import WALLET_TYPE_FROM_NAME, legacy_wallet
 from tekana_gateway.rendering import envelope
 from tekana_gateway.upstream import Upstreams
-from tekana_protos.tekana.common.v1 import PageRequest
 from tekana_protos.tekana.wallet import v1 as wallet_pb
 
 routes = web.RouteTableDef()
@@ -29,15 +29,13 @@ ALREADY_DEPOSITED = "Money already added to your account"
 
 
 async def _with_activity(upstreams: Upstreams, account: str) -> WalletLegacy:
-    # One call: the entries' reply carries the wallet too (and refuses others' wallets).
+    # One call for the wallet and its activity (which refuses others' wallets).
     reply = await upb.call(
         upstreams.wallets,
-        upb.LIST_ENTRIES,
-        wallet_pb.ListEntriesRequest(
-            account_number=account, page=PageRequest(limit=ACTIVITY_LIMIT)
-        ),
+        upb.GET_WALLET_ACTIVITY,
+        wallet_pb2.GetWalletActivityRequest(account_number=account, limit=ACTIVITY_LIMIT),
     )
-    return legacy_wallet(reply.wallet, reply.entries)
+    return legacy_wallet(reply)
 
 
 @routes.post("/wallet")

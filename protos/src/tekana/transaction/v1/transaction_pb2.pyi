@@ -104,3 +104,29 @@ class ListTransactionsResponse(_message.Message):
     transactions: _containers.RepeatedCompositeFieldContainer[Transaction]
     page: _page_pb2.PageInfo
     def __init__(self, transactions: _Optional[_Iterable[_Union[Transaction, _Mapping]]] = ..., page: _Optional[_Union[_page_pb2.PageInfo, _Mapping]] = ...) -> None: ...
+
+class GetRecentTransactionsRequest(_message.Message):
+    __slots__ = ("account_number", "limit")
+    ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    account_number: str
+    limit: int
+    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class RecentTransactions(_message.Message):
+    __slots__ = ("ids", "sender_accounts", "receiver_accounts", "amounts_minor", "currencies", "statuses", "created_at_us")
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    SENDER_ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    RECEIVER_ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    AMOUNTS_MINOR_FIELD_NUMBER: _ClassVar[int]
+    CURRENCIES_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_US_FIELD_NUMBER: _ClassVar[int]
+    ids: _containers.RepeatedScalarFieldContainer[str]
+    sender_accounts: _containers.RepeatedScalarFieldContainer[str]
+    receiver_accounts: _containers.RepeatedScalarFieldContainer[str]
+    amounts_minor: _containers.RepeatedScalarFieldContainer[int]
+    currencies: _containers.RepeatedScalarFieldContainer[str]
+    statuses: _containers.RepeatedScalarFieldContainer[Status]
+    created_at_us: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, ids: _Optional[_Iterable[str]] = ..., sender_accounts: _Optional[_Iterable[str]] = ..., receiver_accounts: _Optional[_Iterable[str]] = ..., amounts_minor: _Optional[_Iterable[int]] = ..., currencies: _Optional[_Iterable[str]] = ..., statuses: _Optional[_Iterable[_Union[Status, str]]] = ..., created_at_us: _Optional[_Iterable[int]] = ...) -> None: ...

@@ -138,14 +138,32 @@ class ListEntriesRequest(_message.Message):
     def __init__(self, account_number: _Optional[str] = ..., page: _Optional[_Union[_page_pb2.PageRequest, _Mapping]] = ...) -> None: ...
 
 class ListEntriesResponse(_message.Message):
-    __slots__ = ("entries", "page", "wallet")
+    __slots__ = ("entries", "page")
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
-    WALLET_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[LedgerEntry]
     page: _page_pb2.PageInfo
+    def __init__(self, entries: _Optional[_Iterable[_Union[LedgerEntry, _Mapping]]] = ..., page: _Optional[_Union[_page_pb2.PageInfo, _Mapping]] = ...) -> None: ...
+
+class GetWalletActivityRequest(_message.Message):
+    __slots__ = ("account_number", "limit")
+    ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    account_number: str
+    limit: int
+    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class WalletActivity(_message.Message):
+    __slots__ = ("wallet", "transfer_ids", "directions", "amounts_minor")
+    WALLET_FIELD_NUMBER: _ClassVar[int]
+    TRANSFER_IDS_FIELD_NUMBER: _ClassVar[int]
+    DIRECTIONS_FIELD_NUMBER: _ClassVar[int]
+    AMOUNTS_MINOR_FIELD_NUMBER: _ClassVar[int]
     wallet: Wallet
-    def __init__(self, entries: _Optional[_Iterable[_Union[LedgerEntry, _Mapping]]] = ..., page: _Optional[_Union[_page_pb2.PageInfo, _Mapping]] = ..., wallet: _Optional[_Union[Wallet, _Mapping]] = ...) -> None: ...
+    transfer_ids: _containers.RepeatedScalarFieldContainer[str]
+    directions: _containers.RepeatedScalarFieldContainer[EntryDirection]
+    amounts_minor: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, wallet: _Optional[_Union[Wallet, _Mapping]] = ..., transfer_ids: _Optional[_Iterable[str]] = ..., directions: _Optional[_Iterable[_Union[EntryDirection, str]]] = ..., amounts_minor: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class ResolveAccountsRequest(_message.Message):
     __slots__ = ("account_numbers",)

@@ -6,10 +6,12 @@
 __all__ = (
     "CreateDepositRequest",
     "CreateTransferRequest",
+    "GetRecentTransactionsRequest",
     "GetTransactionRequest",
     "Kind",
     "ListTransactionsRequest",
     "ListTransactionsResponse",
+    "RecentTransactions",
     "Status",
     "Transaction",
     "TransactionResult",
@@ -125,6 +127,21 @@ default_message_pool.register_message(
 
 
 @dataclass(eq=False, repr=False)
+class GetRecentTransactionsRequest(betterproto2.Message):
+    account_number: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+
+    limit: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+    """
+    How many of the latest, 1 to 100.
+    """
+
+
+default_message_pool.register_message(
+    "tekana.transaction.v1", "GetRecentTransactionsRequest", GetRecentTransactionsRequest
+)
+
+
+@dataclass(eq=False, repr=False)
 class GetTransactionRequest(betterproto2.Message):
     id: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
 
@@ -161,6 +178,33 @@ class ListTransactionsResponse(betterproto2.Message):
 
 default_message_pool.register_message(
     "tekana.transaction.v1", "ListTransactionsResponse", ListTransactionsResponse
+)
+
+
+@dataclass(eq=False, repr=False)
+class RecentTransactions(betterproto2.Message):
+    """
+    Transaction i is (ids[i], sender_accounts[i], receiver_accounts[i], amounts_minor[i],
+    currencies[i], statuses[i], created_at_us[i]), newest first.
+    """
+
+    ids: "list[str]" = betterproto2.field(1, betterproto2.TYPE_STRING, repeated=True)
+
+    sender_accounts: "list[str]" = betterproto2.field(2, betterproto2.TYPE_STRING, repeated=True)
+
+    receiver_accounts: "list[str]" = betterproto2.field(3, betterproto2.TYPE_STRING, repeated=True)
+
+    amounts_minor: "list[int]" = betterproto2.field(4, betterproto2.TYPE_INT64, repeated=True)
+
+    currencies: "list[str]" = betterproto2.field(5, betterproto2.TYPE_STRING, repeated=True)
+
+    statuses: "list[Status]" = betterproto2.field(6, betterproto2.TYPE_ENUM, repeated=True)
+
+    created_at_us: "list[int]" = betterproto2.field(7, betterproto2.TYPE_INT64, repeated=True)
+
+
+default_message_pool.register_message(
+    "tekana.transaction.v1", "RecentTransactions", RecentTransactions
 )
 
 
@@ -309,6 +353,28 @@ class TransactionServiceStub(betterproto2_grpclib.ServiceStub):
             metadata=metadata,
         )
 
+    async def get_recent_transactions(
+        self,
+        message: "GetRecentTransactionsRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "RecentTransactions":
+        """
+        A wallet's latest transactions in columns, one list per field: what the legacy history
+        shows, without a message per transaction. Same visibility as ListTransactions.
+        """
+
+        return await self._unary_unary(
+            "/tekana.transaction.v1.TransactionService/GetRecentTransactions",
+            message,
+            RecentTransactions,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
 
 from ...common import v1 as __common__v1__
 
@@ -354,6 +420,16 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
+    async def get_recent_transactions(
+        self, message: "GetRecentTransactionsRequest"
+    ) -> "RecentTransactions":
+        """
+        A wallet's latest transactions in columns, one list per field: what the legacy history
+        shows, without a message per transaction. Same visibility as ListTransactions.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
     async def __rpc_create_transfer(
         self, stream: "grpclib.server.Stream[CreateTransferRequest, TransactionResult]"
     ) -> None:
@@ -386,6 +462,14 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
         response = await self.list_transactions(request)
         await stream.send_message(response)
 
+    async def __rpc_get_recent_transactions(
+        self, stream: "grpclib.server.Stream[GetRecentTransactionsRequest, RecentTransactions]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.get_recent_transactions(request)
+        await stream.send_message(response)
+
     def __mapping__(self) -> "dict[str, grpclib.const.Handler]":
         return {
             "/tekana.transaction.v1.TransactionService/CreateTransfer": grpclib.const.Handler(
@@ -411,5 +495,11 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
                 grpclib.const.Cardinality.UNARY_UNARY,
                 ListTransactionsRequest,
                 ListTransactionsResponse,
+            ),
+            "/tekana.transaction.v1.TransactionService/GetRecentTransactions": grpclib.const.Handler(
+                self.__rpc_get_recent_transactions,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                GetRecentTransactionsRequest,
+                RecentTransactions,
             ),
         }

@@ -11,6 +11,7 @@ __all__ = (
     "CreateWalletRequest",
     "EntryDirection",
     "GetFundingAccountRequest",
+    "GetWalletActivityRequest",
     "GetWalletRequest",
     "LedgerEntry",
     "ListEntriesRequest",
@@ -22,6 +23,7 @@ __all__ = (
     "TransferOutcome",
     "TransferStatus",
     "Wallet",
+    "WalletActivity",
     "WalletServiceBase",
     "WalletServiceStub",
     "WalletStatus",
@@ -254,6 +256,21 @@ default_message_pool.register_message(
 
 
 @dataclass(eq=False, repr=False)
+class GetWalletActivityRequest(betterproto2.Message):
+    account_number: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+
+    limit: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+    """
+    How many of the latest entries, 1 to 100.
+    """
+
+
+default_message_pool.register_message(
+    "tekana.wallet.v1", "GetWalletActivityRequest", GetWalletActivityRequest
+)
+
+
+@dataclass(eq=False, repr=False)
 class GetWalletRequest(betterproto2.Message):
     account_number: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
 
@@ -308,11 +325,6 @@ class ListEntriesResponse(betterproto2.Message):
     page: "__common__v1__.PageInfo | None" = betterproto2.field(
         2, betterproto2.TYPE_MESSAGE, optional=True
     )
-
-    wallet: "Wallet | None" = betterproto2.field(3, betterproto2.TYPE_MESSAGE, optional=True)
-    """
-    The wallet itself, read just before its entries: a wallet's page needs no GetWallet.
-    """
 
 
 default_message_pool.register_message(
@@ -405,6 +417,27 @@ class Wallet(betterproto2.Message):
 default_message_pool.register_message("tekana.wallet.v1", "Wallet", Wallet)
 
 
+@dataclass(eq=False, repr=False)
+class WalletActivity(betterproto2.Message):
+    """
+    Entry i is (transfer_ids[i], directions[i], amounts_minor[i]), newest first, in the
+    wallet's currency.
+    """
+
+    wallet: "Wallet | None" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, optional=True)
+
+    transfer_ids: "list[str]" = betterproto2.field(2, betterproto2.TYPE_STRING, repeated=True)
+
+    directions: "list[EntryDirection]" = betterproto2.field(
+        3, betterproto2.TYPE_ENUM, repeated=True
+    )
+
+    amounts_minor: "list[int]" = betterproto2.field(4, betterproto2.TYPE_INT64, repeated=True)
+
+
+default_message_pool.register_message("tekana.wallet.v1", "WalletActivity", WalletActivity)
+
+
 class WalletServiceStub(betterproto2_grpclib.ServiceStub):
     """
     WalletService owns wallets and the double-entry ledger. Balances change only
@@ -491,6 +524,28 @@ class WalletServiceStub(betterproto2_grpclib.ServiceStub):
             "/tekana.wallet.v1.WalletService/ListEntries",
             message,
             ListEntriesResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
+    async def get_wallet_activity(
+        self,
+        message: "GetWalletActivityRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "WalletActivity":
+        """
+        A wallet with its latest activity in columns, one list per field: what a wallet's own
+        page shows (the legacy body), without a message per entry. Same visibility as GetWallet.
+        """
+
+        return await self._unary_unary(
+            "/tekana.wallet.v1.WalletService/GetWalletActivity",
+            message,
+            WalletActivity,
             timeout=timeout,
             deadline=deadline,
             metadata=metadata,
@@ -623,6 +678,14 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
+    async def get_wallet_activity(self, message: "GetWalletActivityRequest") -> "WalletActivity":
+        """
+        A wallet with its latest activity in columns, one list per field: what a wallet's own
+        page shows (the legacy body), without a message per entry. Same visibility as GetWallet.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
     async def resolve_accounts(
         self, message: "ResolveAccountsRequest"
     ) -> "ResolveAccountsResponse":
@@ -689,6 +752,14 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
         response = await self.list_entries(request)
         await stream.send_message(response)
 
+    async def __rpc_get_wallet_activity(
+        self, stream: "grpclib.server.Stream[GetWalletActivityRequest, WalletActivity]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.get_wallet_activity(request)
+        await stream.send_message(response)
+
     async def __rpc_resolve_accounts(
         self, stream: "grpclib.server.Stream[ResolveAccountsRequest, ResolveAccountsResponse]"
     ) -> None:
@@ -746,6 +817,12 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
                 grpclib.const.Cardinality.UNARY_UNARY,
                 ListEntriesRequest,
                 ListEntriesResponse,
+            ),
+            "/tekana.wallet.v1.WalletService/GetWalletActivity": grpclib.const.Handler(
+                self.__rpc_get_wallet_activity,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                GetWalletActivityRequest,
+                WalletActivity,
             ),
             "/tekana.wallet.v1.WalletService/ResolveAccounts": grpclib.const.Handler(
                 self.__rpc_resolve_accounts,
