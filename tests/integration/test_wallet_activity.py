@@ -1,12 +1,13 @@
-"""A wallet's activity in columns, on the real PostgreSQL: the same entries, in the same order,
-as the ledger's own pages, and the same visibility as reading the wallet."""
+"""Wallets' activity in columns, many readers in one read, on the real PostgreSQL: the same
+entries in the same order as the ledger's own pages, and each reader sees only what reading
+the wallet alone would show them."""
 
 import pytest
 
 from tekana_common.context import Caller, Role
 from tekana_common.errors import InvalidArgument
 from tekana_wallet import service
-from tekana_wallet.domain import Direction, WalletNotFound
+from tekana_wallet.domain import Activity, ActivityQuery, Direction, Wallet, WalletNotFound
 from tekana_wallet.repository import TortoiseWalletRepository
 
 from .test_wallet_ledger import apply, funded
@@ -14,7 +15,15 @@ from .test_wallet_ledger import apply, funded
 pytestmark = pytest.mark.usefixtures("wallet_database")
 
 repo = TortoiseWalletRepository()
-OWNER = Caller(customer_id=1)
+ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
+ADMIN = Caller(customer_id=3, roles=frozenset({Role.ADMIN}))
+
+
+async def one(account: str, reader: Caller = ANN, limit: int = 100) -> tuple[Wallet, Activity]:
+    (result,) = await service.wallet_activities(repo, [ActivityQuery(account, limit, reader)])
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 async def test_activity_is_the_latest_entries_newest_first_as_the_ledger_pages_them() -> None:
@@ -23,11 +32,9 @@ async def test_activity_is_the_latest_entries_newest_first_as_the_ledger_pages_t
         await apply(a.account_number, b.account_number, amount)
     await apply(b.account_number, a.account_number, 30)
 
-    wallet, activity = await service.wallet_activity(
-        repo, caller=OWNER, account_number=a.account_number, limit=3
-    )
+    wallet, activity = await one(a.account_number, limit=3)
     _, page = await service.list_entries(
-        repo, caller=OWNER, account_number=a.account_number, limit=3, after=""
+        repo, caller=ANN, account_number=a.account_number, limit=3, after=""
     )
 
     assert wallet.balance == 1_000 - 355 + 30
@@ -40,29 +47,43 @@ async def test_activity_is_the_latest_entries_newest_first_as_the_ledger_pages_t
 
 async def test_a_wallet_without_entries_has_empty_columns() -> None:
     empty = await funded(0)
-    wallet, activity = await service.wallet_activity(
-        repo, caller=OWNER, account_number=empty.account_number, limit=100
-    )
+    wallet, activity = await one(empty.account_number)
     assert wallet.account_number == empty.account_number
     assert activity == ([], [], [])
 
 
-async def test_another_customers_wallet_and_a_malformed_number_are_not_found() -> None:
-    theirs = await funded(10, owner=2)
-    for account in (theirs.account_number, "not-a-number", "9" * 14):
-        with pytest.raises(WalletNotFound):
-            await service.wallet_activity(repo, caller=OWNER, account_number=account, limit=10)
-    admin = Caller(customer_id=3, roles=frozenset({Role.ADMIN}))
-    wallet, activity = await service.wallet_activity(
-        repo, caller=admin, account_number=theirs.account_number, limit=10
-    )
-    assert (wallet.owner_id, activity.amounts) == (2, [10])
+async def test_each_reader_in_one_read_sees_only_what_they_may() -> None:
+    anns, bobs = await funded(10, owner=1), await funded(20, owner=2)
+    queries = [
+        ActivityQuery(anns.account_number, 100, ANN),
+        ActivityQuery(anns.account_number, 100, BOB),  # not Bob's
+        ActivityQuery(bobs.account_number, 100, BOB),
+        ActivityQuery(bobs.account_number, 100, ADMIN),
+        ActivityQuery("not-a-number", 100, ANN),
+        ActivityQuery("9" * 14, 100, ANN),  # well formed, no such wallet
+        ActivityQuery(anns.account_number, 101, ANN),  # limit out of range, alone refused
+        ActivityQuery(anns.account_number, 1, ANN),
+    ]
+    results = await service.wallet_activities(repo, queries)
+
+    shown = [
+        (r[0].account_number, r[1].amounts) if isinstance(r, tuple) else type(r)
+        for r in results
+    ]
+    assert shown == [
+        (anns.account_number, [10]),
+        WalletNotFound,
+        (bobs.account_number, [20]),
+        (bobs.account_number, [20]),
+        WalletNotFound,
+        WalletNotFound,
+        InvalidArgument,
+        (anns.account_number, [10]),
+    ]
 
 
-@pytest.mark.parametrize("limit", [0, 101])
-async def test_a_limit_outside_one_to_a_hundred_is_refused(limit: int) -> None:
+async def test_more_queries_than_a_call_may_carry_are_refused() -> None:
     wallet = await funded(0)
+    queries = [ActivityQuery(wallet.account_number, 1, ANN)] * (service.BATCH_MAX + 1)
     with pytest.raises(InvalidArgument):
-        await service.wallet_activity(
-            repo, caller=OWNER, account_number=wallet.account_number, limit=limit
-        )
+        await service.wallet_activities(repo, queries)

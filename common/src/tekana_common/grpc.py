@@ -10,7 +10,7 @@ import hmac
 import time
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from ssl import SSLContext
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from grpclib.client import Channel
@@ -78,6 +78,32 @@ def to_grpc_error(error: DomainError) -> GRPCError:
         ],
     )
     return GRPCError(STATUS_FOR_KIND[error.kind], error.message, detail)
+
+
+class _SerializedDetail(Protocol):
+    def SerializeToString(self) -> bytes: ...  # noqa: N802 (protobuf's name)
+
+
+def failed_answer(error: DomainError) -> dict[str, Any]:
+    """The ``status`` and ``error`` fields of a batch's answer for one item that failed with
+    ``error`` alone (upb keyword arguments)."""
+    return {
+        "status": STATUS_FOR_KIND[error.kind].value,
+        "error": {
+            "code": error.code,
+            "message": error.message,
+            "field_violations": [
+                {"field": v.field, "description": v.description} for v in error.violations
+            ],
+        },
+    }
+
+
+def answer_failure(status: int, error: _SerializedDetail) -> GRPCError:
+    """What a batch's failed answer stands for: the error its item's own call would have
+    raised (``failed_answer`` in reverse)."""
+    detail = ErrorDetail.parse(error.SerializeToString())
+    return GRPCError(Status(status), detail.message, detail)
 
 
 def error_detail(error: GRPCError) -> ErrorDetail | None:

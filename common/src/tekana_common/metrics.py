@@ -28,7 +28,7 @@ RPC_DURATION = Histogram(
 )
 BATCH_SIZE = Histogram(
     "tekana_batch_size",
-    "Items written together by one grouped statement",
+    "Items sent together in one grouped statement or call",
     ["batch"],
     buckets=(1, 2, 4, 8, 16, 32, 64),
 )

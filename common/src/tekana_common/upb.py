@@ -119,11 +119,11 @@ _TRANSACTIONS = transaction_pb2.DESCRIPTOR.services_by_name["TransactionService"
 _WALLETS = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"]
 GET_CUSTOMER = upb_rpc(_CUSTOMERS, "GetCustomer", customer_pb2.Customer)
 LIST_ENTRIES = upb_rpc(_WALLETS, "ListEntries", wallet_pb2.ListEntriesResponse)
-GET_WALLET_ACTIVITY = upb_rpc(
+GET_WALLET_ACTIVITIES = upb_rpc(
     _WALLETS,
-    "GetWalletActivity",
-    wallet_pb2.WalletActivity,
-    wallet_pb2.GetWalletActivityRequest,
+    "GetWalletActivities",
+    wallet_pb2.GetWalletActivitiesResponse,
+    wallet_pb2.GetWalletActivitiesRequest,
 )
 LIST_TRANSACTIONS = upb_rpc(
     _TRANSACTIONS, "ListTransactions", transaction_pb2.ListTransactionsResponse

@@ -9,6 +9,7 @@ from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
 from tekana_common.grpc import open_channel
 from tekana_common.transport import Transport
+from tekana_gateway.wallet_pages import WalletPages
 from tekana_protos.tekana.customer.v1 import CustomerServiceStub
 from tekana_protos.tekana.transaction.v1 import TransactionServiceStub
 from tekana_protos.tekana.wallet.v1 import WalletServiceStub
@@ -22,15 +23,18 @@ class Upstreams:
     customers: CustomerServiceStub
     wallets: WalletServiceStub
     transactions: TransactionServiceStub
+    wallet_pages: WalletPages
 
     @classmethod
     def over(cls, channels: dict[str, Channel], *, timeout: float | None = None) -> "Upstreams":
         """Stubs over ``channels`` named customer, wallet and transaction."""
+        wallets = WalletServiceStub(channels["wallet"], timeout=timeout)
         return cls(
             channels=channels,
             customers=CustomerServiceStub(channels["customer"], timeout=timeout),
-            wallets=WalletServiceStub(channels["wallet"], timeout=timeout),
+            wallets=wallets,
             transactions=TransactionServiceStub(channels["transaction"], timeout=timeout),
+            wallet_pages=WalletPages(wallets),
         )
 
     @classmethod

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from tekana_common.context import Caller
 from tekana_common.errors import InvalidArgument, NotFound
 
 
@@ -73,6 +74,15 @@ class LedgerEntry(NamedTuple):
     balance_after: int
     counterparty_account: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityQuery:
+    """One reader's request for a wallet's latest ``limit`` entries."""
+
+    account_number: str
+    limit: int
+    reader: Caller
 
 
 class Activity(NamedTuple):

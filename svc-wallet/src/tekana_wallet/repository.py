@@ -63,10 +63,11 @@ class WalletRepository(Protocol):
     async def entries(self, wallet: Wallet, *, before_id: int, limit: int) -> list[LedgerEntry]:
         """Up to ``limit`` of ``wallet``'s entries with ids below ``before_id``, newest first."""
 
-    async def with_activity(
-        self, account_number: str, *, limit: int
-    ) -> tuple[Wallet, Activity] | None:
-        """The wallet and its latest ``limit`` entries, or None when there is no such wallet."""
+    async def with_activities(
+        self, queries: Sequence[tuple[str, int]]
+    ) -> list[tuple[Wallet, Activity] | None]:
+        """For each (account number, limit), in order: the wallet and its latest ``limit``
+        entries, or None when there is no such wallet."""
 
     async def apply_transfers(
         self, requests: Sequence[TransferRequest], before_commit: BeforeCommit | None = None
@@ -112,20 +113,20 @@ def _wallet_from_model(row: WalletRow) -> Wallet:
     return _wallet({name: getattr(row, name) for name in _WALLET_FIELDS})
 
 
-# One round trip for a wallet's page: the wallet, and its latest entries aggregated into one
-# array per column (decoded by asyncpg in C, where 100 rows cost a Python object each).
-_WALLET_WITH_ACTIVITY = """
-    SELECT w.id, w.account_number, w.owner_id, w.type, w.currency, w.status, w.balance,
+# One round trip for many wallets' pages: each wallet, and its latest entries aggregated into
+# one array per column (decoded by asyncpg in C, where 100 rows cost a Python object each).
+_WALLETS_WITH_ACTIVITY = """
+    SELECT q.n, w.id, w.account_number, w.owner_id, w.type, w.currency, w.status, w.balance,
            w.created_at, a.transfer_ids, a.directions, a.amounts
-    FROM wallet AS w
+    FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS q(account_number, size, n)
+    JOIN wallet AS w ON w.account_number = q.account_number
     CROSS JOIN LATERAL (
         SELECT array_agg(e.transfer_id::text ORDER BY e.id DESC) AS transfer_ids,
                array_agg(e.direction ORDER BY e.id DESC) AS directions,
                array_agg(e.amount ORDER BY e.id DESC) AS amounts
         FROM (SELECT id, transfer_id, direction, amount FROM ledger_entry
-              WHERE wallet_id = w.id ORDER BY id DESC LIMIT $2) AS e
-    ) AS a
-    WHERE w.account_number = $1"""
+              WHERE wallet_id = w.id ORDER BY id DESC LIMIT q.size) AS e
+    ) AS a"""
 
 _SELECT_WALLET = (
     "SELECT id, account_number, owner_id, type, currency, status, balance, created_at FROM wallet"
@@ -208,20 +209,22 @@ class TortoiseWalletRepository:
             for row in rows
         ]
 
-    async def with_activity(
-        self, account_number: str, *, limit: int
-    ) -> tuple[Wallet, Activity] | None:
-        rows = await fetch(_WALLET_WITH_ACTIVITY, account_number, limit)
-        if not rows:
-            return None
-        row = rows[0]
-        # No entries yet: the aggregates over nothing are NULL.
-        activity = Activity(
-            row["transfer_ids"] or [],
-            [_DIRECTIONS[d] for d in row["directions"] or ()],
-            row["amounts"] or [],
+    async def with_activities(
+        self, queries: Sequence[tuple[str, int]]
+    ) -> list[tuple[Wallet, Activity] | None]:
+        rows = await fetch(
+            _WALLETS_WITH_ACTIVITY, [a for a, _ in queries], [size for _, size in queries]
         )
-        return _wallet(row), activity
+        found: list[tuple[Wallet, Activity] | None] = [None] * len(queries)
+        for row in rows:
+            # No entries yet: the aggregates over nothing are NULL.
+            activity = Activity(
+                row["transfer_ids"] or [],
+                [_DIRECTIONS[d] for d in row["directions"] or ()],
+                row["amounts"] or [],
+            )
+            found[row["n"] - 1] = (_wallet(row), activity)
+        return found
 
     async def apply_transfers(
         self, requests: Sequence[TransferRequest], before_commit: BeforeCommit | None = None

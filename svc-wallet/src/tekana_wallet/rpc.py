@@ -9,11 +9,14 @@ from grpclib.const import Handler
 from tekana.common.v1 import money_pb2, page_pb2
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common import paging, upb
-from tekana_common.context import current_caller
+from tekana_common.context import Caller, Role, current_caller
+from tekana_common.errors import DomainError
+from tekana_common.grpc import failed_answer
 from tekana_protos.tekana.common.v1 import Money
 from tekana_protos.tekana.wallet import v1 as pb
 from tekana_wallet import service
 from tekana_wallet.domain import (
+    ActivityQuery,
     Direction,
     LedgerEntry,
     TransferOutcome,
@@ -87,6 +90,12 @@ def account_to_pb(wallet: Wallet) -> pb.Account:
     )
 
 
+def _activity_query(query: wallet_pb2.WalletActivityQuery) -> ActivityQuery:
+    roles = frozenset({Role.ADMIN if query.admin else Role.CUSTOMER})
+    reader = Caller(customer_id=query.customer_id, roles=roles)
+    return ActivityQuery(query.account_number, query.limit, reader)
+
+
 def add_entry(page: wallet_pb2.ListEntriesResponse, entry: LedgerEntry) -> None:
     message = page.entries.add(
         id=entry.id,
@@ -137,7 +146,7 @@ class WalletServicer(pb.WalletServiceBase):
             super().__mapping__(),
             {
                 upb.LIST_ENTRIES: self.entries_page,
-                upb.GET_WALLET_ACTIVITY: self.activity,
+                upb.GET_WALLET_ACTIVITIES: self.activities,
                 upb.APPLY_TRANSFER: self.apply_one,
                 upb.APPLY_TRANSFERS: self.apply_many,
             },
@@ -160,22 +169,28 @@ class WalletServicer(pb.WalletServiceBase):
             add_entry(reply, entry)
         return reply
 
-    async def activity(
-        self, message: wallet_pb2.GetWalletActivityRequest
-    ) -> wallet_pb2.WalletActivity:
-        """GetWalletActivity, in upb classes both ways: the columns go in as whole lists."""
-        wallet, activity = await service.wallet_activity(
-            self.repo,
-            caller=current_caller(),
-            account_number=message.account_number,
-            limit=message.limit,
+    async def activities(
+        self, message: wallet_pb2.GetWalletActivitiesRequest
+    ) -> wallet_pb2.GetWalletActivitiesResponse:
+        """GetWalletActivities, in upb classes both ways: the columns go in as whole lists."""
+        results = await service.wallet_activities(
+            self.repo, [_activity_query(q) for q in message.queries]
         )
-        return wallet_pb2.WalletActivity(
-            wallet=wallet_to_upb(wallet),
-            transfer_ids=activity.transfer_ids,
-            directions=[DIRECTION_TO_UPB[d] for d in activity.directions],
-            amounts_minor=activity.amounts,
-        )
+        reply = wallet_pb2.GetWalletActivitiesResponse()
+        for result in results:
+            if isinstance(result, DomainError):
+                reply.answers.add(**failed_answer(result))
+                continue
+            wallet, activity = result
+            reply.answers.add(
+                activity={
+                    "wallet": _wallet_message(wallet, dict, dict),
+                    "transfer_ids": activity.transfer_ids,
+                    "directions": [DIRECTION_TO_UPB[d] for d in activity.directions],
+                    "amounts_minor": activity.amounts,
+                }
+            )
+        return reply
 
     async def resolve_accounts(
         self, message: pb.ResolveAccountsRequest

@@ -5,12 +5,13 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from tekana_common import money
 from tekana_common.context import Caller
-from tekana_common.errors import InvalidArgument, Unavailable
+from tekana_common.errors import DomainError, InvalidArgument, Unavailable
 from tekana_common.logging import get_logger
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_wallet import domain
 from tekana_wallet.domain import (
     Activity,
+    ActivityQuery,
     LedgerEntry,
     TransferOutcome,
     TransferRequest,
@@ -80,9 +81,13 @@ async def _create(
 
 
 def _visible(wallet: Wallet | None, caller: Caller) -> Wallet:
-    if wallet is None or (wallet.owner_id != caller.customer_id and not caller.is_admin):
+    if wallet is None or not _may_see(caller, wallet):
         raise WalletNotFound
     return wallet
+
+
+def _may_see(caller: Caller, wallet: Wallet) -> bool:
+    return wallet.owner_id == caller.customer_id or caller.is_admin
 
 
 async def _find(repo: WalletRepository, account_number: str) -> Wallet | None:
@@ -115,20 +120,33 @@ async def list_entries(
     return wallet, page_of(rows, limit, key=lambda entry: entry.id)
 
 
-async def wallet_activity(
-    repo: WalletRepository, *, caller: Caller, account_number: str, limit: int
-) -> tuple[Wallet, Activity]:
-    """A visible wallet and its latest ``limit`` entries, newest first."""
-    check_limit(limit)
-    found = (
-        await repo.with_activity(account_number, limit=limit)
-        if domain.is_valid_account_number(account_number)
-        else None
-    )
-    if found is None:
-        raise WalletNotFound
-    wallet, activity = found
-    return _visible(wallet, caller), activity
+async def wallet_activities(
+    repo: WalletRepository, queries: Sequence[ActivityQuery]
+) -> list[tuple[Wallet, Activity] | DomainError]:
+    """For each query, in order: the wallet, if its reader may see it, with its latest
+    ``limit`` entries newest first; or the error that query alone meets. One read for all."""
+    if len(queries) > BATCH_MAX:
+        raise InvalidArgument.for_field("queries", f"at most {BATCH_MAX} in one call")
+    results: list[tuple[Wallet, Activity] | DomainError] = []
+    asked: list[int] = []
+    for query in queries:
+        try:
+            check_limit(query.limit)
+        except InvalidArgument as exc:
+            results.append(exc)
+            continue
+        results.append(WalletNotFound())
+        # A string that cannot be an account number names no wallet: no need to look.
+        if domain.is_valid_account_number(query.account_number):
+            asked.append(len(results) - 1)
+    if asked:
+        found = await repo.with_activities(
+            [(queries[i].account_number, queries[i].limit) for i in asked]
+        )
+        for i, page in zip(asked, found, strict=True):
+            if page is not None and _may_see(queries[i].reader, page[0]):
+                results[i] = page
+    return results
 
 
 async def funding_account(repo: WalletRepository, *, currency: str) -> Wallet:

@@ -7,8 +7,8 @@ from grpclib.exceptions import GRPCError
 
 from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
-from tekana.wallet.v1 import wallet_pb2
 from tekana_common import upb
+from tekana_common.context import Caller
 from tekana_common.grpc import error_code
 from tekana_common.money import major_to_minor
 from tekana_gateway import bodies, validation
@@ -28,14 +28,10 @@ ACTIVITY_LIMIT = 100
 ALREADY_DEPOSITED = "Money already added to your account"
 
 
-async def _with_activity(upstreams: Upstreams, account: str) -> WalletLegacy:
-    # One call for the wallet and its activity (which refuses others' wallets).
-    reply = await upb.call(
-        upstreams.wallets,
-        upb.GET_WALLET_ACTIVITY,
-        wallet_pb2.GetWalletActivityRequest(account_number=account, limit=ACTIVITY_LIMIT),
-    )
-    return legacy_wallet(reply)
+async def _with_activity(upstreams: Upstreams, account: str, reader: Caller) -> WalletLegacy:
+    # The wallet and its activity in one read, which refuses others' wallets.
+    page = await upstreams.wallet_pages.read(account, reader=reader, limit=ACTIVITY_LIMIT)
+    return legacy_wallet(page)
 
 
 @routes.post("/wallet")
@@ -62,11 +58,11 @@ async def create_wallet(request: web.Request) -> web.Response:
 @routes.get("/wallet")
 @documented(Doc("The caller's wallets", (Reply(200, bodies.LegacyWallets, "Wallets"),)))
 async def list_wallets(request: web.Request) -> web.Response:
-    validation.require_caller(request)
+    caller = validation.require_caller(request)
     upstreams = request.app[UPSTREAMS]
     reply = await upstreams.wallets.list_wallets(wallet_pb.ListWalletsRequest())
     data = await asyncio.gather(
-        *(_with_activity(upstreams, w.account_number) for w in reply.wallets)
+        *(_with_activity(upstreams, w.account_number, caller) for w in reply.wallets)
     )
     return envelope(request, {"status": 200, "data": data})
 
@@ -112,7 +108,7 @@ async def deposit(request: web.Request) -> web.Response:
     )
 )
 async def get_wallet(request: web.Request) -> web.Response:
-    validation.require_caller(request)
+    caller = validation.require_caller(request)
     account = validation.path_text(request, "accNumber")
-    data = await _with_activity(request.app[UPSTREAMS], account)
+    data = await _with_activity(request.app[UPSTREAMS], account, caller)
     return envelope(request, {"status": 200, "data": data})

@@ -1,3 +1,4 @@
+from tekana.common.v1 import error_pb2 as _error_pb2
 from tekana.common.v1 import money_pb2 as _money_pb2
 from tekana.common.v1 import page_pb2 as _page_pb2
 from google.protobuf.internal import containers as _containers
@@ -145,13 +146,39 @@ class ListEntriesResponse(_message.Message):
     page: _page_pb2.PageInfo
     def __init__(self, entries: _Optional[_Iterable[_Union[LedgerEntry, _Mapping]]] = ..., page: _Optional[_Union[_page_pb2.PageInfo, _Mapping]] = ...) -> None: ...
 
-class GetWalletActivityRequest(_message.Message):
-    __slots__ = ("account_number", "limit")
+class WalletActivityQuery(_message.Message):
+    __slots__ = ("account_number", "limit", "customer_id", "admin")
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    ADMIN_FIELD_NUMBER: _ClassVar[int]
     account_number: str
     limit: int
-    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+    customer_id: int
+    admin: bool
+    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ..., customer_id: _Optional[int] = ..., admin: _Optional[bool] = ...) -> None: ...
+
+class GetWalletActivitiesRequest(_message.Message):
+    __slots__ = ("queries",)
+    QUERIES_FIELD_NUMBER: _ClassVar[int]
+    queries: _containers.RepeatedCompositeFieldContainer[WalletActivityQuery]
+    def __init__(self, queries: _Optional[_Iterable[_Union[WalletActivityQuery, _Mapping]]] = ...) -> None: ...
+
+class GetWalletActivitiesResponse(_message.Message):
+    __slots__ = ("answers",)
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    answers: _containers.RepeatedCompositeFieldContainer[WalletActivityAnswer]
+    def __init__(self, answers: _Optional[_Iterable[_Union[WalletActivityAnswer, _Mapping]]] = ...) -> None: ...
+
+class WalletActivityAnswer(_message.Message):
+    __slots__ = ("activity", "status", "error")
+    ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    activity: WalletActivity
+    status: int
+    error: _error_pb2.ErrorDetail
+    def __init__(self, activity: _Optional[_Union[WalletActivity, _Mapping]] = ..., status: _Optional[int] = ..., error: _Optional[_Union[_error_pb2.ErrorDetail, _Mapping]] = ...) -> None: ...
 
 class WalletActivity(_message.Message):
     __slots__ = ("wallet", "transfer_ids", "directions", "amounts_minor")

@@ -11,7 +11,8 @@ __all__ = (
     "CreateWalletRequest",
     "EntryDirection",
     "GetFundingAccountRequest",
-    "GetWalletActivityRequest",
+    "GetWalletActivitiesRequest",
+    "GetWalletActivitiesResponse",
     "GetWalletRequest",
     "LedgerEntry",
     "ListEntriesRequest",
@@ -24,6 +25,8 @@ __all__ = (
     "TransferStatus",
     "Wallet",
     "WalletActivity",
+    "WalletActivityAnswer",
+    "WalletActivityQuery",
     "WalletServiceBase",
     "WalletServiceStub",
     "WalletStatus",
@@ -256,17 +259,29 @@ default_message_pool.register_message(
 
 
 @dataclass(eq=False, repr=False)
-class GetWalletActivityRequest(betterproto2.Message):
-    account_number: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
-
-    limit: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+class GetWalletActivitiesRequest(betterproto2.Message):
+    queries: "list[WalletActivityQuery]" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, repeated=True
+    )
     """
-    How many of the latest entries, 1 to 100.
+    At most 256.
     """
 
 
 default_message_pool.register_message(
-    "tekana.wallet.v1", "GetWalletActivityRequest", GetWalletActivityRequest
+    "tekana.wallet.v1", "GetWalletActivitiesRequest", GetWalletActivitiesRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class GetWalletActivitiesResponse(betterproto2.Message):
+    answers: "list[WalletActivityAnswer]" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, repeated=True
+    )
+
+
+default_message_pool.register_message(
+    "tekana.wallet.v1", "GetWalletActivitiesResponse", GetWalletActivitiesResponse
 )
 
 
@@ -420,8 +435,9 @@ default_message_pool.register_message("tekana.wallet.v1", "Wallet", Wallet)
 @dataclass(eq=False, repr=False)
 class WalletActivity(betterproto2.Message):
     """
-    Entry i is (transfer_ids[i], directions[i], amounts_minor[i]), newest first, in the
-    wallet's currency.
+    A wallet with its latest activity in columns, one list per field: what a wallet's own page
+    shows (the legacy body), without a message per entry. Entry i is (transfer_ids[i],
+    directions[i], amounts_minor[i]), newest first, in the wallet's currency.
     """
 
     wallet: "Wallet | None" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, optional=True)
@@ -436,6 +452,54 @@ class WalletActivity(betterproto2.Message):
 
 
 default_message_pool.register_message("tekana.wallet.v1", "WalletActivity", WalletActivity)
+
+
+@dataclass(eq=False, repr=False)
+class WalletActivityAnswer(betterproto2.Message):
+    """
+    Either the activity, or the status and detail that this query alone failed with (as a
+    call of its own would have): wallet_not_found, or a limit out of range.
+    """
+
+    activity: "WalletActivity | None" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, optional=True
+    )
+
+    status: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+    """
+    A grpc status code; 0 with the activity.
+    """
+
+    error: "__common__v1__.ErrorDetail | None" = betterproto2.field(
+        3, betterproto2.TYPE_MESSAGE, optional=True
+    )
+
+
+default_message_pool.register_message(
+    "tekana.wallet.v1", "WalletActivityAnswer", WalletActivityAnswer
+)
+
+
+@dataclass(eq=False, repr=False)
+class WalletActivityQuery(betterproto2.Message):
+    account_number: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+
+    limit: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+    """
+    How many of the latest entries, 1 to 100.
+    """
+
+    customer_id: "int" = betterproto2.field(3, betterproto2.TYPE_INT64)
+    """
+    The reader: a customer sees only their own wallets, an admin anyone's.
+    """
+
+    admin: "bool" = betterproto2.field(4, betterproto2.TYPE_BOOL)
+
+
+default_message_pool.register_message(
+    "tekana.wallet.v1", "WalletActivityQuery", WalletActivityQuery
+)
 
 
 class WalletServiceStub(betterproto2_grpclib.ServiceStub):
@@ -529,23 +593,25 @@ class WalletServiceStub(betterproto2_grpclib.ServiceStub):
             metadata=metadata,
         )
 
-    async def get_wallet_activity(
+    async def get_wallet_activities(
         self,
-        message: "GetWalletActivityRequest",
+        message: "GetWalletActivitiesRequest",
         *,
         timeout: "float | None" = None,
         deadline: "Deadline | None" = None,
         metadata: "MetadataLike | None" = None,
-    ) -> "WalletActivity":
+    ) -> "GetWalletActivitiesResponse":
         """
-        A wallet with its latest activity in columns, one list per field: what a wallet's own
-        page shows (the legacy body), without a message per entry. Same visibility as GetWallet.
+        Internal, for the gateway: wallets with their latest activity, for many readers in one
+        call (the gateway groups concurrent page reads, as the transaction service groups
+        transfers). Each query names its reader, to whom GetWallet's visibility applies; the
+        call's own metadata names none. Answers come in the order of the queries.
         """
 
         return await self._unary_unary(
-            "/tekana.wallet.v1.WalletService/GetWalletActivity",
+            "/tekana.wallet.v1.WalletService/GetWalletActivities",
             message,
-            WalletActivity,
+            GetWalletActivitiesResponse,
             timeout=timeout,
             deadline=deadline,
             metadata=metadata,
@@ -678,10 +744,14 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
-    async def get_wallet_activity(self, message: "GetWalletActivityRequest") -> "WalletActivity":
+    async def get_wallet_activities(
+        self, message: "GetWalletActivitiesRequest"
+    ) -> "GetWalletActivitiesResponse":
         """
-        A wallet with its latest activity in columns, one list per field: what a wallet's own
-        page shows (the legacy body), without a message per entry. Same visibility as GetWallet.
+        Internal, for the gateway: wallets with their latest activity, for many readers in one
+        call (the gateway groups concurrent page reads, as the transaction service groups
+        transfers). Each query names its reader, to whom GetWallet's visibility applies; the
+        call's own metadata names none. Answers come in the order of the queries.
         """
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
@@ -752,12 +822,13 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
         response = await self.list_entries(request)
         await stream.send_message(response)
 
-    async def __rpc_get_wallet_activity(
-        self, stream: "grpclib.server.Stream[GetWalletActivityRequest, WalletActivity]"
+    async def __rpc_get_wallet_activities(
+        self,
+        stream: "grpclib.server.Stream[GetWalletActivitiesRequest, GetWalletActivitiesResponse]",
     ) -> None:
         request = await stream.recv_message()
         assert request is not None
-        response = await self.get_wallet_activity(request)
+        response = await self.get_wallet_activities(request)
         await stream.send_message(response)
 
     async def __rpc_resolve_accounts(
@@ -818,11 +889,11 @@ class WalletServiceBase(betterproto2_grpclib.ServiceBase):
                 ListEntriesRequest,
                 ListEntriesResponse,
             ),
-            "/tekana.wallet.v1.WalletService/GetWalletActivity": grpclib.const.Handler(
-                self.__rpc_get_wallet_activity,
+            "/tekana.wallet.v1.WalletService/GetWalletActivities": grpclib.const.Handler(
+                self.__rpc_get_wallet_activities,
                 grpclib.const.Cardinality.UNARY_UNARY,
-                GetWalletActivityRequest,
-                WalletActivity,
+                GetWalletActivitiesRequest,
+                GetWalletActivitiesResponse,
             ),
             "/tekana.wallet.v1.WalletService/ResolveAccounts": grpclib.const.Handler(
                 self.__rpc_resolve_accounts,

@@ -1,0 +1,83 @@
+"""The gateway's wallet pages: concurrent reads by different customers leave as one call to
+the real wallet service, and each reader gets their own answer, refusals included."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from grpclib.const import Status
+from grpclib.exceptions import GRPCError
+from prometheus_client import REGISTRY
+
+from tekana_common.context import Caller, Role
+from tekana_common.grpc import error_code, error_detail
+from tekana_gateway.wallet_pages import WalletPages
+from tekana_protos.tekana.wallet.v1 import WalletServiceStub
+from tekana_wallet.repository import TortoiseWalletRepository
+from tekana_wallet.rpc import WalletServicer
+from tests.support.grpc import in_memory_channel
+
+from .test_wallet_ledger import apply, funded, nothing
+
+pytestmark = pytest.mark.usefixtures("wallet_database")
+
+ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
+ADMIN = Caller(customer_id=3, roles=frozenset({Role.ADMIN}))
+
+
+@pytest.fixture
+async def pages() -> AsyncIterator[WalletPages]:
+    servicer = WalletServicer(TortoiseWalletRepository(), "USD", None, nothing)
+    async with in_memory_channel([servicer]) as channel:
+        yield WalletPages(WalletServiceStub(channel, timeout=5))
+
+
+def calls_made() -> float:
+    return REGISTRY.get_sample_value("tekana_batch_size_count", {"batch": "wallet_pages"}) or 0
+
+
+async def test_concurrent_readers_share_one_call_and_each_sees_only_their_own(
+    pages: WalletPages,
+) -> None:
+    anns, bobs = await funded(500, owner=1), await funded(0, owner=2)
+    await apply(anns.account_number, bobs.account_number, 120)
+    before = calls_made()
+
+    results = await asyncio.gather(
+        pages.read(anns.account_number, reader=ANN, limit=100),
+        pages.read(anns.account_number, reader=BOB, limit=100),
+        pages.read(bobs.account_number, reader=BOB, limit=1),
+        pages.read(anns.account_number, reader=ADMIN, limit=1),
+        pages.read(bobs.account_number, reader=ANN, limit=100),
+        return_exceptions=True,
+    )
+
+    assert calls_made() == before + 1
+    anns_page, bob_on_anns, bobs_page, admin_page, ann_on_bobs = results
+    assert not isinstance(anns_page, BaseException)
+    assert anns_page.wallet.account_number == anns.account_number
+    assert anns_page.wallet.balance.amount_minor == 380
+    assert list(anns_page.amounts_minor) == [120, 500]
+    assert not isinstance(bobs_page, BaseException)
+    assert list(bobs_page.amounts_minor) == [120]
+    assert not isinstance(admin_page, BaseException)
+    assert list(admin_page.amounts_minor) == [120]
+    for refused in (bob_on_anns, ann_on_bobs):
+        assert isinstance(refused, GRPCError)
+        assert (refused.status, error_code(refused)) == (Status.NOT_FOUND, "wallet_not_found")
+
+
+async def test_a_query_refused_alone_fails_only_its_reader(pages: WalletPages) -> None:
+    wallet = await funded(7, owner=1)
+    good, bad = await asyncio.gather(
+        pages.read(wallet.account_number, reader=ANN, limit=100),
+        pages.read(wallet.account_number, reader=ANN, limit=0),
+        return_exceptions=True,
+    )
+    assert not isinstance(good, BaseException)
+    assert list(good.amounts_minor) == [7]
+    assert isinstance(bad, GRPCError)
+    assert (bad.status, error_code(bad)) == (Status.INVALID_ARGUMENT, "validation_failed")
+    detail = error_detail(bad)
+    assert detail is not None
+    assert [v.field for v in detail.field_violations] == ["limit"]
