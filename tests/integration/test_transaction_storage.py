@@ -95,16 +95,18 @@ async def test_a_history_page_has_both_sides_newest_first_each_once() -> None:
 
 async def test_recent_transactions_are_a_history_page_in_columns() -> None:
     repo = TortoiseTransactionRepository()
-    account = "2000000000000042"
+    account, other_account = "2000000000000042", "2000000000000067"
     sent = _pending(amount=11)._replace(sender_account=account)
     received = _pending(amount=12)._replace(receiver_account=account)
-    other = _pending(amount=13)
+    other = _pending(amount=13)._replace(sender_account=other_account)
     for transaction in (sent, received, other):
         await repo.add_pending(transaction, f"key-{uuid.uuid4()}")
     await repo.finish(received.id, failure_code="insufficient_funds")
 
     page = await repo.page_for_account(account, before_seq=2**62, limit=10)
-    recent = await repo.recent_for_account(account, limit=10)
+    recent, others, latest, nothing = await repo.recent_for_accounts(
+        [(account, 10), (other_account, 10), (account, 1), ("2000000000000059", 5)]
+    )
     stored = [t for _, t in page]
 
     assert recent.ids == [t.id for t in stored] == [received.id, sent.id]
@@ -117,9 +119,6 @@ async def test_recent_transactions_are_a_history_page_in_columns() -> None:
     assert recent.created_at_us == [
         int(t.created_at.timestamp()) * 1_000_000 + t.created_at.microsecond for t in stored
     ]
-    assert (await repo.recent_for_account(account, limit=1)).ids == [received.id]
-
-
-async def test_an_account_without_transactions_has_empty_columns() -> None:
-    recent = await TortoiseTransactionRepository().recent_for_account("2000000000000059", limit=5)
-    assert recent == ([], [], [], [], [], [], [])
+    assert (others.ids, others.amounts) == ([other.id], [13])
+    assert latest.ids == [received.id]
+    assert nothing == ([], [], [], [], [], [], [])

@@ -67,8 +67,7 @@ async def test_each_reader_in_one_read_sees_only_what_they_may() -> None:
     results = await service.wallet_activities(repo, queries)
 
     shown = [
-        (r[0].account_number, r[1].amounts) if isinstance(r, tuple) else type(r)
-        for r in results
+        (r[0].account_number, r[1].amounts) if isinstance(r, tuple) else type(r) for r in results
     ]
     assert shown == [
         (anns.account_number, [10]),

@@ -2,17 +2,18 @@
 the real wallet service, and each reader gets their own answer, refusals included."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import pytest
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from prometheus_client import REGISTRY
 
+from tekana.wallet.v1 import wallet_pb2
 from tekana_common.context import Caller, Role
 from tekana_common.grpc import error_code, error_detail
-from tekana_gateway.wallet_pages import WalletPages
-from tekana_protos.tekana.wallet.v1 import WalletServiceStub
+from tekana_gateway.grouped_reads import GroupedReads
+from tekana_gateway.upstream import Upstreams
 from tekana_wallet.repository import TortoiseWalletRepository
 from tekana_wallet.rpc import WalletServicer
 from tests.support.grpc import in_memory_channel
@@ -23,13 +24,28 @@ pytestmark = pytest.mark.usefixtures("wallet_database")
 
 ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
 ADMIN = Caller(customer_id=3, roles=frozenset({Role.ADMIN}))
+WalletPages = GroupedReads[wallet_pb2.WalletActivityQuery, wallet_pb2.WalletActivity]
 
 
 @pytest.fixture
 async def pages() -> AsyncIterator[WalletPages]:
     servicer = WalletServicer(TortoiseWalletRepository(), "USD", None, nothing)
     async with in_memory_channel([servicer]) as channel:
-        yield WalletPages(WalletServiceStub(channel, timeout=5))
+        upstreams = Upstreams.over(dict.fromkeys(("customer", "wallet", "transaction"), channel))
+        yield upstreams.wallet_pages
+
+
+def read(
+    pages: WalletPages, account: str, reader: Caller, limit: int = 100
+) -> Awaitable[wallet_pb2.WalletActivity]:
+    return pages.read(
+        wallet_pb2.WalletActivityQuery(
+            account_number=account,
+            limit=limit,
+            customer_id=reader.customer_id,
+            admin=reader.is_admin,
+        )
+    )
 
 
 def calls_made() -> float:
@@ -44,11 +60,11 @@ async def test_concurrent_readers_share_one_call_and_each_sees_only_their_own(
     before = calls_made()
 
     results = await asyncio.gather(
-        pages.read(anns.account_number, reader=ANN, limit=100),
-        pages.read(anns.account_number, reader=BOB, limit=100),
-        pages.read(bobs.account_number, reader=BOB, limit=1),
-        pages.read(anns.account_number, reader=ADMIN, limit=1),
-        pages.read(bobs.account_number, reader=ANN, limit=100),
+        read(pages, anns.account_number, ANN, 100),
+        read(pages, anns.account_number, BOB, 100),
+        read(pages, bobs.account_number, BOB, 1),
+        read(pages, anns.account_number, ADMIN, 1),
+        read(pages, bobs.account_number, ANN, 100),
         return_exceptions=True,
     )
 
@@ -70,8 +86,8 @@ async def test_concurrent_readers_share_one_call_and_each_sees_only_their_own(
 async def test_a_query_refused_alone_fails_only_its_reader(pages: WalletPages) -> None:
     wallet = await funded(7, owner=1)
     good, bad = await asyncio.gather(
-        pages.read(wallet.account_number, reader=ANN, limit=100),
-        pages.read(wallet.account_number, reader=ANN, limit=0),
+        read(pages, wallet.account_number, ANN, 100),
+        read(pages, wallet.account_number, ANN, 0),
         return_exceptions=True,
     )
     assert not isinstance(good, BaseException)

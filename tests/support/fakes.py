@@ -1,6 +1,7 @@
 """In-memory stand-ins for the services' ports (repositories, hasher, ledger)."""
 
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from tekana_customer.domain import Customer, EmailTaken, NewCustomer
@@ -109,7 +110,12 @@ class FakeTransactionRepository:
         ]
         return list(reversed(numbered))[:limit]
 
-    async def recent_for_account(self, account_number: str, *, limit: int) -> RecentTransactions:
+    async def recent_for_accounts(
+        self, queries: Sequence[tuple[str, int]]
+    ) -> list[RecentTransactions]:
+        return [await self._recent(account, limit) for account, limit in queries]
+
+    async def _recent(self, account_number: str, limit: int) -> RecentTransactions:
         page = await self.page_for_account(
             account_number, before_seq=len(self.rows) + 1, limit=limit
         )

@@ -1,11 +1,13 @@
-"""Amounts as the legacy surface writes them: an int when whole, else an exact decimal."""
+"""Amounts as the legacy surface writes them (an int when whole, else an exact decimal), and
+times as both surfaces write them."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from tekana_common.money import MINOR_UNITS, minor_to_major
-from tekana_gateway.presenters import major
+from tekana_gateway.presenters import major, timestamp
 from tekana_protos.tekana.common.v1 import Money
 
 
@@ -38,3 +40,22 @@ def test_every_currency_and_sign_matches_the_exact_conversion() -> None:
 
 def test_no_amount_shows_as_zero() -> None:
     assert major(None) == 0
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 11, 25, 8, 0, 0, 123_457, tzinfo=UTC),
+        datetime(2026, 11, 25, 8, 0, 0, tzinfo=UTC),  # no fraction: none written
+        datetime(2026, 11, 25, 8, 0, 0, 1, tzinfo=UTC),
+        datetime(1999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+        datetime(2038, 1, 19, 3, 14, 8, 500_000, tzinfo=UTC),
+    ],
+)
+def test_timestamps_are_written_as_isoformat_writes_them(when: datetime) -> None:
+    micros = (when - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    assert timestamp(micros) == when.isoformat()
+
+
+def test_no_timestamp_is_null() -> None:
+    assert timestamp(0) is None

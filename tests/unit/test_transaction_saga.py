@@ -9,9 +9,11 @@ from tekana_common.errors import InvalidArgument, Unavailable
 from tekana_transaction import service
 from tekana_transaction.domain import (
     DepositsNotAllowed,
+    HistoryQuery,
     IdempotencyKeyReused,
     InsufficientFunds,
     ReceiverWalletNotFound,
+    RecentTransactions,
     Result,
     SameWallet,
     SenderWalletNotFound,
@@ -216,14 +218,38 @@ async def test_history_pages_newest_first_for_the_owner_only(saga: service.Saga)
         await service.list_transactions(saga, caller=BOB, account_number=A, limit=2, after="")
 
 
-async def test_recent_transactions_are_the_latest_newest_first_for_the_owner_only(
+async def test_recent_transactions_show_each_reader_only_what_they_may(
     saga: service.Saga,
 ) -> None:
     ids = [(await move(saga, amount=n)).transaction.id for n in (1, 2, 3)]
-    recent = await service.recent_transactions(saga, caller=ANN, account_number=A, limit=2)
-    assert recent.ids == ids[::-1][:2]
-    assert recent.amounts == [3, 2]
-    with pytest.raises(WalletNotFound):
-        await service.recent_transactions(saga, caller=BOB, account_number=A, limit=2)
+    results = await service.recent_transactions(
+        saga,
+        [
+            HistoryQuery(A, 2, ANN),
+            HistoryQuery(A, 2, BOB),  # not Bob's
+            HistoryQuery(A, 1, ADMIN),
+            HistoryQuery(C, 5, BOB),  # Bob's, nothing moved yet
+            HistoryQuery(A, 101, ANN),  # limit out of range
+            HistoryQuery("", 5, ANN),  # not an account number
+            HistoryQuery("2999999999999999", 5, ADMIN),  # no such wallet
+        ],
+    )
+    anns, bobs_try, admins, bobs, too_many, blank, unknown = results
+    assert isinstance(anns, RecentTransactions)
+    assert anns.ids == ids[::-1][:2]
+    assert anns.amounts == [3, 2]
+    assert isinstance(admins, RecentTransactions)
+    assert admins.ids == ids[-1:]
+    assert bobs == RecentTransactions([], [], [], [], [], [], [])
+    assert isinstance(bobs_try, WalletNotFound)
+    assert isinstance(unknown, WalletNotFound)
+    assert isinstance(too_many, InvalidArgument)
+    assert isinstance(blank, InvalidArgument)
+
+
+async def test_more_history_queries_than_a_call_may_carry_are_refused(
+    saga: service.Saga,
+) -> None:
+    queries = [HistoryQuery(A, 1, ANN)] * (service.HISTORY_BATCH_MAX + 1)
     with pytest.raises(InvalidArgument):
-        await service.recent_transactions(saga, caller=ANN, account_number=A, limit=101)
+        await service.recent_transactions(saga, queries)

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from grpclib.const import Status as GrpcStatus
 
 from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
@@ -174,11 +175,20 @@ def test_a_customer_is_the_same_bytes_and_the_same_body_in_both_classes() -> Non
 async def test_recent_transactions_in_columns_are_the_page_in_rows(
     stub: pb.TransactionServiceStub,
 ) -> None:
-    recent = await upb.call(
+    reply = await upb.call(
         stub,
         upb.GET_RECENT_TRANSACTIONS,
-        transaction_pb2.GetRecentTransactionsRequest(account_number=A, limit=2),
+        transaction_pb2.GetRecentTransactionsRequest(
+            queries=[
+                {"account_number": A, "limit": 2, "customer_id": 1},
+                {"account_number": A, "limit": 2, "customer_id": 2},
+            ]
+        ),
     )
+    answer, refused = reply.answers
+    assert (refused.status, refused.error.code) == (GrpcStatus.NOT_FOUND.value, "wallet_not_found")
+    assert answer.status == 0
+    recent = answer.recent
     page = await upb.call(stub, upb.LIST_TRANSACTIONS, page_request())
     rows = page.transactions
     assert list(recent.ids) == [t.id for t in rows]

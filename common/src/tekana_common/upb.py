@@ -131,7 +131,7 @@ LIST_TRANSACTIONS = upb_rpc(
 GET_RECENT_TRANSACTIONS = upb_rpc(
     _TRANSACTIONS,
     "GetRecentTransactions",
-    transaction_pb2.RecentTransactions,
+    transaction_pb2.GetRecentTransactionsResponse,
     transaction_pb2.GetRecentTransactionsRequest,
 )
 CREATE_TRANSFER = upb_rpc(

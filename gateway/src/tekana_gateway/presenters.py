@@ -6,6 +6,7 @@ Wallets, entries and transactions arrive as betterproto2 messages or, in pages, 
 (``tekana_common.upb``): the presenters read only the fields both have.
 """
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -140,7 +141,20 @@ TX_KINDS: dict[int, str] = {tx_pb.Kind.TRANSFER: "transfer", tx_pb.Kind.DEPOSIT:
 
 
 def timestamp(micros: int) -> str | None:
-    return datetime.fromtimestamp(micros / 1e6, UTC).isoformat() if micros else None
+    """ISO 8601 in UTC, as ``datetime.isoformat`` writes it (``...T08:00:00.123457+00:00``),
+    exact to the microsecond. Built from a cached whole second: a history page writes 100 of
+    these, and a ``datetime`` each cost half of the page's presenting."""
+    if not micros:
+        return None
+    seconds, fraction = divmod(micros, 1_000_000)
+    if fraction:
+        return f"{_whole_second(seconds)}.{fraction:06d}+00:00"
+    return f"{_whole_second(seconds)}+00:00"
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_second(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _currency(value: MoneyFields | None) -> str:

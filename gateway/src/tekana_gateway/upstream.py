@@ -7,9 +7,12 @@ from grpclib.client import Channel
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
+from tekana.transaction.v1 import transaction_pb2
+from tekana.wallet.v1 import wallet_pb2
+from tekana_common import upb
 from tekana_common.grpc import open_channel
 from tekana_common.transport import Transport
-from tekana_gateway.wallet_pages import WalletPages
+from tekana_gateway.grouped_reads import GroupedReads
 from tekana_protos.tekana.customer.v1 import CustomerServiceStub
 from tekana_protos.tekana.transaction.v1 import TransactionServiceStub
 from tekana_protos.tekana.wallet.v1 import WalletServiceStub
@@ -23,18 +26,38 @@ class Upstreams:
     customers: CustomerServiceStub
     wallets: WalletServiceStub
     transactions: TransactionServiceStub
-    wallet_pages: WalletPages
+    # Reads grouped per loop turn: legacy wallet pages, legacy histories.
+    wallet_pages: GroupedReads[wallet_pb2.WalletActivityQuery, wallet_pb2.WalletActivity]
+    histories: GroupedReads[
+        transaction_pb2.RecentTransactionsQuery, transaction_pb2.RecentTransactions
+    ]
 
     @classmethod
     def over(cls, channels: dict[str, Channel], *, timeout: float | None = None) -> "Upstreams":
         """Stubs over ``channels`` named customer, wallet and transaction."""
         wallets = WalletServiceStub(channels["wallet"], timeout=timeout)
+        transactions = TransactionServiceStub(channels["transaction"], timeout=timeout)
         return cls(
             channels=channels,
             customers=CustomerServiceStub(channels["customer"], timeout=timeout),
             wallets=wallets,
-            transactions=TransactionServiceStub(channels["transaction"], timeout=timeout),
-            wallet_pages=WalletPages(wallets),
+            transactions=transactions,
+            wallet_pages=GroupedReads(
+                wallets,
+                upb.GET_WALLET_ACTIVITIES,
+                request=lambda queries: wallet_pb2.GetWalletActivitiesRequest(queries=queries),
+                result=lambda answer: answer.activity,
+                name="wallet_pages",
+            ),
+            histories=GroupedReads(
+                transactions,
+                upb.GET_RECENT_TRANSACTIONS,
+                request=lambda queries: transaction_pb2.GetRecentTransactionsRequest(
+                    queries=queries
+                ),
+                result=lambda answer: answer.recent,
+                name="histories",
+            ),
         )
 
     @classmethod

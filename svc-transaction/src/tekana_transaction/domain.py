@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from tekana_common.context import Caller
 from tekana_common.errors import (
     Conflict,
     DomainError,
@@ -112,6 +113,15 @@ class ReceiverWalletNotFound(NotFound):
 class WalletNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("wallet_not_found", "Wallet not found")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryQuery:
+    """One reader's request for an account's latest ``limit`` transactions."""
+
+    account_number: str
+    limit: int
+    reader: Caller
 
 
 class RecentTransactions(NamedTuple):

@@ -2,6 +2,7 @@
 Tortoise's connections (the schema is the Tortoise model's, migrated by Tortoise)."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -33,8 +34,11 @@ class TransactionRepository(Protocol):
         """Up to ``limit`` (seq, transaction) touching the account, seq below ``before_seq``,
         newest first."""
 
-    async def recent_for_account(self, account_number: str, *, limit: int) -> RecentTransactions:
-        """The latest ``limit`` transactions touching the account, newest first."""
+    async def recent_for_accounts(
+        self, queries: Sequence[tuple[str, int]]
+    ) -> list[RecentTransactions]:
+        """For each (account number, limit), in order: the latest ``limit`` transactions
+        touching the account, newest first."""
 
     async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]: ...
 
@@ -76,21 +80,33 @@ def _to_domain(row: asyncpg.Record) -> Transaction:
     )
 
 
-# The same two merged index ranges as a page, each column aggregated into one array (decoded
-# by asyncpg in C, where 100 rows cost a Python object each).
+# Per queried account, the same two merged index ranges as a page, each column aggregated
+# into one array (decoded by asyncpg in C, where 100 rows cost a Python object each).
 _RECENT = """
-    SELECT array_agg(id::text ORDER BY seq DESC), array_agg(sender_account ORDER BY seq DESC),
-           array_agg(receiver_account ORDER BY seq DESC), array_agg(amount ORDER BY seq DESC),
-           array_agg(currency ORDER BY seq DESC), array_agg(status ORDER BY seq DESC),
-           array_agg((extract(epoch FROM created_at) * 1000000)::bigint ORDER BY seq DESC)
-    FROM (
-        (SELECT seq, id, sender_account, receiver_account, amount, currency, status, created_at
-         FROM "transaction" WHERE sender_account = $1 ORDER BY seq DESC LIMIT $2)
-        UNION ALL
-        (SELECT seq, id, sender_account, receiver_account, amount, currency, status, created_at
-         FROM "transaction" WHERE receiver_account = $1 ORDER BY seq DESC LIMIT $2)
-        ORDER BY seq DESC LIMIT $2
-    ) AS touching"""
+    SELECT q.n, r.ids, r.senders, r.receivers, r.amounts, r.currencies, r.statuses, r.times
+    FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS q(account, size, n)
+    CROSS JOIN LATERAL (
+        SELECT array_agg(id::text ORDER BY seq DESC) AS ids,
+               array_agg(sender_account ORDER BY seq DESC) AS senders,
+               array_agg(receiver_account ORDER BY seq DESC) AS receivers,
+               array_agg(amount ORDER BY seq DESC) AS amounts,
+               array_agg(currency ORDER BY seq DESC) AS currencies,
+               array_agg(status ORDER BY seq DESC) AS statuses,
+               array_agg((extract(epoch FROM created_at) * 1000000)::bigint ORDER BY seq DESC)
+                   AS times
+        FROM (
+            (SELECT seq, id, sender_account, receiver_account, amount, currency, status,
+                    created_at
+             FROM "transaction" WHERE sender_account = q.account ORDER BY seq DESC
+             LIMIT q.size)
+            UNION ALL
+            (SELECT seq, id, sender_account, receiver_account, amount, currency, status,
+                    created_at
+             FROM "transaction" WHERE receiver_account = q.account ORDER BY seq DESC
+             LIMIT q.size)
+            ORDER BY seq DESC LIMIT q.size
+        ) AS touching
+    ) AS r"""
 
 
 # Group commit: a whole batch of saga writes in one statement (tekana_common.batching).
@@ -208,13 +224,17 @@ class TortoiseTransactionRepository:
         )
         return [(row["seq"], _to_domain(row)) for row in rows]
 
-    async def recent_for_account(self, account_number: str, *, limit: int) -> RecentTransactions:
-        (row,) = await fetch(_RECENT, account_number, limit)
-        if row[0] is None:  # no transactions: the aggregates over nothing are NULL
-            return RecentTransactions([], [], [], [], [], [], [])
-        return RecentTransactions(
-            row[0], row[1], row[2], row[3], row[4], [_STATUSES[s] for s in row[5]], row[6]
-        )
+    async def recent_for_accounts(
+        self, queries: Sequence[tuple[str, int]]
+    ) -> list[RecentTransactions]:
+        rows = await fetch(_RECENT, [a for a, _ in queries], [size for _, size in queries])
+        recent = [RecentTransactions([], [], [], [], [], [], []) for _ in queries]
+        for row in rows:
+            if row[1] is not None:  # none yet: the aggregates over nothing are NULL
+                recent[row[0] - 1] = RecentTransactions(
+                    row[1], row[2], row[3], row[4], row[5], [_STATUSES[s] for s in row[6]], row[7]
+                )
+        return recent
 
     async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]:
         rows = await fetch(

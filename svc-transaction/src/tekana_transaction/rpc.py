@@ -8,11 +8,13 @@ from grpclib.const import Handler
 from tekana.common.v1 import page_pb2
 from tekana.transaction.v1 import transaction_pb2
 from tekana_common import paging, upb
-from tekana_common.context import current_caller
+from tekana_common.context import Caller, Role, current_caller
+from tekana_common.errors import DomainError
+from tekana_common.grpc import failed_answer
 from tekana_protos.tekana.common.v1 import Money
 from tekana_protos.tekana.transaction import v1 as pb
 from tekana_transaction import service
-from tekana_transaction.domain import Kind, Result, Status, Transaction
+from tekana_transaction.domain import HistoryQuery, Kind, Result, Status, Transaction
 
 KIND_TO_PB = {Kind.TRANSFER: pb.Kind.TRANSFER, Kind.DEPOSIT: pb.Kind.DEPOSIT}
 STATUS_TO_PB = {
@@ -48,6 +50,12 @@ def _fields(transaction: Transaction) -> dict[str, Any]:
 def transaction_to_pb(transaction: Transaction) -> pb.Transaction:
     amount = Money(amount_minor=transaction.amount, currency=transaction.currency)
     return pb.Transaction(**_fields(transaction), amount=amount)
+
+
+def _history_query(query: transaction_pb2.RecentTransactionsQuery) -> HistoryQuery:
+    roles = frozenset({Role.ADMIN if query.admin else Role.CUSTOMER})
+    reader = Caller(customer_id=query.customer_id, roles=roles)
+    return HistoryQuery(query.account_number, query.limit, reader)
 
 
 def add_transaction(
@@ -121,23 +129,28 @@ class TransactionServicer(pb.TransactionServiceBase):
 
     async def recent(
         self, message: transaction_pb2.GetRecentTransactionsRequest
-    ) -> transaction_pb2.RecentTransactions:
+    ) -> transaction_pb2.GetRecentTransactionsResponse:
         """GetRecentTransactions, in upb classes both ways: the columns go in as whole lists."""
-        recent = await service.recent_transactions(
-            self.saga,
-            caller=current_caller(),
-            account_number=message.account_number,
-            limit=message.limit,
+        results = await service.recent_transactions(
+            self.saga, [_history_query(q) for q in message.queries]
         )
-        return transaction_pb2.RecentTransactions(
-            ids=recent.ids,
-            sender_accounts=recent.sender_accounts,
-            receiver_accounts=recent.receiver_accounts,
-            amounts_minor=recent.amounts,
-            currencies=recent.currencies,
-            statuses=[STATUS_TO_UPB[s] for s in recent.statuses],
-            created_at_us=recent.created_at_us,
-        )
+        reply = transaction_pb2.GetRecentTransactionsResponse()
+        for result in results:
+            if isinstance(result, DomainError):
+                reply.answers.add(**failed_answer(result))
+                continue
+            reply.answers.add(
+                recent={
+                    "ids": result.ids,
+                    "sender_accounts": result.sender_accounts,
+                    "receiver_accounts": result.receiver_accounts,
+                    "amounts_minor": result.amounts,
+                    "currencies": result.currencies,
+                    "statuses": [STATUS_TO_UPB[s] for s in result.statuses],
+                    "created_at_us": result.created_at_us,
+                }
+            )
+        return reply
 
     async def transactions_page(
         self, message: pb.ListTransactionsRequest

@@ -6,14 +6,14 @@ it exactly once.
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from tekana_common import money, tracing
 from tekana_common.context import Caller
-from tekana_common.errors import Unavailable
+from tekana_common.errors import DomainError, InvalidArgument, Unavailable
 from tekana_common.logging import get_logger
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_common.tracing import mark_failed
@@ -21,6 +21,7 @@ from tekana_transaction.domain import (
     Account,
     CurrencyMismatch,
     DepositsNotAllowed,
+    HistoryQuery,
     IdempotencyKeyReused,
     Kind,
     ReceiverWalletNotFound,
@@ -45,6 +46,9 @@ from tekana_transaction.repository import TransactionRepository
 log = get_logger(__name__)
 
 T = TypeVar("T")
+
+# Queries in one GetRecentTransactions call (the gateway groups concurrent history reads).
+HISTORY_BATCH_MAX = 256
 Hook = Callable[[], Awaitable[None]]
 
 
@@ -265,19 +269,46 @@ async def list_transactions(
 
 
 async def recent_transactions(
-    saga: Saga, *, caller: Caller, account_number: str, limit: int
-) -> RecentTransactions:
-    """A wallet's latest ``limit`` transactions, newest first, for its owner or an admin."""
-    check_limit(limit)
-    account = await _check_visible(saga.ledger, caller, account_number)
-    return await saga.repo.recent_for_account(account, limit=limit)
+    saga: Saga, queries: Sequence[HistoryQuery]
+) -> list[RecentTransactions | DomainError]:
+    """For each query, in order: the account's latest ``limit`` transactions newest first, if
+    its reader owns the account or is an admin; or the error that query alone meets. One
+    lookup of the accounts and one read for all."""
+    if len(queries) > HISTORY_BATCH_MAX:
+        raise InvalidArgument.for_field("queries", f"at most {HISTORY_BATCH_MAX} in one call")
+    results: list[RecentTransactions | DomainError] = []
+    for query in queries:
+        try:
+            check_limit(query.limit)
+            check_account("account_number", query.account_number)
+        except InvalidArgument as exc:
+            results.append(exc)
+            continue
+        results.append(WalletNotFound())
+    asked = [i for i, r in enumerate(results) if isinstance(r, WalletNotFound)]
+    if not asked:
+        return results
+    accounts = await _resolve(saga.ledger, sorted({queries[i].account_number for i in asked}))
+    shown = [
+        i for i in asked if _may_see(queries[i].reader, accounts.get(queries[i].account_number))
+    ]
+    if shown:
+        found = await saga.repo.recent_for_accounts(
+            [(queries[i].account_number, queries[i].limit) for i in shown]
+        )
+        for i, recent in zip(shown, found, strict=True):
+            results[i] = recent
+    return results
+
+
+def _may_see(reader: Caller, account: Account | None) -> bool:
+    return account is not None and (account.owner_id == reader.customer_id or reader.is_admin)
 
 
 async def _check_visible(ledger: Ledger, caller: Caller, account_number: str) -> str:
     """The account, if it is the caller's or the caller is an admin; else WalletNotFound."""
     account = check_account("account_number", account_number)
-    info = (await _resolve(ledger, [account])).get(account)
-    if info is None or (info.owner_id != caller.customer_id and not caller.is_admin):
+    if not _may_see(caller, (await _resolve(ledger, [account])).get(account)):
         raise WalletNotFound
     return account
 

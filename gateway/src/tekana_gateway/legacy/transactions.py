@@ -58,11 +58,14 @@ async def transfer(request: web.Request) -> web.Response:
     )
 )
 async def history(request: web.Request) -> web.Response:
-    validation.require_caller(request)
+    reader = validation.require_caller(request)
     account = validation.path_text(request, "accNumber")
-    recent = await upb.call(
-        request.app[UPSTREAMS].transactions,
-        upb.GET_RECENT_TRANSACTIONS,
-        transaction_pb2.GetRecentTransactionsRequest(account_number=account, limit=HISTORY_LIMIT),
+    recent = await request.app[UPSTREAMS].histories.read(
+        transaction_pb2.RecentTransactionsQuery(
+            account_number=account,
+            limit=HISTORY_LIMIT,
+            customer_id=reader.customer_id,
+            admin=reader.is_admin,
+        )
     )
     return envelope(request, {"status": 200, "data": legacy_history(recent)})

@@ -7,6 +7,7 @@ from grpclib.exceptions import GRPCError
 
 from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
+from tekana.wallet.v1 import wallet_pb2
 from tekana_common import upb
 from tekana_common.context import Caller
 from tekana_common.grpc import error_code
@@ -30,7 +31,14 @@ ALREADY_DEPOSITED = "Money already added to your account"
 
 async def _with_activity(upstreams: Upstreams, account: str, reader: Caller) -> WalletLegacy:
     # The wallet and its activity in one read, which refuses others' wallets.
-    page = await upstreams.wallet_pages.read(account, reader=reader, limit=ACTIVITY_LIMIT)
+    page = await upstreams.wallet_pages.read(
+        wallet_pb2.WalletActivityQuery(
+            account_number=account,
+            limit=ACTIVITY_LIMIT,
+            customer_id=reader.customer_id,
+            admin=reader.is_admin,
+        )
+    )
     return legacy_wallet(page)
 
 

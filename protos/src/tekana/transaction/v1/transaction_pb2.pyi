@@ -1,3 +1,4 @@
+from tekana.common.v1 import error_pb2 as _error_pb2
 from tekana.common.v1 import money_pb2 as _money_pb2
 from tekana.common.v1 import page_pb2 as _page_pb2
 from google.protobuf.internal import containers as _containers
@@ -105,13 +106,39 @@ class ListTransactionsResponse(_message.Message):
     page: _page_pb2.PageInfo
     def __init__(self, transactions: _Optional[_Iterable[_Union[Transaction, _Mapping]]] = ..., page: _Optional[_Union[_page_pb2.PageInfo, _Mapping]] = ...) -> None: ...
 
-class GetRecentTransactionsRequest(_message.Message):
-    __slots__ = ("account_number", "limit")
+class RecentTransactionsQuery(_message.Message):
+    __slots__ = ("account_number", "limit", "customer_id", "admin")
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    ADMIN_FIELD_NUMBER: _ClassVar[int]
     account_number: str
     limit: int
-    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+    customer_id: int
+    admin: bool
+    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ..., customer_id: _Optional[int] = ..., admin: _Optional[bool] = ...) -> None: ...
+
+class GetRecentTransactionsRequest(_message.Message):
+    __slots__ = ("queries",)
+    QUERIES_FIELD_NUMBER: _ClassVar[int]
+    queries: _containers.RepeatedCompositeFieldContainer[RecentTransactionsQuery]
+    def __init__(self, queries: _Optional[_Iterable[_Union[RecentTransactionsQuery, _Mapping]]] = ...) -> None: ...
+
+class GetRecentTransactionsResponse(_message.Message):
+    __slots__ = ("answers",)
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    answers: _containers.RepeatedCompositeFieldContainer[RecentTransactionsAnswer]
+    def __init__(self, answers: _Optional[_Iterable[_Union[RecentTransactionsAnswer, _Mapping]]] = ...) -> None: ...
+
+class RecentTransactionsAnswer(_message.Message):
+    __slots__ = ("recent", "status", "error")
+    RECENT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    recent: RecentTransactions
+    status: int
+    error: _error_pb2.ErrorDetail
+    def __init__(self, recent: _Optional[_Union[RecentTransactions, _Mapping]] = ..., status: _Optional[int] = ..., error: _Optional[_Union[_error_pb2.ErrorDetail, _Mapping]] = ...) -> None: ...
 
 class RecentTransactions(_message.Message):
     __slots__ = ("ids", "sender_accounts", "receiver_accounts", "amounts_minor", "currencies", "statuses", "created_at_us")

@@ -7,11 +7,14 @@ __all__ = (
     "CreateDepositRequest",
     "CreateTransferRequest",
     "GetRecentTransactionsRequest",
+    "GetRecentTransactionsResponse",
     "GetTransactionRequest",
     "Kind",
     "ListTransactionsRequest",
     "ListTransactionsResponse",
     "RecentTransactions",
+    "RecentTransactionsAnswer",
+    "RecentTransactionsQuery",
     "Status",
     "Transaction",
     "TransactionResult",
@@ -128,16 +131,28 @@ default_message_pool.register_message(
 
 @dataclass(eq=False, repr=False)
 class GetRecentTransactionsRequest(betterproto2.Message):
-    account_number: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
-
-    limit: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+    queries: "list[RecentTransactionsQuery]" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, repeated=True
+    )
     """
-    How many of the latest, 1 to 100.
+    At most 256.
     """
 
 
 default_message_pool.register_message(
     "tekana.transaction.v1", "GetRecentTransactionsRequest", GetRecentTransactionsRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class GetRecentTransactionsResponse(betterproto2.Message):
+    answers: "list[RecentTransactionsAnswer]" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, repeated=True
+    )
+
+
+default_message_pool.register_message(
+    "tekana.transaction.v1", "GetRecentTransactionsResponse", GetRecentTransactionsResponse
 )
 
 
@@ -184,7 +199,8 @@ default_message_pool.register_message(
 @dataclass(eq=False, repr=False)
 class RecentTransactions(betterproto2.Message):
     """
-    Transaction i is (ids[i], sender_accounts[i], receiver_accounts[i], amounts_minor[i],
+    A wallet's latest transactions in columns, one list per field: what the legacy history
+    shows, without a message per transaction. Transaction i is (ids[i], sender_accounts[i], receiver_accounts[i], amounts_minor[i],
     currencies[i], statuses[i], created_at_us[i]), newest first.
     """
 
@@ -205,6 +221,54 @@ class RecentTransactions(betterproto2.Message):
 
 default_message_pool.register_message(
     "tekana.transaction.v1", "RecentTransactions", RecentTransactions
+)
+
+
+@dataclass(eq=False, repr=False)
+class RecentTransactionsAnswer(betterproto2.Message):
+    """
+    Either the transactions, or the status and detail that this query alone failed with (as a
+    call of its own would have): wallet_not_found, a malformed account, a limit out of range.
+    """
+
+    recent: "RecentTransactions | None" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, optional=True
+    )
+
+    status: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+    """
+    A grpc status code; 0 with the transactions.
+    """
+
+    error: "__common__v1__.ErrorDetail | None" = betterproto2.field(
+        3, betterproto2.TYPE_MESSAGE, optional=True
+    )
+
+
+default_message_pool.register_message(
+    "tekana.transaction.v1", "RecentTransactionsAnswer", RecentTransactionsAnswer
+)
+
+
+@dataclass(eq=False, repr=False)
+class RecentTransactionsQuery(betterproto2.Message):
+    account_number: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+
+    limit: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+    """
+    How many of the latest, 1 to 100.
+    """
+
+    customer_id: "int" = betterproto2.field(3, betterproto2.TYPE_INT64)
+    """
+    The reader: a customer sees only their own wallets' transactions, an admin anyone's.
+    """
+
+    admin: "bool" = betterproto2.field(4, betterproto2.TYPE_BOOL)
+
+
+default_message_pool.register_message(
+    "tekana.transaction.v1", "RecentTransactionsQuery", RecentTransactionsQuery
 )
 
 
@@ -360,16 +424,18 @@ class TransactionServiceStub(betterproto2_grpclib.ServiceStub):
         timeout: "float | None" = None,
         deadline: "Deadline | None" = None,
         metadata: "MetadataLike | None" = None,
-    ) -> "RecentTransactions":
+    ) -> "GetRecentTransactionsResponse":
         """
-        A wallet's latest transactions in columns, one list per field: what the legacy history
-        shows, without a message per transaction. Same visibility as ListTransactions.
+        Internal, for the gateway: wallets' latest transactions, for many readers in one call
+        (the gateway groups concurrent history reads). Each query names its reader, to whom
+        ListTransactions' visibility applies; the call's own metadata names none. Answers come
+        in the order of the queries.
         """
 
         return await self._unary_unary(
             "/tekana.transaction.v1.TransactionService/GetRecentTransactions",
             message,
-            RecentTransactions,
+            GetRecentTransactionsResponse,
             timeout=timeout,
             deadline=deadline,
             metadata=metadata,
@@ -422,10 +488,12 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
 
     async def get_recent_transactions(
         self, message: "GetRecentTransactionsRequest"
-    ) -> "RecentTransactions":
+    ) -> "GetRecentTransactionsResponse":
         """
-        A wallet's latest transactions in columns, one list per field: what the legacy history
-        shows, without a message per transaction. Same visibility as ListTransactions.
+        Internal, for the gateway: wallets' latest transactions, for many readers in one call
+        (the gateway groups concurrent history reads). Each query names its reader, to whom
+        ListTransactions' visibility applies; the call's own metadata names none. Answers come
+        in the order of the queries.
         """
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
@@ -463,7 +531,8 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
         await stream.send_message(response)
 
     async def __rpc_get_recent_transactions(
-        self, stream: "grpclib.server.Stream[GetRecentTransactionsRequest, RecentTransactions]"
+        self,
+        stream: "grpclib.server.Stream[GetRecentTransactionsRequest, GetRecentTransactionsResponse]",
     ) -> None:
         request = await stream.recv_message()
         assert request is not None
@@ -500,6 +569,6 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
                 self.__rpc_get_recent_transactions,
                 grpclib.const.Cardinality.UNARY_UNARY,
                 GetRecentTransactionsRequest,
-                RecentTransactions,
+                GetRecentTransactionsResponse,
             ),
         }
