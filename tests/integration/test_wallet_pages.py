@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common.context import Caller, Role
 from tekana_common.grpc import error_code, error_detail
-from tekana_gateway.grouped_reads import GroupedReads
+from tekana_gateway.grouped import GroupedCalls
 from tekana_gateway.upstream import Upstreams
 from tekana_wallet.repository import TortoiseWalletRepository
 from tekana_wallet.rpc import WalletServicer
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("wallet_database")
 
 ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
 ADMIN = Caller(customer_id=3, roles=frozenset({Role.ADMIN}))
-WalletPages = GroupedReads[wallet_pb2.WalletActivityQuery, wallet_pb2.WalletActivity]
+WalletPages = GroupedCalls[wallet_pb2.WalletActivityQuery, wallet_pb2.WalletActivity]
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ async def pages() -> AsyncIterator[WalletPages]:
 def read(
     pages: WalletPages, account: str, reader: Caller, limit: int = 100
 ) -> Awaitable[wallet_pb2.WalletActivity]:
-    return pages.read(
+    return pages.call(
         wallet_pb2.WalletActivityQuery(
             account_number=account,
             limit=limit,

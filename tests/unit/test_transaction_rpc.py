@@ -6,6 +6,8 @@ import pytest
 from grpclib.const import Status as GrpcStatus
 from grpclib.exceptions import GRPCError
 
+from tekana.transaction.v1 import transaction_pb2
+from tekana_common import upb
 from tekana_common.grpc import error_code
 from tekana_protos.tekana.common.v1 import Money, PageRequest
 from tekana_protos.tekana.transaction import v1 as pb
@@ -75,3 +77,63 @@ async def test_history_is_listed_newest_first(stub: pb.TransactionServiceStub) -
     assert [t.amount.amount_minor for t in page.transactions if t.amount] == [12, 11]
     assert page.page is not None
     assert page.page.has_more
+
+
+async def test_grouped_movements_are_each_carried_out_as_their_own_caller(
+    stub: pb.TransactionServiceStub,
+) -> None:
+    def by(customer_id: int, **what: object) -> dict[str, object]:
+        return {"customer_id": customer_id, "request_id": f"r-{customer_id}", **what}
+
+    transfer_request = {
+        "sender_account": A,
+        "receiver_account": B,
+        "amount": {"amount_minor": 40, "currency": "USD"},
+        "idempotency_key": "m1",
+    }
+    reply = await upb.call(
+        stub,
+        upb.CREATE_MOVEMENTS,
+        transaction_pb2.CreateMovementsRequest(
+            movements=[
+                by(1, transfer=transfer_request),
+                by(2, transfer={**transfer_request, "idempotency_key": "m2"}),  # not Bob's
+                by(
+                    1,
+                    deposit={"account_number": A, "amount": {"amount_minor": 5, "currency": "USD"}},
+                ),
+                by(1),  # neither a transfer nor a deposit
+                by(1, transfer=transfer_request),  # the first one's replay
+            ]
+        ),
+    )
+    done, not_owned, no_deposits, empty, replay = reply.answers
+    assert done.status == 0
+    assert done.result.transaction.status == transaction_pb2.STATUS_COMPLETED
+    assert done.result.transaction.amount.amount_minor == 40
+    assert (not_owned.status, not_owned.error.code) == (
+        GrpcStatus.PERMISSION_DENIED.value,
+        "wallet_not_owned",
+    )
+    assert (no_deposits.status, no_deposits.error.code) == (
+        GrpcStatus.PERMISSION_DENIED.value,
+        "deposits_not_allowed",
+    )
+    assert empty.status == GrpcStatus.INVALID_ARGUMENT.value
+    assert [v.field for v in empty.error.field_violations] == ["request"]
+    assert replay.status == 0
+    assert replay.result.replayed or done.result.replayed
+    assert replay.result.transaction.id == done.result.transaction.id
+
+
+async def test_more_movements_than_a_call_may_carry_are_refused(
+    stub: pb.TransactionServiceStub,
+) -> None:
+    movement = transaction_pb2.Movement(customer_id=1)
+    with pytest.raises(GRPCError) as caught:
+        await upb.call(
+            stub,
+            upb.CREATE_MOVEMENTS,
+            transaction_pb2.CreateMovementsRequest(movements=[movement] * 257),
+        )
+    assert caught.value.status == GrpcStatus.INVALID_ARGUMENT

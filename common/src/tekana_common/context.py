@@ -23,6 +23,11 @@ class Caller:
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles
 
+    @classmethod
+    def named(cls, customer_id: int, *, admin: bool) -> "Caller":
+        """The caller a grouped call's item names (its customer id, admin or not)."""
+        return cls(customer_id, frozenset({Role.ADMIN if admin else Role.CUSTOMER}))
+
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 caller_var: ContextVar[Caller | None] = ContextVar("caller", default=None)

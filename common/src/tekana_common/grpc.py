@@ -10,7 +10,7 @@ import hmac
 import time
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from ssl import SSLContext
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import asyncpg
 from grpclib.client import Channel
@@ -37,6 +37,8 @@ from tekana_protos.tekana.common.v1 import ErrorDetail
 from tekana_protos.tekana.common.v1 import FieldViolation as FieldViolationMessage
 
 log = get_logger(__name__)
+
+T = TypeVar("T")
 
 REQUEST_ID_KEY = "x-request-id"
 INTERNAL_TOKEN_KEY = "x-tekana-internal-token"  # noqa: S105 (a header name, not a secret)
@@ -97,6 +99,22 @@ def failed_answer(error: DomainError) -> dict[str, Any]:
             ],
         },
     }
+
+
+async def settle(pending: Awaitable[T]) -> T | DomainError:
+    """What ``pending`` answers, or the error that a call of its own would have answered: its
+    domain error, ``database_unavailable`` for a database out of reach, else (logged) an
+    internal error. For the items of a grouped call, which must not fail one another."""
+    try:
+        return await pending
+    except DomainError as exc:
+        return exc
+    except Exception as exc:
+        if _database_unreachable(exc):
+            log.warning("database_unavailable", error=type(exc).__name__)
+            return DATABASE_UNAVAILABLE
+        log.exception("grouped_item_failed")
+        return DomainError("internal", "Internal Server Error")
 
 
 def answer_failure(status: int, error: _SerializedDetail) -> GRPCError:

@@ -146,6 +146,12 @@ CREATE_DEPOSIT = upb_rpc(
     transaction_pb2.TransactionResult,
     transaction_pb2.CreateDepositRequest,
 )
+CREATE_MOVEMENTS = upb_rpc(
+    _TRANSACTIONS,
+    "CreateMovements",
+    transaction_pb2.CreateMovementsResponse,
+    transaction_pb2.CreateMovementsRequest,
+)
 APPLY_TRANSFER = upb_rpc(
     _WALLETS, "ApplyTransfer", wallet_pb2.TransferOutcome, wallet_pb2.ApplyTransferRequest
 )

@@ -12,7 +12,7 @@ from tekana.wallet.v1 import wallet_pb2
 from tekana_common import upb
 from tekana_common.grpc import open_channel
 from tekana_common.transport import Transport
-from tekana_gateway.grouped_reads import GroupedReads
+from tekana_gateway.grouped import GroupedCalls
 from tekana_protos.tekana.customer.v1 import CustomerServiceStub
 from tekana_protos.tekana.transaction.v1 import TransactionServiceStub
 from tekana_protos.tekana.wallet.v1 import WalletServiceStub
@@ -26,11 +26,12 @@ class Upstreams:
     customers: CustomerServiceStub
     wallets: WalletServiceStub
     transactions: TransactionServiceStub
-    # Reads grouped per loop turn: legacy wallet pages, legacy histories.
-    wallet_pages: GroupedReads[wallet_pb2.WalletActivityQuery, wallet_pb2.WalletActivity]
-    histories: GroupedReads[
+    # Calls grouped per loop turn: legacy wallet pages and histories, transfers and deposits.
+    wallet_pages: GroupedCalls[wallet_pb2.WalletActivityQuery, wallet_pb2.WalletActivity]
+    histories: GroupedCalls[
         transaction_pb2.RecentTransactionsQuery, transaction_pb2.RecentTransactions
     ]
+    movements: GroupedCalls[transaction_pb2.Movement, transaction_pb2.TransactionResult]
 
     @classmethod
     def over(cls, channels: dict[str, Channel], *, timeout: float | None = None) -> "Upstreams":
@@ -42,14 +43,14 @@ class Upstreams:
             customers=CustomerServiceStub(channels["customer"], timeout=timeout),
             wallets=wallets,
             transactions=transactions,
-            wallet_pages=GroupedReads(
+            wallet_pages=GroupedCalls(
                 wallets,
                 upb.GET_WALLET_ACTIVITIES,
                 request=lambda queries: wallet_pb2.GetWalletActivitiesRequest(queries=queries),
                 result=lambda answer: answer.activity,
                 name="wallet_pages",
             ),
-            histories=GroupedReads(
+            histories=GroupedCalls(
                 transactions,
                 upb.GET_RECENT_TRANSACTIONS,
                 request=lambda queries: transaction_pb2.GetRecentTransactionsRequest(
@@ -57,6 +58,13 @@ class Upstreams:
                 ),
                 result=lambda answer: answer.recent,
                 name="histories",
+            ),
+            movements=GroupedCalls(
+                transactions,
+                upb.CREATE_MOVEMENTS,
+                request=lambda items: transaction_pb2.CreateMovementsRequest(movements=items),
+                result=lambda answer: answer.result,
+                name="movements",
             ),
         )
 

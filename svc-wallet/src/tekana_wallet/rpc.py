@@ -9,7 +9,7 @@ from grpclib.const import Handler
 from tekana.common.v1 import money_pb2, page_pb2
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common import paging, upb
-from tekana_common.context import Caller, Role, current_caller
+from tekana_common.context import Caller, current_caller
 from tekana_common.errors import DomainError
 from tekana_common.grpc import failed_answer
 from tekana_protos.tekana.common.v1 import Money
@@ -91,8 +91,7 @@ def account_to_pb(wallet: Wallet) -> pb.Account:
 
 
 def _activity_query(query: wallet_pb2.WalletActivityQuery) -> ActivityQuery:
-    roles = frozenset({Role.ADMIN if query.admin else Role.CUSTOMER})
-    reader = Caller(customer_id=query.customer_id, roles=roles)
+    reader = Caller.named(query.customer_id, admin=query.admin)
     return ActivityQuery(query.account_number, query.limit, reader)
 
 

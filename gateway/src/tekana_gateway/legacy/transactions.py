@@ -4,9 +4,8 @@ from aiohttp import web
 
 from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
-from tekana_common import upb
 from tekana_common.money import major_to_minor
-from tekana_gateway import bodies, validation
+from tekana_gateway import bodies, movements, validation
 from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
 from tekana_gateway.legacy.schemas import TransferBody
@@ -33,9 +32,8 @@ async def transfer(request: web.Request) -> web.Response:
     body = await validation.body(request, TransferBody)
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
-    result = await upb.call(
-        request.app[UPSTREAMS].transactions,
-        upb.CREATE_TRANSFER,
+    result = await movements.transfer(
+        request,
         transaction_pb2.CreateTransferRequest(
             sender_account=body.senderAcc,
             receiver_account=body.receiverAcc,
@@ -60,7 +58,7 @@ async def transfer(request: web.Request) -> web.Response:
 async def history(request: web.Request) -> web.Response:
     reader = validation.require_caller(request)
     account = validation.path_text(request, "accNumber")
-    recent = await request.app[UPSTREAMS].histories.read(
+    recent = await request.app[UPSTREAMS].histories.call(
         transaction_pb2.RecentTransactionsQuery(
             account_number=account,
             limit=HISTORY_LIMIT,

@@ -8,11 +8,10 @@ from grpclib.exceptions import GRPCError
 from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
 from tekana.wallet.v1 import wallet_pb2
-from tekana_common import upb
 from tekana_common.context import Caller
 from tekana_common.grpc import error_code
 from tekana_common.money import major_to_minor
-from tekana_gateway import bodies, validation
+from tekana_gateway import bodies, movements, validation
 from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
 from tekana_gateway.bodies import WalletLegacy
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
@@ -31,7 +30,7 @@ ALREADY_DEPOSITED = "Money already added to your account"
 
 async def _with_activity(upstreams: Upstreams, account: str, reader: Caller) -> WalletLegacy:
     # The wallet and its activity in one read, which refuses others' wallets.
-    page = await upstreams.wallet_pages.read(
+    page = await upstreams.wallet_pages.call(
         wallet_pb2.WalletActivityQuery(
             account_number=account,
             limit=ACTIVITY_LIMIT,
@@ -89,9 +88,8 @@ async def deposit(request: web.Request) -> web.Response:
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
     try:
-        result = await upb.call(
-            request.app[UPSTREAMS].transactions,
-            upb.CREATE_DEPOSIT,
+        result = await movements.deposit(
+            request,
             transaction_pb2.CreateDepositRequest(
                 account_number=body.accNumber,
                 amount=money_pb2.Money(amount_minor=amount, currency=currency),

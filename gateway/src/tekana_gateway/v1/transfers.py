@@ -3,8 +3,7 @@
 from aiohttp import web
 
 from tekana.transaction.v1 import transaction_pb2
-from tekana_common import upb
-from tekana_gateway import bodies, jsonio, validation
+from tekana_gateway import bodies, jsonio, movements, validation
 from tekana_gateway.apidoc import UUID_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.presenters import v1_transaction
@@ -31,9 +30,8 @@ async def create_transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
     body = await validation.body(request, CreateTransfer)
-    result = await upb.call(
-        request.app[UPSTREAMS].transactions,
-        upb.CREATE_TRANSFER,
+    result = await movements.transfer(
+        request,
         transaction_pb2.CreateTransferRequest(
             sender_account=body.from_account,
             receiver_account=body.to_account,

@@ -4,7 +4,7 @@ from aiohttp import web
 
 from tekana.transaction.v1 import transaction_pb2
 from tekana_common import upb
-from tekana_gateway import bodies, jsonio, validation
+from tekana_gateway import bodies, jsonio, movements, validation
 from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.presenters import (
@@ -125,9 +125,8 @@ async def deposit(request: web.Request) -> web.Response:
     account = validation.path_text(request, "account")
     key = validation.idempotency_key(request)
     body = await validation.body(request, CreateDeposit)
-    result = await upb.call(
-        request.app[UPSTREAMS].transactions,
-        upb.CREATE_DEPOSIT,
+    result = await movements.deposit(
+        request,
         transaction_pb2.CreateDepositRequest(
             account_number=account, amount=money(body.amount), idempotency_key=key
         ),

@@ -157,3 +157,39 @@ class RecentTransactions(_message.Message):
     statuses: _containers.RepeatedScalarFieldContainer[Status]
     created_at_us: _containers.RepeatedScalarFieldContainer[int]
     def __init__(self, ids: _Optional[_Iterable[str]] = ..., sender_accounts: _Optional[_Iterable[str]] = ..., receiver_accounts: _Optional[_Iterable[str]] = ..., amounts_minor: _Optional[_Iterable[int]] = ..., currencies: _Optional[_Iterable[str]] = ..., statuses: _Optional[_Iterable[_Union[Status, str]]] = ..., created_at_us: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class Movement(_message.Message):
+    __slots__ = ("transfer", "deposit", "customer_id", "admin", "request_id")
+    TRANSFER_FIELD_NUMBER: _ClassVar[int]
+    DEPOSIT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    ADMIN_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    transfer: CreateTransferRequest
+    deposit: CreateDepositRequest
+    customer_id: int
+    admin: bool
+    request_id: str
+    def __init__(self, transfer: _Optional[_Union[CreateTransferRequest, _Mapping]] = ..., deposit: _Optional[_Union[CreateDepositRequest, _Mapping]] = ..., customer_id: _Optional[int] = ..., admin: _Optional[bool] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CreateMovementsRequest(_message.Message):
+    __slots__ = ("movements",)
+    MOVEMENTS_FIELD_NUMBER: _ClassVar[int]
+    movements: _containers.RepeatedCompositeFieldContainer[Movement]
+    def __init__(self, movements: _Optional[_Iterable[_Union[Movement, _Mapping]]] = ...) -> None: ...
+
+class CreateMovementsResponse(_message.Message):
+    __slots__ = ("answers",)
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    answers: _containers.RepeatedCompositeFieldContainer[MovementAnswer]
+    def __init__(self, answers: _Optional[_Iterable[_Union[MovementAnswer, _Mapping]]] = ...) -> None: ...
+
+class MovementAnswer(_message.Message):
+    __slots__ = ("result", "status", "error")
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    result: TransactionResult
+    status: int
+    error: _error_pb2.ErrorDetail
+    def __init__(self, result: _Optional[_Union[TransactionResult, _Mapping]] = ..., status: _Optional[int] = ..., error: _Optional[_Union[_error_pb2.ErrorDetail, _Mapping]] = ...) -> None: ...

@@ -5,6 +5,8 @@
 
 __all__ = (
     "CreateDepositRequest",
+    "CreateMovementsRequest",
+    "CreateMovementsResponse",
     "CreateTransferRequest",
     "GetRecentTransactionsRequest",
     "GetRecentTransactionsResponse",
@@ -12,6 +14,8 @@ __all__ = (
     "Kind",
     "ListTransactionsRequest",
     "ListTransactionsResponse",
+    "Movement",
+    "MovementAnswer",
     "RecentTransactions",
     "RecentTransactionsAnswer",
     "RecentTransactionsQuery",
@@ -109,6 +113,31 @@ default_message_pool.register_message(
 
 
 @dataclass(eq=False, repr=False)
+class CreateMovementsRequest(betterproto2.Message):
+    movements: "list[Movement]" = betterproto2.field(1, betterproto2.TYPE_MESSAGE, repeated=True)
+    """
+    At most 256.
+    """
+
+
+default_message_pool.register_message(
+    "tekana.transaction.v1", "CreateMovementsRequest", CreateMovementsRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class CreateMovementsResponse(betterproto2.Message):
+    answers: "list[MovementAnswer]" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, repeated=True
+    )
+
+
+default_message_pool.register_message(
+    "tekana.transaction.v1", "CreateMovementsResponse", CreateMovementsResponse
+)
+
+
+@dataclass(eq=False, repr=False)
 class CreateTransferRequest(betterproto2.Message):
     sender_account: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
 
@@ -194,6 +223,63 @@ class ListTransactionsResponse(betterproto2.Message):
 default_message_pool.register_message(
     "tekana.transaction.v1", "ListTransactionsResponse", ListTransactionsResponse
 )
+
+
+@dataclass(eq=False, repr=False)
+class Movement(betterproto2.Message):
+    """
+
+
+    Oneofs:
+        - request:
+    """
+
+    transfer: "CreateTransferRequest | None" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, optional=True, group="request"
+    )
+
+    deposit: "CreateDepositRequest | None" = betterproto2.field(
+        2, betterproto2.TYPE_MESSAGE, optional=True, group="request"
+    )
+
+    customer_id: "int" = betterproto2.field(3, betterproto2.TYPE_INT64)
+    """
+    The caller: whose wallet money leaves, who deposits.
+    """
+
+    admin: "bool" = betterproto2.field(4, betterproto2.TYPE_BOOL)
+
+    request_id: "str" = betterproto2.field(5, betterproto2.TYPE_STRING)
+    """
+    The caller's request id, for this movement's logs.
+    """
+
+
+default_message_pool.register_message("tekana.transaction.v1", "Movement", Movement)
+
+
+@dataclass(eq=False, repr=False)
+class MovementAnswer(betterproto2.Message):
+    """
+    Either the result, or the status and detail this movement alone failed with (as a call of
+    its own would have).
+    """
+
+    result: "TransactionResult | None" = betterproto2.field(
+        1, betterproto2.TYPE_MESSAGE, optional=True
+    )
+
+    status: "int" = betterproto2.field(2, betterproto2.TYPE_INT32)
+    """
+    A grpc status code; 0 with the result.
+    """
+
+    error: "__common__v1__.ErrorDetail | None" = betterproto2.field(
+        3, betterproto2.TYPE_MESSAGE, optional=True
+    )
+
+
+default_message_pool.register_message("tekana.transaction.v1", "MovementAnswer", MovementAnswer)
 
 
 @dataclass(eq=False, repr=False)
@@ -417,6 +503,30 @@ class TransactionServiceStub(betterproto2_grpclib.ServiceStub):
             metadata=metadata,
         )
 
+    async def create_movements(
+        self,
+        message: "CreateMovementsRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "CreateMovementsResponse":
+        """
+        Internal, for the gateway: transfers and deposits of many callers in one call (the
+        gateway groups concurrent ones). Each movement names its caller, and is carried out
+        exactly as CreateTransfer or CreateDeposit would carry it out for that caller,
+        concurrently with the others. Answers come in the order of the movements.
+        """
+
+        return await self._unary_unary(
+            "/tekana.transaction.v1.TransactionService/CreateMovements",
+            message,
+            CreateMovementsResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
     async def get_recent_transactions(
         self,
         message: "GetRecentTransactionsRequest",
@@ -486,6 +596,18 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
+    async def create_movements(
+        self, message: "CreateMovementsRequest"
+    ) -> "CreateMovementsResponse":
+        """
+        Internal, for the gateway: transfers and deposits of many callers in one call (the
+        gateway groups concurrent ones). Each movement names its caller, and is carried out
+        exactly as CreateTransfer or CreateDeposit would carry it out for that caller,
+        concurrently with the others. Answers come in the order of the movements.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
     async def get_recent_transactions(
         self, message: "GetRecentTransactionsRequest"
     ) -> "GetRecentTransactionsResponse":
@@ -530,6 +652,14 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
         response = await self.list_transactions(request)
         await stream.send_message(response)
 
+    async def __rpc_create_movements(
+        self, stream: "grpclib.server.Stream[CreateMovementsRequest, CreateMovementsResponse]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.create_movements(request)
+        await stream.send_message(response)
+
     async def __rpc_get_recent_transactions(
         self,
         stream: "grpclib.server.Stream[GetRecentTransactionsRequest, GetRecentTransactionsResponse]",
@@ -564,6 +694,12 @@ class TransactionServiceBase(betterproto2_grpclib.ServiceBase):
                 grpclib.const.Cardinality.UNARY_UNARY,
                 ListTransactionsRequest,
                 ListTransactionsResponse,
+            ),
+            "/tekana.transaction.v1.TransactionService/CreateMovements": grpclib.const.Handler(
+                self.__rpc_create_movements,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                CreateMovementsRequest,
+                CreateMovementsResponse,
             ),
             "/tekana.transaction.v1.TransactionService/GetRecentTransactions": grpclib.const.Handler(
                 self.__rpc_get_recent_transactions,
