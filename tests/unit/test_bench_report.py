@@ -1,5 +1,8 @@
 """The benchmark's arithmetic: medians, ratios to pgbench, targets and profile grouping."""
 
+import pytest
+
+from tekana_devstack.bench import hashing
 from tekana_devstack.bench.load import LoadRun
 from tekana_devstack.bench.profile import summarize
 from tekana_devstack.bench.report import markdown, scenario_entry, targets
@@ -85,3 +88,43 @@ def test_profile_samples_are_grouped_by_the_library_of_the_innermost_frame() -> 
         {"function": "tekana code", "percent": 10.0},
         {"function": "asyncpg", "percent": 10.0},
     ]
+
+
+def test_register_is_judged_against_what_argon2id_alone_allows() -> None:
+    ceilings = {"transfer-random": 10_000.0, "transfer-hot": 1_000.0}
+    entries = [
+        scenario_entry([_run("register", 800, 900)], ceilings),
+        scenario_entry([_run("login", 600, 1_000)], ceilings),
+    ]
+    assert {t.what: t.met for t in targets(entries, ceilings, 100.0)}[
+        "register / argon2id ceiling"
+    ] is True
+    assert {t.what: t.met for t in targets(entries, ceilings, 150.0)}[
+        "register / argon2id ceiling"
+    ] is False
+    report = {
+        "started_at": "20261125T000000Z",
+        "machine": {"cpus": 2, "cpu_model": "test"},
+        "settings": {"concurrency": 64, "seconds": 10, "runs": 1, "customers": 10_000},
+        "pgbench": ceilings,
+        "scenarios": entries,
+        "targets": [t.__dict__ for t in targets(entries, ceilings, 100.0)],
+        "argon2id": {
+            "what": "argon2id, 19 MiB, 2 passes, 1 lane",
+            "cpu_ms_per_hash": 20.0,
+            "cpus": 2,
+            "hashes_per_second": 100.0,
+        },
+    }
+    text = markdown(report)
+    assert "| register / argon2id ceiling | >= 67% | 80% | yes |" in text
+    assert "register reaches 80% of that; login reaches 60% of that." in text
+
+
+def test_argon2id_is_timed_with_the_customer_services_parameters() -> None:
+    measured = hashing.measure(hashes=2)
+    assert measured["what"] == "argon2id, 19 MiB, 2 passes, 1 lane"
+    assert measured["cpu_ms_per_hash"] > 0
+    assert measured["hashes_per_second"] == pytest.approx(
+        measured["cpus"] * 1e3 / measured["cpu_ms_per_hash"], rel=0.01
+    )

@@ -17,7 +17,7 @@ from typing import Any
 
 from tekana_common.settings import DEFAULT_DATABASE_URL
 from tekana_devstack import bench_tracing, pgbench_ceiling
-from tekana_devstack.bench import data, floor, load, report
+from tekana_devstack.bench import data, floor, hashing, load, report
 from tekana_devstack.bench.platform import Target, running_platform, started_platform
 from tekana_devstack.bench.profile import profile
 from tekana_devstack.bench.soak import soak
@@ -116,7 +116,9 @@ def run(args: argparse.Namespace) -> int:
                 _say(f"round {round_number} pgbench {scenario}: {ceiling.tps:,.0f} tps")
         medians = {s: report._median(v) for s, v in ceilings.items()}
         entries = [report.scenario_entry(runs[s], medians) for s in scenarios]
-        met = report.targets(entries, medians)
+        _say("measuring argon2id alone (what registration and login cannot outrun)")
+        hashing_ceiling = hashing.measure()
+        met = report.targets(entries, medians, hashing_ceiling["hashes_per_second"])
         result: dict[str, Any] = {
             "started_at": started_at,
             "settings": {
@@ -136,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
             "pgbench_clients": pgbench_clients,
             "scenarios": entries,
             "targets": [t.__dict__ for t in met],
+            "argon2id": hashing_ceiling,
         }
         result["tracing_overhead"] = _tracing_overhead(entries)
         _say("measuring a bare gRPC call (the transport's own cost per hop)")
