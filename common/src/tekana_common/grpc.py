@@ -86,6 +86,18 @@ class _SerializedDetail(Protocol):
     def SerializeToString(self) -> bytes: ...  # noqa: N802 (protobuf's name)
 
 
+def add_answers(
+    answers: Any, results: Sequence[T | DomainError], field: str, fields: Callable[[T], Any]
+) -> None:
+    """Append to a grouped reply's repeated ``answers`` one answer per result, in order: the
+    result in ``field`` (built in place from ``fields(result)``), or its failure."""
+    for result in results:
+        if isinstance(result, DomainError):
+            answers.add(**failed_answer(result))
+        else:
+            answers.add(**{field: fields(result)})
+
+
 def failed_answer(error: DomainError) -> dict[str, Any]:
     """The ``status`` and ``error`` fields of a batch's answer for one item that failed with
     ``error`` alone (upb keyword arguments)."""

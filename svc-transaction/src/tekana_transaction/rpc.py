@@ -12,11 +12,18 @@ from tekana.transaction.v1 import transaction_pb2
 from tekana_common import paging, tracing, upb
 from tekana_common.context import Caller, caller_var, current_caller, request_id_var
 from tekana_common.errors import DomainError, InvalidArgument
-from tekana_common.grpc import count_as_call, failed_answer, settle
+from tekana_common.grpc import add_answers, count_as_call, settle
 from tekana_protos.tekana.common.v1 import Money
 from tekana_protos.tekana.transaction import v1 as pb
 from tekana_transaction import service
-from tekana_transaction.domain import HistoryQuery, Kind, Result, Status, Transaction
+from tekana_transaction.domain import (
+    HistoryQuery,
+    Kind,
+    RecentTransactions,
+    Result,
+    Status,
+    Transaction,
+)
 
 KIND_TO_PB = {Kind.TRANSFER: pb.Kind.TRANSFER, Kind.DEPOSIT: pb.Kind.DEPOSIT}
 STATUS_TO_PB = {
@@ -78,6 +85,18 @@ def _result_fields(result: Result) -> dict[str, Any]:
     return {"transaction": fields, "replayed": result.replayed}
 
 
+def _recent_fields(recent: RecentTransactions) -> dict[str, Any]:
+    return {
+        "ids": recent.ids,
+        "sender_accounts": recent.sender_accounts,
+        "receiver_accounts": recent.receiver_accounts,
+        "amounts_minor": recent.amounts,
+        "currencies": recent.currencies,
+        "statuses": [STATUS_TO_UPB[s] for s in recent.statuses],
+        "created_at_us": recent.created_at_us,
+    }
+
+
 # Movements in one CreateMovements call.
 MOVEMENTS_MAX = 256
 
@@ -120,11 +139,7 @@ class TransactionServicer(pb.TransactionServiceBase):
             raise InvalidArgument.for_field("movements", f"at most {MOVEMENTS_MAX} in one call")
         results = await asyncio.gather(*(self._movement(m) for m in message.movements))
         reply = transaction_pb2.CreateMovementsResponse()
-        for result in results:
-            if isinstance(result, DomainError):
-                reply.answers.add(**failed_answer(result))
-            else:
-                reply.answers.add(result=_result_fields(result))
+        add_answers(reply.answers, results, "result", _result_fields)
         return reply
 
     async def _movement(self, movement: transaction_pb2.Movement) -> Result | DomainError:
@@ -186,21 +201,7 @@ class TransactionServicer(pb.TransactionServiceBase):
             self.saga, [_history_query(q) for q in message.queries]
         )
         reply = transaction_pb2.GetRecentTransactionsResponse()
-        for result in results:
-            if isinstance(result, DomainError):
-                reply.answers.add(**failed_answer(result))
-                continue
-            reply.answers.add(
-                recent={
-                    "ids": result.ids,
-                    "sender_accounts": result.sender_accounts,
-                    "receiver_accounts": result.receiver_accounts,
-                    "amounts_minor": result.amounts,
-                    "currencies": result.currencies,
-                    "statuses": [STATUS_TO_UPB[s] for s in result.statuses],
-                    "created_at_us": result.created_at_us,
-                }
-            )
+        add_answers(reply.answers, results, "recent", _recent_fields)
         return reply
 
     async def transactions_page(

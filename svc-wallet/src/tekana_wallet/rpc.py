@@ -10,12 +10,12 @@ from tekana.common.v1 import money_pb2, page_pb2
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common import paging, upb
 from tekana_common.context import Caller, current_caller
-from tekana_common.errors import DomainError
-from tekana_common.grpc import failed_answer
+from tekana_common.grpc import add_answers
 from tekana_protos.tekana.common.v1 import Money
 from tekana_protos.tekana.wallet import v1 as pb
 from tekana_wallet import service
 from tekana_wallet.domain import (
+    Activity,
     ActivityQuery,
     Direction,
     LedgerEntry,
@@ -93,6 +93,16 @@ def account_to_pb(wallet: Wallet) -> pb.Account:
 def _activity_query(query: wallet_pb2.WalletActivityQuery) -> ActivityQuery:
     reader = Caller.named(query.customer_id, admin=query.admin)
     return ActivityQuery(query.account_number, query.limit, reader)
+
+
+def _activity_fields(page: tuple[Wallet, Activity]) -> dict[str, Any]:
+    wallet, activity = page
+    return {
+        "wallet": _wallet_message(wallet, dict, dict),
+        "transfer_ids": activity.transfer_ids,
+        "directions": [DIRECTION_TO_UPB[d] for d in activity.directions],
+        "amounts_minor": activity.amounts,
+    }
 
 
 def add_entry(page: wallet_pb2.ListEntriesResponse, entry: LedgerEntry) -> None:
@@ -176,19 +186,7 @@ class WalletServicer(pb.WalletServiceBase):
             self.repo, [_activity_query(q) for q in message.queries]
         )
         reply = wallet_pb2.GetWalletActivitiesResponse()
-        for result in results:
-            if isinstance(result, DomainError):
-                reply.answers.add(**failed_answer(result))
-                continue
-            wallet, activity = result
-            reply.answers.add(
-                activity={
-                    "wallet": _wallet_message(wallet, dict, dict),
-                    "transfer_ids": activity.transfer_ids,
-                    "directions": [DIRECTION_TO_UPB[d] for d in activity.directions],
-                    "amounts_minor": activity.amounts,
-                }
-            )
+        add_answers(reply.answers, results, "activity", _activity_fields)
         return reply
 
     async def resolve_accounts(
