@@ -31,8 +31,16 @@ def service_url(platform: Platform, service: str) -> str:
     return f"http://127.0.0.1:{platform.metrics_ports[service]}/metrics"
 
 
+async def test_gateway_metrics_are_not_on_the_api_port(
+    http: aiohttp.ClientSession, platform: Platform
+) -> None:
+    async with http.get(f"{platform.base_url}/metrics") as response:
+        assert response.status == 404
+    assert "tekana_http_requests_total" in await scrape(service_url(platform, "gateway"))
+
+
 async def test_metrics_move_with_requests(http: aiohttp.ClientSession, platform: Platform) -> None:
-    gateway_url = f"{platform.base_url}/metrics"
+    gateway_url = service_url(platform, "gateway")
     before = {
         "gateway": await scrape(gateway_url),
         "transaction": await scrape(service_url(platform, "transaction")),

@@ -3,7 +3,9 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives import serialization
 from grpclib.health.service import Health
@@ -12,6 +14,7 @@ from tekana_common.auth import TokenIssuer
 from tekana_common.context import Role
 from tekana_customer.rpc import CustomerServicer
 from tekana_gateway.app import create_app
+from tekana_gateway.server import GatewayRunner
 from tekana_gateway.settings import GatewaySettings
 from tekana_gateway.upstream import Upstreams
 from tests.support.fakes import FakeCustomerRepository, FakeHasher
@@ -32,6 +35,19 @@ class GatewayUnderTest:
         ).token
 
 
+class GatewayTestServer(TestServer):
+    """The application behind the gateway's own runner, as ``python -m tekana_gateway``
+    serves it (its connection handling, and no handler cancellation on hang-ups)."""
+
+    def __init__(self, app: web.Application, *, header_timeout: float, body_timeout: float):
+        super().__init__(app)
+        self._timeouts = {"header_timeout": header_timeout, "body_timeout": body_timeout}
+
+    async def _make_runner(self, **kwargs: Any) -> web.AppRunner:
+        kwargs["handler_cancellation"] = False
+        return GatewayRunner(self.app, **self._timeouts, **kwargs)
+
+
 @asynccontextmanager
 async def gateway_with_fakes(**settings_overrides: object) -> AsyncIterator[GatewayUnderTest]:
     issuer, verifier = key_pair()
@@ -48,5 +64,10 @@ async def gateway_with_fakes(**settings_overrides: object) -> AsyncIterator[Gate
         # One in-memory server answers for every upstream; only the customer API is real.
         upstreams = Upstreams.over({"customer": channel, "wallet": channel, "transaction": channel})
         app = create_app(settings, upstreams=upstreams)
-        async with TestClient(TestServer(app)) as client:
+        server = GatewayTestServer(
+            app,
+            header_timeout=settings.http_header_timeout_seconds,
+            body_timeout=settings.http_body_timeout_seconds,
+        )
+        async with TestClient(server) as client:
             yield GatewayUnderTest(client=client, issuer=issuer, repo=repo)

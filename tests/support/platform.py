@@ -58,7 +58,7 @@ def start_platform(state_dir: Path, **extra_env: str) -> Platform:
     prefix = unique_name("tekana_e2e")
     gateway_port = free_port()
     ports = {name: free_port() for name in ("customer", "wallet", "transaction")}
-    metrics = {name: free_port() for name in ("customer", "wallet", "transaction")}
+    metrics = {name: free_port() for name in ("gateway", "customer", "wallet", "transaction")}
     log_path = state_dir / "platform.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(

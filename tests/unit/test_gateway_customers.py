@@ -170,7 +170,11 @@ async def test_bad_input_is_400_naming_the_field(
     gw: GatewayUnderTest, method: str, path: str, valid: dict[str, Any], text_field: str
 ) -> None:
     for label, bad, field in bad_bodies(valid, text_field):
-        kwargs = {"data": bad} if isinstance(bad, str) else {"json": bad}
+        kwargs: dict[str, Any] = (
+            {"data": bad, "headers": {"Content-Type": "application/json"}}
+            if isinstance(bad, str)
+            else {"json": bad}
+        )
         response = await gw.client.request(method, path, **kwargs)
         body = await response.json()
         assert response.status == 400, label

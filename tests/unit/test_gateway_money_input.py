@@ -8,6 +8,7 @@ import pytest
 from tests.support.gateway import GatewayUnderTest, gateway_with_fakes
 
 ACCOUNT = "2000000000000018"
+JSON = "application/json"
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ async def test_legacy_amounts_are_checked(gw: GatewayUnderTest, path: str, amoun
     response = await gw.client.post(
         path,
         data=f'{{{fields}, "amount": {amount}}}',
-        headers={"Authorization": f"Bearer {gw.token_for(1)}"},
+        headers={"Authorization": f"Bearer {gw.token_for(1)}", "Content-Type": JSON},
     )
     body = await response.json()
     assert response.status == 400, body
@@ -66,7 +67,7 @@ async def test_v1_amounts_are_checked(gw: GatewayUnderTest, path: str, amount: s
     response = await gw.client.post(
         path,
         data=f'{{{accounts}"amount": {{"amount_minor": {amount}, "currency": "USD"}}}}',
-        headers={"Authorization": f"Bearer {gw.token_for(1)}"},
+        headers={"Authorization": f"Bearer {gw.token_for(1)}", "Content-Type": JSON},
     )
     problem = await response.json()
     assert response.status == 400, problem

@@ -12,7 +12,7 @@ from tekana_gateway.apidoc import doc_of
 from tekana_gateway.app import create_app
 from tekana_gateway.settings import GatewaySettings
 
-UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/init.js", "/metrics"}
+UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/init.js"}
 
 
 @pytest.fixture(scope="module")

@@ -185,3 +185,21 @@ def test_the_crd_schema_refuses_invalid_specs(spec: dict[str, Any]) -> None:
 @pytest.mark.parametrize("spec", SPECS.values(), ids=SPECS.keys())
 def test_the_crd_schema_accepts_valid_specs(spec: dict[str, Any]) -> None:
     jsonschema.validate(stack_body(spec), _crd_schema())
+
+
+def test_gateway_metrics_have_their_own_port_that_the_ingress_never_reaches() -> None:
+    objects = children(FULL_SPEC)
+    pod = by_kind(objects, "Deployment")["prod-gateway"]["spec"]["template"]["spec"]
+    env = {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
+    assert env["TEKANA_METRICS_PORT"] == "9464"
+    assert env["TEKANA_METRICS_PORT"] != env.get("TEKANA_HTTP_PORT", "3000")
+    (ingress,) = by_kind(objects, "Ingress").values()
+    backends = [
+        path["backend"]["service"]["port"]["number"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    ]
+    service = by_kind(objects, "Service")["prod-gateway"]
+    service_ports = {p["port"] for p in service["spec"]["ports"]}
+    assert 9464 not in backends
+    assert 9464 not in service_ports

@@ -11,7 +11,7 @@ T = TypeVar("T")
 PAGE_MAX = 100
 DEFAULT_LIMIT = 50
 # Cursors are row keys (bigint), at most 19 digits; anything longer was not made by us.
-_CURSOR_DIGITS_MAX = 18
+CURSOR_DIGITS_MAX = 18
 
 
 class PageRequestLike(Protocol):
@@ -43,7 +43,8 @@ def parse_cursor(after: str, *, start: int) -> int:
     """The row key a cursor stands for; ``start`` (the first page) when it is empty."""
     if not after:
         return start
-    if not after.isdigit() or len(after) > _CURSOR_DIGITS_MAX:
+    # isascii: str.isdigit also accepts superscript and other scripts' digits.
+    if not (after.isascii() and after.isdigit()) or len(after) > CURSOR_DIGITS_MAX:
         raise InvalidArgument.for_field("after", "is not a cursor this API returned")
     return int(after)
 

@@ -1,13 +1,16 @@
 """``python -m tekana_gateway``: serve HTTP until SIGINT or SIGTERM."""
 
+import contextlib
 import sys
 
 import uvloop
 from aiohttp import web
 
+from tekana_common import metrics
 from tekana_common.gcpolicy import tune_for_serving
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.tracing import configure_tracing
+from tekana_gateway import server
 from tekana_gateway.app import create_app
 from tekana_gateway.settings import GatewaySettings
 
@@ -17,16 +20,20 @@ def main() -> int:
     configure_logging("gateway", level=settings.log_level, fmt=settings.log_format)
     configure_tracing("gateway")
     app = create_app(settings)
-    get_logger(__name__).info("http_serving", host=settings.http_host, port=settings.http_port)
+    metrics.serve(settings.metrics_host, settings.metrics_port)
     tune_for_serving()
-    web.run_app(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        print=None,
-        access_log=None,
-        loop=uvloop.new_event_loop(),
-    )
+    with contextlib.suppress(web.GracefulExit, KeyboardInterrupt):
+        uvloop.run(
+            server.serve(
+                app,
+                host=settings.http_host,
+                port=settings.http_port,
+                header_timeout=settings.http_header_timeout_seconds,
+                body_timeout=settings.http_body_timeout_seconds,
+                keepalive=settings.http_keepalive_seconds,
+            )
+        )
+    get_logger(__name__).info("http_stopped")
     return 0
 
 

@@ -12,7 +12,7 @@ _DOCS_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 )
-_ALWAYS = {
+SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
@@ -28,7 +28,7 @@ CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-ID"
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """``on_response_prepare``: runs for every response, errors and 404s included."""
-    response.headers.update(_ALWAYS)
+    response.headers.update(SECURITY_HEADERS)
     is_docs = request.path == "/docs" or request.path.startswith("/docs/")
     response.headers["Content-Security-Policy"] = _DOCS_POLICY if is_docs else _API_POLICY
     if not is_docs:

@@ -1,7 +1,6 @@
 """``/health``: the process answers. ``/ready``: every upstream's gRPC health check passes."""
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from tekana_gateway import bodies, jsonio
 from tekana_gateway.apidoc import Doc, Reply, documented
@@ -37,12 +36,3 @@ async def ready(request: web.Request) -> web.Response:
         "rate_limiter": await request.app[LIMITER].state(),
     }
     return jsonio.response(body, status=200 if all_serving else 503)
-
-
-@routes.get("/metrics")
-async def metrics(_: web.Request) -> web.Response:
-    """Prometheus exposition of this process's metrics (not part of the API document)."""
-    response = web.Response(body=generate_latest())
-    response.content_type = "text/plain"
-    response.headers["Content-Type"] = CONTENT_TYPE_LATEST
-    return response

@@ -11,10 +11,27 @@ from aiohttp import web
 _encoder = msgspec.json.Encoder(decimal_format="number")
 
 
+class DuplicateKey(ValueError):
+    """An object names one key twice: which value the sender meant is unknowable."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("duplicate key")
+        self.key_path = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKey(key)
+        found[key] = value
+    return found
+
+
 def loads(raw: bytes) -> Any:
     # NaN and Infinity are not JSON, but clients send them; read them as Decimal so that the
     # field they stand in is refused by name.
-    return json.loads(raw, parse_float=Decimal, parse_constant=Decimal)
+    return json.loads(raw, parse_float=Decimal, parse_constant=Decimal, object_pairs_hook=_object)
 
 
 def response(

@@ -114,7 +114,13 @@ async def error_responses(request: web.Request, handler: Handler) -> web.StreamR
     except StreamTerminatedError:
         error = errors.ApiError(503, "service_unavailable", "Service Unavailable")
     except (ConnectionError, OSError):
-        error = errors.ApiError(503, "service_unavailable", "Service Unavailable")
+        if _client_gone(request):
+            # The client hung up (mid-body, say): not our failure, so not counted as a 5xx
+            # that anyone could inflate; nobody is left to answer.
+            log.info("client_closed", path=request.path)
+            error = CLIENT_CLOSED
+        else:
+            error = errors.ApiError(503, "service_unavailable", "Service Unavailable")
     except TimeoutError:
         error = errors.ApiError(504, "upstream_timeout", "Gateway Timeout")
     except web.HTTPException as exc:
@@ -127,8 +133,22 @@ async def error_responses(request: web.Request, handler: Handler) -> web.StreamR
     if error.status >= 500:
         log.warning("request_failed", code=error.code, status=error.status)
     if rendering.is_v1(request):
-        return rendering.problem(error, request=request, request_id=request[REQUEST_ID])
-    return rendering.legacy(error, request=request)
+        response = rendering.problem(error, instance=request.path, request_id=request[REQUEST_ID])
+    else:
+        response = rendering.legacy(error, request=request)
+    if error.status == 408:
+        # The rest of a slow body is not waited for: the connection goes.
+        response.force_close()
+    return response
+
+
+# nginx's status for a request its client abandoned; it appears in metrics and logs only.
+CLIENT_CLOSED = errors.ApiError(499, "client_closed", "Client Closed Request")
+
+
+def _client_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 def _from_http_exception(exc: web.HTTPException) -> errors.ApiError:

@@ -9,17 +9,21 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def is_v1(request: web.Request) -> bool:
-    return request.path == "/v1" or request.path.startswith("/v1/")
+    return is_v1_path(request.path)
 
 
-def problem(error: ApiError, *, request: web.Request, request_id: str) -> web.Response:
+def is_v1_path(path: str) -> bool:
+    return path == "/v1" or path.startswith("/v1/")
+
+
+def problem(error: ApiError, *, instance: str, request_id: str) -> web.Response:
     """RFC 9457 problem details, with Tekana's stable ``code`` and the bad fields."""
     body: dict[str, object] = {
         "type": f"urn:tekana:problem:{error.code}",
         "title": TITLES.get(error.status, "Error"),
         "status": error.status,
         "detail": error.message,
-        "instance": request.path,
+        "instance": instance,
         "code": error.code,
     }
     # The id is always in X-Request-ID; in the body only where support will need it, so
@@ -40,7 +44,7 @@ def _with_retry_after(response: web.Response, error: ApiError) -> web.Response:
     return response
 
 
-def legacy(error: ApiError, *, request: web.Request) -> web.Response:
+def legacy(error: ApiError, *, request: web.BaseRequest) -> web.Response:
     """The old contract: the outcome in the body's ``status``, HTTP 200/201 for business
     outcomes, real HTTP statuses for bad input, bad tokens, unknown routes and our faults."""
     if error.is_token_problem:
@@ -60,11 +64,11 @@ def legacy(error: ApiError, *, request: web.Request) -> web.Response:
         else [error.message]
     )
     body = {"status": error.status, "error": messages}
-    if error.status in (400, 413, 415, 429) or error.status >= 500:
+    if error.status in (400, 408, 413, 415, 429) or error.status >= 500:
         return _with_retry_after(jsonio.response(body, status=error.status), error)
     return envelope(request, body)
 
 
-def envelope(request: web.Request, body: dict[str, object]) -> web.Response:
+def envelope(request: web.BaseRequest, body: dict[str, object]) -> web.Response:
     """A legacy answer: HTTP 201 for POST, 200 otherwise, whatever the body's status says."""
     return jsonio.response(body, status=201 if request.method == "POST" else 200)

@@ -6,6 +6,9 @@ from tekana_common.settings import CommonSettings
 class GatewaySettings(CommonSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 3000
+    # Prometheus metrics on a port of their own, never the API's; 0 turns them off.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 0
     customer_addr: str = "127.0.0.1:50051"
     wallet_addr: str = "127.0.0.1:50052"
     transaction_addr: str = "127.0.0.1:50053"
@@ -14,6 +17,11 @@ class GatewaySettings(CommonSettings):
     # Seconds an upstream call may take before the gateway gives up with 504.
     upstream_timeout: float = 10.0
     max_body_bytes: int = 64 * 1024
+    # A client has this long to send a request's headers, then its body (slow-loris), and
+    # an idle keep-alive connection is closed after the last.
+    http_header_timeout_seconds: float = 10.0
+    http_body_timeout_seconds: float = 10.0
+    http_keepalive_seconds: float = 75.0
     # Redis for login and registration attempt limits; empty disables the limits.
     redis_url: str = "redis://127.0.0.1:6379/0"
     rate_limit_window_seconds: float = 60.0

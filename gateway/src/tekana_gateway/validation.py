@@ -3,6 +3,7 @@
 Every failure names the field at fault; values sent are never echoed back.
 """
 
+import asyncio
 from typing import TypeVar
 
 from aiohttp import web
@@ -10,21 +11,28 @@ from pydantic import BaseModel, ValidationError
 
 from tekana_common.context import Caller
 from tekana_common.errors import FieldViolation
+from tekana_common.paging import CURSOR_DIGITS_MAX
 from tekana_gateway import jsonio
-from tekana_gateway.errors import invalid, unauthorized
-from tekana_gateway.keys import AUTH_ERROR, CALLER
+from tekana_gateway.errors import ApiError, invalid, unauthorized
+from tekana_gateway.keys import AUTH_ERROR, CALLER, SETTINGS
 
 Model = TypeVar("Model", bound=BaseModel)
 
 BIGINT_MAX = 2**63 - 1
 
 
-async def body(request: web.Request, model: type[Model]) -> Model:
-    raw = await request.read()
+async def body(request: web.Request, model: type[Model], *, json_only: bool = False) -> Model:
+    """The request's JSON object as ``model``; with ``json_only`` (money-moving and
+    registration bodies) only when it is declared ``application/json`` (415 otherwise)."""
+    if json_only and request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "The body must be application/json")
+    raw = await _read(request)
     if not raw.strip():
         raise invalid([FieldViolation("body", "a JSON object is required")])
     try:
         data = jsonio.loads(raw)
+    except jsonio.DuplicateKey as exc:
+        raise invalid([FieldViolation(exc.key_path or "body", "is given more than once")]) from exc
     except (ValueError, RecursionError) as exc:
         raise invalid([FieldViolation("body", "is not valid JSON")]) from exc
     if not isinstance(data, dict):
@@ -36,6 +44,16 @@ async def body(request: web.Request, model: type[Model]) -> Model:
         return model.model_validate(data)
     except ValidationError as exc:
         raise invalid(_violations(exc)) from exc
+
+
+async def _read(request: web.Request) -> bytes:
+    """The whole body, within the time a client is given to send it (a slow body must not
+    hold a connection for as long as the client likes)."""
+    try:
+        async with asyncio.timeout(request.app[SETTINGS].http_body_timeout_seconds):
+            return await request.read()
+    except TimeoutError:
+        raise ApiError(408, "request_timeout", "The body was not sent in time") from None
 
 
 def _unusable_text(value: object, where: str) -> str:
@@ -78,10 +96,16 @@ def _violations(exc: ValidationError) -> list[FieldViolation]:
     return found
 
 
+def ascii_digits(text: str) -> bool:
+    """Only 0-9: ``str.isdigit`` also accepts superscript, Arabic-Indic and full-width
+    digits, which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def positive_id(request: web.Request, name: str) -> int:
     """A path segment that must be a database id (1 .. 2^63-1)."""
     raw = request.match_info[name]
-    if not raw.isdigit() or not 0 < int(raw) <= BIGINT_MAX:
+    if not ascii_digits(raw) or not 0 < int(raw) <= BIGINT_MAX:
         raise invalid([FieldViolation(name, "must be a positive integer id")])
     return int(raw)
 
@@ -90,14 +114,15 @@ def query_int(request: web.Request, name: str, *, default: int, low: int, high: 
     raw = request.query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not ascii_digits(raw) or not low <= int(raw) <= high:
         raise invalid([FieldViolation(name, f"must be an integer from {low} to {high}")])
     return int(raw)
 
 
 def query_cursor(request: web.Request, name: str = "after") -> str:
     raw = request.query.get(name, "")
-    if len(raw) > 64:
+    # Every cursor this API hands out is a row key: ASCII digits.
+    if len(raw) > CURSOR_DIGITS_MAX or (raw and not ascii_digits(raw)):
         raise invalid([FieldViolation(name, "is not a cursor this API returned")])
     return raw
 

@@ -38,7 +38,12 @@ def database_env(stack: Stack) -> dict[str, Any]:
 
 def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
     internal = stack.child("internal")
-    env = [secret_env("TEKANA_INTERNAL_TOKEN", internal, "internal-token")]
+    env = [
+        secret_env("TEKANA_INTERNAL_TOKEN", internal, "internal-token"),
+        # Metrics on their own port, which no Service routes to from the Ingress.
+        {"name": "TEKANA_METRICS_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
+        {"name": "TEKANA_METRICS_PORT", "value": str(METRICS_PORT)},
+    ]
     if component == "gateway":
         env += [
             secret_env("TEKANA_JWT_PUBLIC_KEY", internal, "jwt-public-key"),
@@ -53,8 +58,6 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
     env += [
         database_env(stack),
         {"name": "TEKANA_GRPC_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
-        {"name": "TEKANA_METRICS_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
-        {"name": "TEKANA_METRICS_PORT", "value": str(METRICS_PORT)},
     ]
     if component == "customer":
         env += [

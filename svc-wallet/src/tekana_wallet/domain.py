@@ -132,7 +132,7 @@ def luhn_check_digit(digits: str) -> str:
 
 
 def is_valid_account_number(candidate: str) -> bool:
-    if len(candidate) != ACCOUNT_DIGITS or not candidate.isdigit():
+    if len(candidate) != ACCOUNT_DIGITS or not (candidate.isascii() and candidate.isdigit()):
         return False
     return luhn_check_digit(candidate[:-1]) == candidate[-1]
 

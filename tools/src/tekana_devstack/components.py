@@ -10,6 +10,7 @@ class Ports:
     wallet: int = 50052
     transaction: int = 50053
     # Below the kernel's ephemeral range, so no outgoing connection can hold them.
+    gateway_metrics: int = 9100
     customer_metrics: int = 9101
     wallet_metrics: int = 9102
     transaction_metrics: int = 9103
@@ -46,6 +47,7 @@ def component_env(*, ports: Ports, database_prefix: str) -> dict[str, dict[str, 
     )
     gateway = {
         "TEKANA_HTTP_PORT": str(ports.gateway),
+        "TEKANA_METRICS_PORT": str(ports.gateway_metrics),
         "TEKANA_CUSTOMER_ADDR": f"127.0.0.1:{ports.customer}",
         "TEKANA_WALLET_ADDR": f"127.0.0.1:{ports.wallet}",
         "TEKANA_TRANSACTION_ADDR": f"127.0.0.1:{ports.transaction}",

@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--customer-port", type=int, default=defaults.customer)
     parser.add_argument("--wallet-port", type=int, default=defaults.wallet)
     parser.add_argument("--transaction-port", type=int, default=defaults.transaction)
-    for service in ("customer", "wallet", "transaction"):
+    for service in ("gateway", "customer", "wallet", "transaction"):
         parser.add_argument(
             f"--{service}-metrics-port", type=int, default=getattr(defaults, f"{service}_metrics")
         )
@@ -62,6 +62,7 @@ def _run_platform(args: argparse.Namespace, database_url: str) -> int:
         customer=args.customer_port,
         wallet=args.wallet_port,
         transaction=args.transaction_port,
+        gateway_metrics=args.gateway_metrics_port,
         customer_metrics=args.customer_metrics_port,
         wallet_metrics=args.wallet_metrics_port,
         transaction_metrics=args.transaction_metrics_port,

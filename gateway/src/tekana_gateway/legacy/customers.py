@@ -32,7 +32,7 @@ LIST_LIMIT = 100
 async def register(request: web.Request) -> web.Response:
     # As on /v1: a retried registration answers "E-Mail already exists", never a duplicate.
     validation.idempotency_key(request)
-    body = await validation.body(request, RegisterBody)
+    body = await validation.body(request, RegisterBody, json_only=True)
     await throttle.count_attempt(request, "register", email=body.email)
     await request.app[UPSTREAMS].customers.register(
         pb.RegisterRequest(

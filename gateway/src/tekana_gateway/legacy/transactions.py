@@ -29,7 +29,7 @@ HISTORY_LIMIT = 100
 async def transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
-    body = await validation.body(request, TransferBody)
+    body = await validation.body(request, TransferBody, json_only=True)
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
     result = await movements.transfer(

@@ -84,7 +84,7 @@ async def list_wallets(request: web.Request) -> web.Response:
 )
 async def deposit(request: web.Request) -> web.Response:
     validation.require_caller(request)
-    body = await validation.body(request, DepositBody)
+    body = await validation.body(request, DepositBody, json_only=True)
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
     try:

@@ -30,7 +30,7 @@ async def create_customer(request: web.Request) -> web.Response:
     # Registration is safe to retry without a key (a second try answers 409 email_taken);
     # the header is accepted, and checked, like on every POST.
     validation.idempotency_key(request)
-    body = await validation.body(request, CreateCustomer)
+    body = await validation.body(request, CreateCustomer, json_only=True)
     await throttle.count_attempt(request, "register", email=body.email)
     customer = await request.app[UPSTREAMS].customers.register(
         pb.RegisterRequest(

@@ -29,7 +29,7 @@ routes = web.RouteTableDef()
 async def create_transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
-    body = await validation.body(request, CreateTransfer)
+    body = await validation.body(request, CreateTransfer, json_only=True)
     result = await movements.transfer(
         request,
         transaction_pb2.CreateTransferRequest(

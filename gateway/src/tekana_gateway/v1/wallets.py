@@ -124,7 +124,7 @@ async def deposit(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "account")
     key = validation.idempotency_key(request)
-    body = await validation.body(request, CreateDeposit)
+    body = await validation.body(request, CreateDeposit, json_only=True)
     result = await movements.deposit(
         request,
         transaction_pb2.CreateDepositRequest(

@@ -74,7 +74,7 @@ def started_platform(log_path: Path) -> Iterator[Target]:
                 *(f"--{n}-port={free_port()}" for n in ("customer", "wallet", "transaction")),
                 *(
                     f"--{n}-metrics-port={free_port()}"
-                    for n in ("customer", "wallet", "transaction")
+                    for n in ("gateway", "customer", "wallet", "transaction")
                 ),
                 f"--database-prefix={prefix}",
                 f"--state-dir={state}",

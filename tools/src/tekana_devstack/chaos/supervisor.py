@@ -28,6 +28,7 @@ class Supervisor:
             customer=free_port(),
             wallet=free_port(),
             transaction=free_port(),
+            gateway_metrics=0,
             customer_metrics=0,
             wallet_metrics=0,
             transaction_metrics=0,
