@@ -189,3 +189,55 @@ async def test_reads_arriving_together_each_get_their_own_customer() -> None:
         "batch0@example.com",
         "batch1@example.com",
     ]
+
+
+@pytest.mark.parametrize(
+    ("registered", "logged_in"),
+    [
+        ("jos\u00e9@example.com", "jose\u0301@example.com"),  # NFC, then NFD
+        ("jose\u0301@example.com", "jos\u00e9@example.com"),  # NFD, then NFC
+        ("  Stra\u00dfe@Example.com ", "strasse@example.com"),  # case-folded
+        ("ann@example.com", "\uff21nn@example.com"),  # full-width A at login
+    ],
+)
+async def test_registration_and_login_normalise_the_email_alike(
+    hasher: Argon2Hasher, registered: str, logged_in: str
+) -> None:
+    repo = TortoiseCustomerRepository()
+    issuer, verifier = key_pair()
+    customer = await service.register(repo, hasher, registration(registered))
+    issued = await service.authenticate(
+        repo, hasher, issuer, email=logged_in, password="long enough"
+    )
+    assert verifier.verify(issued.token).customer_id == customer.id
+    with pytest.raises(EmailTaken):
+        await service.register(repo, hasher, registration(registered.strip().upper()))
+
+
+@pytest.mark.parametrize(
+    "confusable",
+    [
+        "p\u0430ypal@example.com",  # Cyrillic a among Latin letters
+        "ann@ex\u0430mple.com",  # ... in the domain
+        "\uff41nn@example.com",  # full-width a
+        "\ufb01le@example.com",  # the "fi" ligature
+    ],
+)
+async def test_confusable_emails_are_refused_at_registration(
+    hasher: Argon2Hasher, confusable: str
+) -> None:
+    repo = TortoiseCustomerRepository()
+    with pytest.raises(InvalidArgument) as refused:
+        await service.register(repo, hasher, registration(confusable))
+    assert refused.value.violations[0].field == "email"
+    assert await count_customers() == 0
+
+
+async def test_emails_in_one_script_other_than_latin_are_welcome(hasher: Argon2Hasher) -> None:
+    repo = TortoiseCustomerRepository()
+    customer = await service.register(
+        repo,
+        hasher,
+        registration("\u0438\u0432\u0430\u043d@\u043f\u043e\u0447\u0442\u0430.\u0440\u0444"),
+    )
+    assert customer.email.startswith("\u0438\u0432\u0430\u043d@")

@@ -1,9 +1,11 @@
 """Customers and the rules on their fields. No transport, no ORM."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from confusable_homoglyphs import confusables
 from email_validator import EmailNotValidError, validate_email
 
 from tekana_common.context import Role
@@ -73,15 +75,34 @@ class AdminOnly(PermissionDenied):
         super().__init__("admin_only", "Only an administrator can do this")
 
 
+def email_key(raw: str) -> str:
+    """The one form of an e-mail that registration stores and login looks up: Unicode NFKC,
+    case-folded, surrounding space trimmed. Spellings that differ only in Unicode form
+    (NFD), letter case or full-width letters all have the same key."""
+    return unicodedata.normalize("NFKC", raw.strip()).casefold()
+
+
 def normalize_email(raw: str) -> str:
-    """The e-mail as stored: syntax-checked, domain lower-cased, surrounding space removed."""
-    candidate = raw.strip()
+    """The e-mail as stored (``email_key``), syntax-checked."""
+    candidate = email_key(raw)
     if len(candidate) > EMAIL_MAX:
         raise InvalidArgument.for_field("email", f"must be at most {EMAIL_MAX} characters")
     try:
         return validate_email(candidate, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise InvalidArgument.for_field("email", "is not a valid e-mail address") from exc
+
+
+def check_not_confusable(raw: str) -> None:
+    """Refuse an e-mail written to pass for another: compatibility characters (full-width
+    letters, ligatures) that NFKC rewrites, or a part mixing scripts with look-alike letters
+    (a Cyrillic a among Latin letters), per Unicode's confusables data."""
+    text = unicodedata.normalize("NFC", raw.strip())
+    if unicodedata.normalize("NFKC", text) != text:
+        raise InvalidArgument.for_field("email", "uses look-alike characters")
+    for part in text.rpartition("@")[::2]:
+        if part and confusables.is_dangerous(part):
+            raise InvalidArgument.for_field("email", "mixes scripts with look-alike characters")
 
 
 def check_password(password: str) -> None:

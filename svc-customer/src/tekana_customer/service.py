@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from tekana_common.auth import IssuedToken, TokenIssuer
 from tekana_common.context import Caller, Role
+from tekana_common.errors import InvalidArgument
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_customer.domain import (
     FULL_NAME_MAX,
@@ -14,6 +15,7 @@ from tekana_customer.domain import (
     Gender,
     InvalidCredentials,
     NewCustomer,
+    check_not_confusable,
     check_password,
     check_text,
     normalize_email,
@@ -39,6 +41,7 @@ async def register(
     roles: frozenset[Role] = frozenset({Role.CUSTOMER}),
 ) -> Customer:
     """Create a customer with a hashed password; the e-mail must be free in any letter case."""
+    check_not_confusable(registration.email)
     email = normalize_email(registration.email)
     check_password(registration.password)
     new = NewCustomer(
@@ -56,7 +59,11 @@ async def authenticate(
     repo: CustomerRepository, hasher: Hasher, issuer: TokenIssuer, *, email: str, password: str
 ) -> IssuedToken:
     """A token for matching credentials; the same ``InvalidCredentials`` for every mismatch."""
-    found = await repo.find_credentials(email.strip())
+    try:
+        key = normalize_email(email)
+    except InvalidArgument:
+        key = ""
+    found = await repo.find_credentials(key) if key else None
     if found is None:
         await hasher.burn(password)
         raise InvalidCredentials
