@@ -27,6 +27,7 @@ class GatewayUnderTest:
     client: TestClient  # type: ignore[type-arg]
     issuer: TokenIssuer
     repo: FakeCustomerRepository
+    hasher: FakeHasher
 
     def token_for(self, customer_id: int, *, admin: bool = False) -> str:
         roles = {Role.CUSTOMER, Role.ADMIN} if admin else {Role.CUSTOMER}
@@ -59,7 +60,8 @@ async def gateway_with_fakes(**settings_overrides: object) -> AsyncIterator[Gate
         update=settings_overrides
     )
     repo = FakeCustomerRepository()
-    servicer = CustomerServicer(repo=repo, hasher=FakeHasher(), issuer=issuer)
+    hasher = FakeHasher()
+    servicer = CustomerServicer(repo=repo, hasher=hasher, issuer=issuer)
     async with in_memory_channel([servicer, Health()]) as channel:
         # One in-memory server answers for every upstream; only the customer API is real.
         upstreams = Upstreams.over({"customer": channel, "wallet": channel, "transaction": channel})
@@ -70,4 +72,4 @@ async def gateway_with_fakes(**settings_overrides: object) -> AsyncIterator[Gate
             body_timeout=settings.http_body_timeout_seconds,
         )
         async with TestClient(server) as client:
-            yield GatewayUnderTest(client=client, issuer=issuer, repo=repo)
+            yield GatewayUnderTest(client=client, issuer=issuer, repo=repo, hasher=hasher)

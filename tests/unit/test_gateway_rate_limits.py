@@ -97,3 +97,84 @@ async def test_login_can_be_configured_to_fail_closed_without_redis(redis: Redis
         assert refused.status == 503
         assert (await refused.json())["code"] == "login_unavailable"
         assert (await gw.client.get("/health")).status == 200
+
+
+ANN = {
+    "email": "ann@example.com",
+    "password": "long enough",
+    "full_name": "Ann",
+    "national_id": "1",
+    "gender": "F",
+}
+
+
+def _from(address: str) -> dict[str, str]:
+    return {"X-Forwarded-For": address}
+
+
+@pytest.fixture
+async def behind_proxy(redis: RedisServer) -> AsyncIterator[GatewayUnderTest]:
+    async with gateway_with_fakes(
+        redis_url=redis.url,
+        rate_limit_window_seconds=30,
+        rate_limit_per_email=3,
+        rate_limit_per_address=5,
+        trusted_proxy_hops=1,
+    ) as gateway:
+        assert (await gateway.client.post("/v1/customers", json=ANN)).status == 201
+        yield gateway
+
+
+async def test_an_attacker_elsewhere_cannot_lock_the_owner_out(
+    behind_proxy: GatewayUnderTest,
+) -> None:
+    gw, wrong = behind_proxy, dict(LOGIN, password="not the password")
+    attacker = [
+        (await gw.client.post("/v1/auth/token", json=wrong, headers=_from("203.0.113.9"))).status
+        for _ in range(5)
+    ]
+    assert attacker == [401, 401, 401, 429, 429]
+    verified_before = gw.hasher.verifications
+    owner = await gw.client.post("/v1/auth/token", json=LOGIN, headers=_from("198.51.100.7"))
+    assert owner.status == 200
+    legacy = await gw.client.put("/customer/login", json=LOGIN, headers=_from("198.51.100.7"))
+    assert (await legacy.json())["status"] == 200
+    # The owner's password was still checked by the (here fake) argon2id hasher.
+    assert gw.hasher.verifications == verified_before + 2
+
+
+async def test_correct_passwords_never_count(behind_proxy: GatewayUnderTest) -> None:
+    statuses = [
+        (await behind_proxy.client.post("/v1/auth/token", json=LOGIN)).status for _ in range(8)
+    ]
+    assert statuses == [200] * 8
+
+
+async def test_a_success_forgets_that_address_failures_for_the_email(
+    behind_proxy: GatewayUnderTest,
+) -> None:
+    gw, wrong = behind_proxy, dict(LOGIN, password="typo typo")
+    here = _from("198.51.100.7")
+    for _ in range(2):
+        assert (await gw.client.post("/v1/auth/token", json=wrong, headers=here)).status == 401
+    assert (await gw.client.post("/v1/auth/token", json=LOGIN, headers=here)).status == 200
+    for _ in range(2):
+        assert (await gw.client.post("/v1/auth/token", json=wrong, headers=here)).status == 401
+    assert (await gw.client.post("/v1/auth/token", json=LOGIN, headers=here)).status == 200
+
+
+async def test_failures_from_one_address_are_limited_across_emails(
+    behind_proxy: GatewayUnderTest,
+) -> None:
+    here = _from("203.0.113.50")
+    statuses = [
+        (
+            await behind_proxy.client.post(
+                "/v1/auth/token",
+                json={"email": f"guess{n}@example.com", "password": "long enough"},
+                headers=here,
+            )
+        ).status
+        for n in range(6)
+    ]
+    assert statuses == [401] * 5 + [429]

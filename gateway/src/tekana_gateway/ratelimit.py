@@ -8,6 +8,7 @@ logged and shown on /ready), except that login is refused when configured to fai
 import hashlib
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,21 +19,25 @@ from tekana_common.logging import get_logger
 
 log = get_logger(__name__)
 
-# All keys are checked before any is counted, so a refused attempt uses up nothing; the
-# server's clock is the only clock, so replicas agree. Returns 0, or milliseconds to wait.
+# Every key is trimmed to the window and checked against its limit (ARGV[i + 3]); with
+# ARGV[3] = "count" the attempt is then recorded in each key, but only if none was over, so a
+# refused attempt uses up nothing; with "check" nothing is recorded; with "record" it is
+# recorded whatever the counts. The server's clock is the only clock, so replicas agree.
+# Returns 0, or milliseconds to wait.
 _SLIDING_WINDOW = """
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local window_ms = tonumber(ARGV[1])
+local mode = ARGV[3]
 local wait_ms = 0
 for i, key in ipairs(KEYS) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now_ms - window_ms)
-  if redis.call('ZCARD', key) >= tonumber(ARGV[i + 2]) then
+  if mode ~= 'record' and redis.call('ZCARD', key) >= tonumber(ARGV[i + 3]) then
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     wait_ms = math.max(wait_ms, tonumber(oldest[2]) + window_ms - now_ms)
   end
 end
-if wait_ms > 0 then return wait_ms end
+if wait_ms > 0 or mode == 'check' then return wait_ms end
 for _, key in ipairs(KEYS) do
   redis.call('ZADD', key, now_ms, ARGV[2])
   redis.call('PEXPIRE', key, window_ms)
@@ -74,21 +79,52 @@ class RateLimiter:
         self._failed_at: float | None = None
 
     async def attempt(self, bucket: str, *, email: str, address: str) -> float:
-        """Count one attempt; 0, or the seconds to wait when over a limit."""
+        """Count one attempt (registration); 0, or the seconds to wait when over a limit."""
+        return await self._run("count", bucket, self._keys(bucket, email, address))
+
+    async def login_allowed(self, *, email: str, address: str) -> float:
+        """0 if this client may try this e-mail's password now, else the seconds to wait:
+        only failures count, per e-mail from this address and per address, so an attacker
+        elsewhere cannot lock the owner out."""
+        return await self._run("check", "login", self._keys("login", email, address))
+
+    async def login_failed(self, *, email: str, address: str) -> None:
+        await self._run("record", "login", self._keys("login", email, address))
+
+    async def login_succeeded(self, *, email: str, address: str) -> None:
+        """Forget this address's failures for this e-mail (the owner got in)."""
+        if self._redis is None or self._recently_failed():
+            return
+        try:
+            await self._redis.delete(self._keys("login", email, address)[0][0])
+        except (RedisError, OSError) as exc:
+            self._mark_failed(exc)
+
+    def _keys(self, bucket: str, email: str, address: str) -> list[tuple[str, int]]:
+        # As the customer service normalises it, so that spellings of one address share keys.
+        email = unicodedata.normalize("NFKC", email.strip()).casefold()
+        by_address = (_key(bucket, "address", address), self._limits.per_address)
+        if bucket == "login":
+            return [
+                (_key(bucket, "email-address", f"{email}\n{address}"), self._limits.per_email),
+                by_address,
+            ]
+        return [(_key(bucket, "email", email), self._limits.per_email), by_address]
+
+    async def _run(self, mode: str, bucket: str, keys: list[tuple[str, int]]) -> float:
         if self._script is None or self._recently_failed():
-            return self._when_unavailable(bucket)
-        keys = [_key(bucket, "email", email.strip().lower()), _key(bucket, "address", address)]
+            return self._when_unavailable(bucket, mode)
         window_ms = int(self._limits.window_seconds * 1000)
         # Unique per attempt, so two attempts in one nanosecond both count.
         member = f"{time.time_ns()}-{secrets.token_hex(4)}"
         try:
             wait_ms = await self._script(
-                keys=keys,
-                args=[window_ms, member, self._limits.per_email, self._limits.per_address],
+                keys=[key for key, _ in keys],
+                args=[window_ms, member, mode, *(limit for _, limit in keys)],
             )
         except (RedisError, OSError) as exc:
             self._mark_failed(exc)
-            return self._when_unavailable(bucket)
+            return self._when_unavailable(bucket, mode)
         self._mark_recovered()
         return int(wait_ms) / 1000
 
@@ -107,8 +143,9 @@ class RateLimiter:
         if self._redis is not None:
             await self._redis.aclose()
 
-    def _when_unavailable(self, bucket: str) -> float:
-        if self._redis is not None and bucket == "login" and self._fail_closed_login:
+    def _when_unavailable(self, bucket: str, mode: str) -> float:
+        closed = self._fail_closed_login and mode != "record"
+        if self._redis is not None and bucket == "login" and closed:
             raise RateLimiterUnavailable
         return 0
 

@@ -33,7 +33,7 @@ async def register(request: web.Request) -> web.Response:
     # As on /v1: a retried registration answers "E-Mail already exists", never a duplicate.
     validation.idempotency_key(request)
     body = await validation.body(request, RegisterBody, json_only=True)
-    await throttle.count_attempt(request, "register", email=body.email)
+    await throttle.count_registration(request, email=body.email)
     await request.app[UPSTREAMS].customers.register(
         pb.RegisterRequest(
             email=body.email,
@@ -58,10 +58,10 @@ async def register(request: web.Request) -> web.Response:
 )
 async def login(request: web.Request) -> web.Response:
     body = await validation.body(request, LoginBody)
-    await throttle.count_attempt(request, "login", email=body.email)
-    token = await request.app[UPSTREAMS].customers.authenticate(
-        pb.AuthenticateRequest(email=body.email, password=body.password)
-    )
+    async with throttle.login_attempt(request, email=body.email):
+        token = await request.app[UPSTREAMS].customers.authenticate(
+            pb.AuthenticateRequest(email=body.email, password=body.password)
+        )
     return envelope(request, {"status": 200, "token": token.token})
 
 

@@ -31,7 +31,7 @@ async def create_customer(request: web.Request) -> web.Response:
     # the header is accepted, and checked, like on every POST.
     validation.idempotency_key(request)
     body = await validation.body(request, CreateCustomer, json_only=True)
-    await throttle.count_attempt(request, "register", email=body.email)
+    await throttle.count_registration(request, email=body.email)
     customer = await request.app[UPSTREAMS].customers.register(
         pb.RegisterRequest(
             email=body.email,
@@ -58,10 +58,10 @@ async def create_customer(request: web.Request) -> web.Response:
 )
 async def issue_token(request: web.Request) -> web.Response:
     body = await validation.body(request, TokenRequest)
-    await throttle.count_attempt(request, "login", email=body.email)
-    token = await request.app[UPSTREAMS].customers.authenticate(
-        pb.AuthenticateRequest(email=body.email, password=body.password)
-    )
+    async with throttle.login_attempt(request, email=body.email):
+        token = await request.app[UPSTREAMS].customers.authenticate(
+            pb.AuthenticateRequest(email=body.email, password=body.password)
+        )
     return jsonio.response(
         {"access_token": token.token, "token_type": "Bearer", "expires_in": token.expires_in}
     )
