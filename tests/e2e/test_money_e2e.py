@@ -174,8 +174,11 @@ async def test_another_customers_money_is_invisible_or_refused(
     transfer = await http.get(f"/v1/transfers/{done['id']}", headers=eve.auth)
     assert transfer.status == 404
     steal = await eve.transfer(ann_wallet, eve_wallet, 500)
-    assert steal.status == 403
-    assert (await steal.json())["code"] == "wallet_not_owned"
+    nowhere = await eve.transfer("2000000000000018", eve_wallet, 500)
+    assert steal.status == nowhere.status == 404
+    stolen_body, nowhere_body = await steal.json(), await nowhere.json()
+    assert stolen_body["code"] == nowhere_body["code"] == "sender_wallet_not_found"
+    assert stolen_body["detail"] == nowhere_body["detail"]
     legacy_wallet = await (await http.get(f"/wallet/{ann_wallet}", headers=eve.auth)).json()
     assert legacy_wallet == {"status": 404, "error": ["Wallet not found"]}
     legacy_history = await (await http.get(f"/transaction/{ann_wallet}", headers=eve.auth)).json()

@@ -112,8 +112,8 @@ async def test_grouped_movements_are_each_carried_out_as_their_own_caller(
     assert done.result.transaction.status == transaction_pb2.STATUS_COMPLETED
     assert done.result.transaction.amount.amount_minor == 40
     assert (not_owned.status, not_owned.error.code) == (
-        GrpcStatus.PERMISSION_DENIED.value,
-        "wallet_not_owned",
+        GrpcStatus.NOT_FOUND.value,
+        "sender_wallet_not_found",
     )
     assert (no_deposits.status, no_deposits.error.code) == (
         GrpcStatus.PERMISSION_DENIED.value,

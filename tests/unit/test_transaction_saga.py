@@ -8,6 +8,7 @@ from tekana_common.context import Caller, Role
 from tekana_common.errors import InvalidArgument, Unavailable
 from tekana_transaction import service
 from tekana_transaction.domain import (
+    AmountCeilings,
     DepositsNotAllowed,
     HistoryQuery,
     IdempotencyKeyReused,
@@ -20,7 +21,6 @@ from tekana_transaction.domain import (
     Status,
     TransactionNotFound,
     WalletNotFound,
-    WalletNotOwned,
 )
 from tests.support.fakes import FakeLedger, FakeTransactionRepository
 
@@ -81,7 +81,8 @@ async def test_a_refused_transfer_is_recorded_failed_and_raised(
 
 @pytest.mark.parametrize("stranger", [BOB, ADMIN])
 async def test_only_the_owner_moves_money_out(saga: service.Saga, stranger: Caller) -> None:
-    with pytest.raises(WalletNotOwned):
+    # Someone else's wallet answers exactly as a wallet that does not exist.
+    with pytest.raises(SenderWalletNotFound):
         await move(saga, caller=stranger)
     assert (await move(saga, caller=ANN)).transaction.status == Status.COMPLETED
 
@@ -253,3 +254,40 @@ async def test_more_history_queries_than_a_call_may_carry_are_refused(
     queries = [HistoryQuery(A, 1, ANN)] * (service.HISTORY_BATCH_MAX + 1)
     with pytest.raises(InvalidArgument):
         await service.recent_transactions(saga, queries)
+
+
+async def test_no_single_deposit_can_exhaust_a_funding_wallet(
+    saga: service.Saga, ledger: FakeLedger
+) -> None:
+    async def deposit(amount: int, currency: str = "USD") -> Result:
+        return await service.create_deposit(
+            saga,
+            caller=ADMIN,
+            account_number=B,
+            amount=amount,
+            currency=currency,
+            idempotency_key="",
+            allow_test_deposits=False,
+        )
+
+    for too_much in (2**63 - 1, 100_000_001):
+        with pytest.raises(InvalidArgument) as refused:
+            await deposit(too_much)
+        assert refused.value.violations[0].field == "amount.amount_minor"
+    assert ledger.applied == []
+    # The default ceiling is 1,000,000.00 of the currency, and reaching it is allowed.
+    assert (await deposit(100_000_000)).transaction.status == Status.COMPLETED
+    assert (await deposit(1)).transaction.status == Status.COMPLETED
+
+
+async def test_movement_ceilings_are_per_currency(ledger: FakeLedger) -> None:
+    ceilings = AmountCeilings(default_major=5, by_currency_major={"EUR": 50})
+    saga = service.Saga(repo=FakeTransactionRepository(), ledger=ledger, ceilings=ceilings)
+    with pytest.raises(InvalidArgument, match="at most 500 "):
+        await move(saga, amount=501)
+    assert (await move(saga, amount=500)).transaction.status == Status.COMPLETED
+    ceilings.check(5_000, "EUR")
+    with pytest.raises(InvalidArgument, match="at most 5000 "):
+        ceilings.check(5_001, "EUR")
+    with pytest.raises(InvalidArgument, match="at most 5 "):
+        ceilings.check(6, "JPY")

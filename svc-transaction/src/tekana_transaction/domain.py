@@ -1,12 +1,13 @@
 """Transactions, their rules and their errors. No transport, no ORM."""
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from tekana_common import money
 from tekana_common.context import Caller
 from tekana_common.errors import (
     Conflict,
@@ -99,6 +100,28 @@ def check_idempotency_key(key: str) -> str:
     return key
 
 
+# What one movement may carry unless configured otherwise, in major units of its currency.
+DEFAULT_CEILING_MAJOR = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class AmountCeilings:
+    """The most one movement may carry, per currency (major units). Without a ceiling one
+    request could drive a currency's funding wallet to its floor and so stop every deposit
+    in that currency; with it, the floor (a bigint) is out of reach of any real volume."""
+
+    default_major: int = DEFAULT_CEILING_MAJOR
+    by_currency_major: Mapping[str, int] = field(default_factory=dict)
+
+    def check(self, amount_minor: int, currency: str) -> None:
+        major = self.by_currency_major.get(currency, self.default_major)
+        ceiling = major * 10 ** money.exponent(currency, field="amount.currency")
+        if amount_minor > ceiling:
+            raise InvalidArgument.for_field(
+                "amount.amount_minor", f"must be at most {ceiling} ({major} {currency})"
+            )
+
+
 class SenderWalletNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("sender_wallet_not_found", "Sender Wallet not found")
@@ -141,13 +164,6 @@ class RecentTransactions(NamedTuple):
 class TransactionNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("transaction_not_found", "Transaction not found")
-
-
-class WalletNotOwned(PermissionDenied):
-    def __init__(self) -> None:
-        super().__init__(
-            "wallet_not_owned", "Can not perform the action wallet belong to someone else"
-        )
 
 
 class DepositsNotAllowed(PermissionDenied):

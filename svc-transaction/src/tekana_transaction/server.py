@@ -7,6 +7,7 @@ from tekana_common import faults
 from tekana_common.grpc import open_channel
 from tekana_common.runtime import running_database, serve_service
 from tekana_common.transport import Transport
+from tekana_transaction.domain import AmountCeilings
 from tekana_transaction.ledger import GrpcLedger
 from tekana_transaction.recovery import run_recovery
 from tekana_transaction.repository import TortoiseTransactionRepository
@@ -23,6 +24,10 @@ async def main(settings: TransactionSettings) -> None:
     saga = Saga(
         repo=TortoiseTransactionRepository(),
         ledger=GrpcLedger(channel, timeout=settings.wallet_timeout),
+        ceilings=AmountCeilings(
+            default_major=settings.max_movement_major,
+            by_currency_major=settings.max_movement_major_by_currency,
+        ),
         after_pending=faults.hook(settings.fault_crash_point, "after_pending"),
         after_apply=faults.hook(settings.fault_crash_point, "after_apply"),
     )

@@ -7,7 +7,7 @@ it exactly once.
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -19,6 +19,7 @@ from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_common.tracing import mark_failed
 from tekana_transaction.domain import (
     Account,
+    AmountCeilings,
     CurrencyMismatch,
     DepositsNotAllowed,
     HistoryQuery,
@@ -33,7 +34,6 @@ from tekana_transaction.domain import (
     Transaction,
     TransactionNotFound,
     WalletNotFound,
-    WalletNotOwned,
     check_account,
     check_idempotency_key,
     fingerprint,
@@ -62,6 +62,7 @@ class Saga:
 
     repo: TransactionRepository
     ledger: Ledger
+    ceilings: AmountCeilings = field(default_factory=AmountCeilings)
     after_pending: Hook = _no_fault
     after_apply: Hook = _no_fault
 
@@ -79,10 +80,10 @@ class Movement:
 
 
 def _movement(
-    kind: Kind, sender: str, receiver: str, amount: int, currency: str, key: str
+    saga: Saga, kind: Kind, sender: str, receiver: str, amount: int, currency: str, key: str
 ) -> Movement:
     money.check_minor(amount, field="amount.amount_minor")
-    money.exponent(currency, field="amount.currency")
+    saga.ceilings.check(amount, currency)
     return Movement(kind, sender, receiver, amount, currency, check_idempotency_key(key) or None)
 
 
@@ -102,13 +103,12 @@ async def create_transfer(
     receiver = check_account("receiver_account", receiver_account)
     if sender == receiver:
         raise SameWallet
-    movement = _movement(Kind.TRANSFER, sender, receiver, amount, currency, idempotency_key)
+    movement = _movement(saga, Kind.TRANSFER, sender, receiver, amount, currency, idempotency_key)
     accounts = await _resolve(saga.ledger, [sender, receiver])
     sender_info = accounts.get(sender)
-    if sender_info is None:
+    # Someone else's wallet reads as no wallet at all, so accounts cannot be probed.
+    if sender_info is None or sender_info.owner_id != caller.customer_id:
         raise SenderWalletNotFound
-    if sender_info.owner_id != caller.customer_id:
-        raise WalletNotOwned
     receiver_info = accounts.get(receiver)
     if receiver_info is None:
         raise ReceiverWalletNotFound
@@ -130,9 +130,9 @@ async def create_deposit(
     """Money into a wallet from the currency's funding wallet."""
     receiver = check_account("account_number", account_number)
     money.check_minor(amount, field="amount.amount_minor")
-    money.exponent(currency, field="amount.currency")
+    saga.ceilings.check(amount, currency)
     funding = await _unless_unavailable(saga.ledger.funding_account(currency))
-    movement = _movement(Kind.DEPOSIT, funding, receiver, amount, currency, idempotency_key)
+    movement = _movement(saga, Kind.DEPOSIT, funding, receiver, amount, currency, idempotency_key)
     target = (await _resolve(saga.ledger, [receiver])).get(receiver)
     if target is None or (target.owner_id != caller.customer_id and not caller.is_admin):
         raise WalletNotFound

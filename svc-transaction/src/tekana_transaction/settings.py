@@ -2,7 +2,10 @@
 
 from typing import Literal
 
+from pydantic import Field
+
 from tekana_common.settings import ServiceSettings
+from tekana_transaction.domain import DEFAULT_CEILING_MAJOR
 
 
 class TransactionSettings(ServiceSettings):
@@ -15,6 +18,10 @@ class TransactionSettings(ServiceSettings):
     max_concurrent_requests: int | None = 64
     # Customers may deposit into their own wallets (a test feature); admins always may.
     allow_test_deposits: bool = False
+    # The most one transfer or deposit may carry, in major units: every currency, unless
+    # named in the second (a JSON object, e.g. {"JPY": 150000000}).
+    max_movement_major: int = DEFAULT_CEILING_MAJOR
+    max_movement_major_by_currency: dict[str, int] = Field(default_factory=dict)
     # Pending transactions older than this are finished by the recovery loop.
     recovery_age_seconds: float = 5.0
     recovery_interval_seconds: float = 2.0
