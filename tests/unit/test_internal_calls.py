@@ -1,6 +1,10 @@
 """Services refuse calls that do not carry the internal token; health stays open to probes."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
+from grpclib.client import Channel, UnaryUnaryMethod
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from grpclib.health.service import Health
@@ -10,6 +14,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
 from tekana_common import tracing
+from tekana_common.grpc import ErrorDetailCodec, build_server, instrument_channel
 from tekana_common.settings import CommonSettings
 from tekana_common.transport import Transport, TransportConfigError
 from tekana_customer.rpc import CustomerServicer
@@ -76,3 +81,44 @@ async def test_a_call_that_fails_to_start_leaves_no_span_behind(
     # A span left current would be a recording one, from the provider above.
     assert trace.get_current_span() is before
     assert not trace.get_current_span().is_recording()
+
+
+async def _call(channel: Channel, path: str) -> GRPCError:
+    method = UnaryUnaryMethod(channel, path, HealthCheckRequest, HealthCheckResponse)
+    with pytest.raises(GRPCError) as caught:
+        await method(HealthCheckRequest())
+    return caught.value
+
+
+@asynccontextmanager
+async def served(token: str) -> AsyncIterator[Channel]:
+    """The customer servicer behind ``build_server`` on loopback, as a service runs it."""
+    server = build_server([servicer()], internal_token=INTERNAL_TOKEN)
+    await server.start("127.0.0.1", 0)
+    port = server._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    channel = instrument_channel(
+        Channel("127.0.0.1", port, status_details_codec=ErrorDetailCodec()), internal_token=token
+    )
+    try:
+        yield channel
+    finally:
+        channel.close()
+        server.close()
+        await server.wait_closed()
+
+
+UNKNOWN = "/tekana.nowhere.v1.Nothing/Probe"
+KNOWN = "/tekana.customer.v1.CustomerService/ListCustomers"
+
+
+@pytest.mark.parametrize("token", ["", "not-the-token"])
+async def test_without_the_token_unknown_methods_answer_like_known_ones(token: str) -> None:
+    async with served(token) as channel:
+        unknown, known = await _call(channel, UNKNOWN), await _call(channel, KNOWN)
+    assert unknown.status == known.status == Status.UNAUTHENTICATED
+    assert unknown.message == known.message
+
+
+async def test_with_the_token_an_unknown_method_is_unimplemented() -> None:
+    async with served(INTERNAL_TOKEN) as channel:
+        assert (await _call(channel, UNKNOWN)).status == Status.UNIMPLEMENTED

@@ -13,8 +13,9 @@ from ssl import SSLContext
 from typing import Any, Protocol, TypeVar
 
 import asyncpg
+from google.protobuf.empty_pb2 import Empty
 from grpclib.client import Channel
-from grpclib.const import Status
+from grpclib.const import Cardinality, Handler, Status
 from grpclib.encoding.base import StatusDetailsCodecBase
 from grpclib.events import RecvRequest, SendRequest, listen
 from grpclib.exceptions import GRPCError
@@ -189,6 +190,30 @@ def request_listener(
     return on_recv_request
 
 
+class _EveryPath(dict[str, Handler]):
+    """A server's method table that has an entry for every path: unknown ones are answered
+    UNIMPLEMENTED by a handler of their own, after the request listener has checked the
+    internal token, so a caller without it cannot tell which methods exist."""
+
+    def get(self, path: str, default: Any = None) -> Handler:
+        return super().get(path) or _UNKNOWN_METHOD
+
+
+async def _method_not_found(stream: Stream[Any, Any]) -> None:
+    raise GRPCError(Status.UNIMPLEMENTED, "Method not found")
+
+
+_UNKNOWN_METHOD = Handler(_method_not_found, Cardinality.UNARY_UNARY, Empty, Empty)
+
+
+def authenticate_before_routing(server: Server) -> Server:
+    """Make ``server`` run its request listener (the token check) for unknown methods too.
+    grpclib answers a path missing from its table before any event; ``_mapping`` is the
+    table it reads (guarded by ``test_internal_calls``)."""
+    server._mapping = _EveryPath(server._mapping)
+    return server
+
+
 async def _refuse_unauthenticated(stream: Stream[Any, Any]) -> None:
     log.warning("internal_call_refused", reason="missing or wrong internal token")
     raise GRPCError(Status.UNAUTHENTICATED, "missing or wrong internal token")
@@ -334,7 +359,7 @@ def build_server(
     server = Server([*servicers, health], status_details_codec=ErrorDetailCodec())
     gate = FifoGate(max_concurrent) if max_concurrent else None
     listen(server, RecvRequest, request_listener(internal_token, gate))
-    return server
+    return authenticate_before_routing(server)
 
 
 async def serve(
