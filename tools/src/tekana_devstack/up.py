@@ -17,6 +17,7 @@ from tekana_common.logging import configure_logging, get_logger
 from tekana_devstack import postgres
 from tekana_devstack.components import GATEWAY, SERVICES, Ports, component_env
 from tekana_devstack.paths import STATE_DIR
+from tekana_devstack.supervise import Backoff, Start, Supervised, start_all
 
 log = get_logger("tekana_devstack.up")
 
@@ -77,13 +78,17 @@ def _run_platform(args: argparse.Namespace, database_url: str) -> int:
     for component in SERVICES:
         env = {**base, **per_component[component.name]}
         subprocess.run([sys.executable, "-m", component.module, "migrate"], env=env, check=True)
-    children = {
-        c.name: subprocess.Popen(
-            [sys.executable, "-m", c.module], env={**base, **per_component[c.name]}
-        )
-        for c in (*SERVICES, GATEWAY)
+    starters = {
+        c.name: _starter(c.module, {**base, **per_component[c.name]}) for c in (*SERVICES, GATEWAY)
     }
-    return _supervise(children, ready_url=f"http://127.0.0.1:{ports.gateway}/ready")
+    return _supervise(start_all(starters), ready_url=f"http://127.0.0.1:{ports.gateway}/ready")
+
+
+def _starter(module: str, env: dict[str, str]) -> Start:
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, "-m", module], env=env)
+
+    return start
 
 
 def dev_keys(state_dir: Path) -> dict[str, str]:
@@ -116,7 +121,7 @@ def internal_token(state_dir: Path) -> dict[str, str]:
     return {"TEKANA_INTERNAL_TOKEN": path.read_text().strip()}
 
 
-def _supervise(children: dict[str, subprocess.Popen[bytes]], *, ready_url: str) -> int:
+def _supervise(children: list[Supervised], *, ready_url: str) -> int:
     stopping = False
 
     def request_stop(signum: int, _: FrameType | None) -> None:
@@ -125,19 +130,19 @@ def _supervise(children: dict[str, subprocess.Popen[bytes]], *, ready_url: str) 
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    backoff = Backoff()
     announced = False
     exit_code = 0
     while not stopping:
-        failed = {name: p.returncode for name, p in children.items() if p.poll() is not None}
-        if failed:
-            log.error("component_exited", components=failed)
+        now = time.monotonic()
+        if not all(child.check(backoff, now) for child in children):
             exit_code = 1
             break
         if not announced and _is_ready(ready_url):
             log.info("platform_ready", gateway=ready_url.removesuffix("/ready"))
             announced = True
         time.sleep(0.3)
-    _stop_all(children)
+    _stop_all({child.name: child.process for child in children})
     return exit_code
 
 
