@@ -36,6 +36,8 @@ class Doc:
     # Takes ``limit`` and ``after`` query parameters.
     paginated: bool = False
     rate_limited: bool = False
+    # The body must be declared application/json (money-moving and registration): 415 else.
+    json_only: bool = False
     # Schemas of the path parameters, by name.
     path: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     description: str = ""

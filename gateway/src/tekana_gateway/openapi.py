@@ -193,14 +193,13 @@ def _responses(schemas: Schemas, surface: str, doc: Doc) -> dict[str, Any]:
                 "description": "Missing, malformed, expired or wrongly signed token",
                 "content": {"application/json": {"schema": schemas.ref(bodies.LegacyUnauthorized)}},
             }
-    if "400" in responses:
-        # The HTTP parser answers a request it cannot read (a line over 8 KiB, a bad
-        # header) before any route runs, in plain text.
-        responses["400"]["content"] = {
-            **responses["400"]["content"],
-            "text/plain": {"schema": {"type": "string"}},
-        }
     if doc.request is not None:
-        body_too_large = responses.get("400", {}).get("content")
-        responses["413"] = {"description": "Body larger than 64 KiB", "content": body_too_large}
+        refused = responses.get("400", {}).get("content")
+        responses["408"] = {"description": "The body was not sent in time", "content": refused}
+        responses["413"] = {"description": "Body larger than 64 KiB", "content": refused}
+        if doc.json_only:
+            responses["415"] = {
+                "description": "The body is not application/json",
+                "content": refused,
+            }
     return dict(sorted(responses.items()))

@@ -13,6 +13,7 @@ from tekana_common.context import Caller
 from tekana_common.errors import FieldViolation
 from tekana_common.paging import CURSOR_DIGITS_MAX
 from tekana_gateway import jsonio
+from tekana_gateway.apidoc import doc_of
 from tekana_gateway.errors import ApiError, invalid, unauthorized
 from tekana_gateway.keys import AUTH_ERROR, CALLER, SETTINGS
 
@@ -21,10 +22,11 @@ Model = TypeVar("Model", bound=BaseModel)
 BIGINT_MAX = 2**63 - 1
 
 
-async def body(request: web.Request, model: type[Model], *, json_only: bool = False) -> Model:
-    """The request's JSON object as ``model``; with ``json_only`` (money-moving and
-    registration bodies) only when it is declared ``application/json`` (415 otherwise)."""
-    if json_only and request.content_type != "application/json":
+async def body(request: web.Request, model: type[Model]) -> Model:
+    """The request's JSON object as ``model``; if the route's ``Doc`` says ``json_only``,
+    only when it is declared ``application/json`` (415 otherwise)."""
+    doc = doc_of(request.match_info.handler)
+    if doc is not None and doc.json_only and request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "The body must be application/json")
     raw = await _read(request)
     if not raw.strip():

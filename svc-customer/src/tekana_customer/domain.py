@@ -83,14 +83,15 @@ def email_key(raw: str) -> str:
 
 
 def normalize_email(raw: str) -> str:
-    """The e-mail as stored (``email_key``), syntax-checked."""
+    """The e-mail as stored: its ``email_key``, once its syntax is checked."""
     candidate = email_key(raw)
     if len(candidate) > EMAIL_MAX:
         raise InvalidArgument.for_field("email", f"must be at most {EMAIL_MAX} characters")
     try:
-        return validate_email(candidate, check_deliverability=False).normalized
+        validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as exc:
         raise InvalidArgument.for_field("email", "is not a valid e-mail address") from exc
+    return candidate
 
 
 def check_not_confusable(raw: str) -> None:

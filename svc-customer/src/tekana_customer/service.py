@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from tekana_common.auth import IssuedToken, TokenIssuer
 from tekana_common.context import Caller, Role
-from tekana_common.errors import InvalidArgument
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_customer.domain import (
     FULL_NAME_MAX,
@@ -18,6 +17,7 @@ from tekana_customer.domain import (
     check_not_confusable,
     check_password,
     check_text,
+    email_key,
     normalize_email,
 )
 from tekana_customer.passwords import Hasher
@@ -59,11 +59,7 @@ async def authenticate(
     repo: CustomerRepository, hasher: Hasher, issuer: TokenIssuer, *, email: str, password: str
 ) -> IssuedToken:
     """A token for matching credentials; the same ``InvalidCredentials`` for every mismatch."""
-    try:
-        key = normalize_email(email)
-    except InvalidArgument:
-        key = ""
-    found = await repo.find_credentials(key) if key else None
+    found = await repo.find_credentials(email_key(email))
     if found is None:
         await hasher.burn(password)
         raise InvalidCredentials

@@ -27,12 +27,13 @@ LIST_LIMIT = 100
         auth=False,
         rate_limited=True,
         idempotent=True,
+        json_only=True,
     )
 )
 async def register(request: web.Request) -> web.Response:
     # As on /v1: a retried registration answers "E-Mail already exists", never a duplicate.
     validation.idempotency_key(request)
-    body = await validation.body(request, RegisterBody, json_only=True)
+    body = await validation.body(request, RegisterBody)
     await throttle.count_registration(request, email=body.email)
     await request.app[UPSTREAMS].customers.register(
         pb.RegisterRequest(

@@ -24,12 +24,13 @@ HISTORY_LIMIT = 100
         (Reply(201, bodies.LegacyTransactionId, "The transaction id, or the refusal"),),
         request=TransferBody,
         idempotent=True,
+        json_only=True,
     )
 )
 async def transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
-    body = await validation.body(request, TransferBody, json_only=True)
+    body = await validation.body(request, TransferBody)
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
     result = await movements.transfer(

@@ -80,11 +80,12 @@ async def list_wallets(request: web.Request) -> web.Response:
         "Deposit into one's own wallet (admins: any); transactionId makes it idempotent",
         (Reply(201, bodies.LegacyStatus, "Deposited, or Money already added to your account"),),
         request=DepositBody,
+        json_only=True,
     )
 )
 async def deposit(request: web.Request) -> web.Response:
     validation.require_caller(request)
-    body = await validation.body(request, DepositBody, json_only=True)
+    body = await validation.body(request, DepositBody)
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
     try:

@@ -24,13 +24,14 @@ routes = web.RouteTableDef()
         auth=False,
         rate_limited=True,
         idempotent=True,
+        json_only=True,
     )
 )
 async def create_customer(request: web.Request) -> web.Response:
     # Registration is safe to retry without a key (a second try answers 409 email_taken);
     # the header is accepted, and checked, like on every POST.
     validation.idempotency_key(request)
-    body = await validation.body(request, CreateCustomer, json_only=True)
+    body = await validation.body(request, CreateCustomer)
     await throttle.count_registration(request, email=body.email)
     customer = await request.app[UPSTREAMS].customers.register(
         pb.RegisterRequest(

@@ -24,12 +24,13 @@ routes = web.RouteTableDef()
         ),
         request=CreateTransfer,
         idempotent=True,
+        json_only=True,
     )
 )
 async def create_transfer(request: web.Request) -> web.Response:
     validation.require_caller(request)
     key = validation.idempotency_key(request)
-    body = await validation.body(request, CreateTransfer, json_only=True)
+    body = await validation.body(request, CreateTransfer)
     result = await movements.transfer(
         request,
         transaction_pb2.CreateTransferRequest(

@@ -118,13 +118,14 @@ async def list_entries(request: web.Request) -> web.Response:
         request=CreateDeposit,
         path={"account": ACCOUNT_PARAM},
         idempotent=True,
+        json_only=True,
     )
 )
 async def deposit(request: web.Request) -> web.Response:
     validation.require_caller(request)
     account = validation.path_text(request, "account")
     key = validation.idempotency_key(request)
-    body = await validation.body(request, CreateDeposit, json_only=True)
+    body = await validation.body(request, CreateDeposit)
     result = await movements.deposit(
         request,
         transaction_pb2.CreateDepositRequest(
