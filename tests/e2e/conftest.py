@@ -10,11 +10,23 @@ import pytest
 from tests.support import api
 from tests.support.database import drop_databases_like
 from tests.support.platform import Platform, start_platform
+from tests.support.redis_server import RedisServer, redis_server
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    running = start_platform(Path(tmp_path_factory.mktemp("platform")))
+def platform_redis() -> Iterator[RedisServer]:
+    """The platform's own Redis (revocations, limits), so no test run shares its keys."""
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def platform(
+    tmp_path_factory: pytest.TempPathFactory, platform_redis: RedisServer
+) -> Iterator[Platform]:
+    running = start_platform(
+        Path(tmp_path_factory.mktemp("platform")), TEKANA_REDIS_URL=platform_redis.url
+    )
     yield running
     exit_status = running.stop()
     asyncio.run(drop_databases_like(running.database_prefix))

@@ -36,7 +36,9 @@ async def wallet_database() -> AsyncIterator[str]:
 
 @pytest.fixture
 async def clean_customers(customer_database: str) -> None:
-    await Tortoise.get_connection("default").execute_script("TRUNCATE customer RESTART IDENTITY")
+    await Tortoise.get_connection("default").execute_script(
+        "TRUNCATE customer RESTART IDENTITY CASCADE"
+    )
 
 
 @pytest.fixture(scope="module")

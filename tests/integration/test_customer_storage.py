@@ -11,9 +11,17 @@ from tekana_common.auth import TokenIssuer, TokenVerifier
 from tekana_common.context import Role
 from tekana_common.errors import InvalidArgument, Unauthenticated
 from tekana_customer import service
-from tekana_customer.domain import EmailTaken, Gender, InvalidCredentials, NewCustomer
+from tekana_customer.domain import (
+    EmailTaken,
+    Gender,
+    InvalidCredentials,
+    NewCustomer,
+    Surface,
+    TokenLifetimes,
+)
 from tekana_customer.passwords import Argon2Hasher
-from tekana_customer.repository import TortoiseCustomerRepository
+from tekana_customer.repository import TortoiseCustomerRepository, TortoiseSessionRepository
+from tests.support.fakes import LIFETIMES, FakeRevocations
 from tests.support.keys import key_pair
 
 pytestmark = pytest.mark.usefixtures("clean_customers")
@@ -22,6 +30,13 @@ pytestmark = pytest.mark.usefixtures("clean_customers")
 @pytest.fixture(scope="module")
 def hasher() -> Argon2Hasher:
     return Argon2Hasher(workers=2)
+
+
+def sessions_for(
+    repo: TortoiseCustomerRepository, issuer: TokenIssuer, lifetimes: TokenLifetimes = LIFETIMES
+) -> service.Sessions:
+    """Sessions stored for real; revocations only recorded (Redis is the e2e tests')."""
+    return service.Sessions(TortoiseSessionRepository(), issuer, lifetimes, FakeRevocations())
 
 
 def registration(email: str, password: str = "long enough") -> service.Registration:
@@ -106,16 +121,28 @@ async def test_login_succeeds_and_every_failure_reads_the_same(hasher: Argon2Has
     issuer, verifier = key_pair()
     ann = await service.register(repo, hasher, registration("Login@Example.com"))
     issued = await service.authenticate(
-        repo, hasher, issuer, email="login@example.com", password="long enough"
+        repo,
+        hasher,
+        sessions_for(repo, issuer),
+        email="login@example.com",
+        password="long enough",
+        surface=Surface.V1,
     )
-    assert verifier.verify(issued.token).customer_id == ann.id
+    assert verifier.verify(issued.token).caller.customer_id == ann.id
     messages = set()
     for email, password in [
         ("login@example.com", "wrong password"),
         ("nobody@example.com", "long enough"),
     ]:
         with pytest.raises(InvalidCredentials) as caught:
-            await service.authenticate(repo, hasher, issuer, email=email, password=password)
+            await service.authenticate(
+                repo,
+                hasher,
+                sessions_for(repo, issuer),
+                email=email,
+                password=password,
+                surface=Surface.V1,
+            )
         messages.add((caught.value.code, caught.value.message))
     assert len(messages) == 1
 
@@ -123,11 +150,16 @@ async def test_login_succeeds_and_every_failure_reads_the_same(hasher: Argon2Has
 async def test_token_expiry_is_honoured(hasher: Argon2Hasher) -> None:
     repo = TortoiseCustomerRepository()
     issuer, verifier = key_pair()
-    short_lived = TokenIssuer(private_key=issuer.private_key, ttl_seconds=1)
+    short_lived = TokenLifetimes(access=1, legacy=1, refresh=60)
     strict = TokenVerifier(public_key=verifier.public_key, leeway_seconds=0)
     await service.register(repo, hasher, registration("exp@example.com"))
     issued = await service.authenticate(
-        repo, hasher, short_lived, email="exp@example.com", password="long enough"
+        repo,
+        hasher,
+        sessions_for(repo, issuer, short_lived),
+        email="exp@example.com",
+        password="long enough",
+        surface=Surface.V1,
     )
     strict.verify(issued.token)
     await asyncio.sleep(2.1)
@@ -207,9 +239,14 @@ async def test_registration_and_login_normalise_the_email_alike(
     issuer, verifier = key_pair()
     customer = await service.register(repo, hasher, registration(registered))
     issued = await service.authenticate(
-        repo, hasher, issuer, email=logged_in, password="long enough"
+        repo,
+        hasher,
+        sessions_for(repo, issuer),
+        email=logged_in,
+        password="long enough",
+        surface=Surface.V1,
     )
-    assert verifier.verify(issued.token).customer_id == customer.id
+    assert verifier.verify(issued.token).caller.customer_id == customer.id
     with pytest.raises(EmailTaken):
         await service.register(repo, hasher, registration(registered.strip().upper()))
 

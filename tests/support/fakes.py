@@ -1,10 +1,16 @@
 """In-memory stand-ins for the services' ports (repositories, hasher, ledger)."""
 
+import dataclasses
 import itertools
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from tekana_customer.domain import Customer, EmailTaken, NewCustomer
+from tekana_common.auth import TokenIssuer
+from tekana_customer.domain import Customer, EmailTaken, NewCustomer, Surface, TokenLifetimes
+from tekana_customer.repository import Reused, Rotated
+from tekana_customer.service import Sessions
 from tekana_transaction.domain import Account, Outcome, RecentTransactions, Status, Transaction
 from tekana_transaction.ledger import LedgerUnavailable
 
@@ -43,6 +49,91 @@ class FakeCustomerRepository:
 
     async def list_after(self, after_id: int, limit: int) -> list[Customer]:
         return [c for i, (c, _) in sorted(self.rows.items()) if i > after_id][:limit]
+
+    async def set_disabled(self, customer_id: int, disabled: bool) -> Customer | None:
+        found = self.rows.get(customer_id)
+        if found is None:
+            return None
+        customer = dataclasses.replace(found[0], disabled=disabled)
+        self.rows[customer_id] = (customer, found[1])
+        return customer
+
+
+@dataclass
+class _Session:
+    customer_id: int
+    surface: Surface
+    ended: bool = False
+
+
+class FakeSessionRepository:
+    """Sessions and refresh token hashes in dicts, with the database's rotation rules."""
+
+    def __init__(self, customers: FakeCustomerRepository) -> None:
+        self.customers = customers
+        self.sessions: dict[str, _Session] = {}
+        self.tokens: dict[bytes, tuple[str, bool]] = {}  # hash -> (session id, used)
+
+    async def start(
+        self, customer_id: int, surface: Surface, *, lifetime: int, refresh_hash: bytes | None
+    ) -> str:
+        session_id = str(uuid.uuid4())
+        self.sessions[session_id] = _Session(customer_id, surface)
+        if refresh_hash is not None:
+            self.tokens[refresh_hash] = (session_id, False)
+        return session_id
+
+    async def rotate(
+        self, used_hash: bytes, new_hash: bytes, *, lifetime: int
+    ) -> Rotated | Reused | None:
+        if used_hash not in self.tokens:
+            return None
+        session_id, used = self.tokens[used_hash]
+        session = self.sessions[session_id]
+        if used:
+            session.ended = True
+            return Reused(session_id, session.surface)
+        customer = await self.customers.get(session.customer_id)
+        if session.ended or customer is None or customer.disabled:
+            return None
+        self.tokens[used_hash] = (session_id, True)
+        self.tokens[new_hash] = (session_id, False)
+        return Rotated(customer, session_id)
+
+    async def end(self, session_id: str, customer_id: int) -> Surface | None:
+        session = self.sessions.get(session_id)
+        if session is None or session.customer_id != customer_id:
+            return None
+        session.ended = True
+        return session.surface
+
+    async def revoked_since(
+        self, since: datetime
+    ) -> tuple[list[tuple[str, Surface]], list[tuple[int, datetime]]]:
+        ended = [(sid, s.surface) for sid, s in self.sessions.items() if s.ended]
+        return ended, []
+
+
+@dataclass
+class FakeRevocations:
+    """Records what would be published."""
+
+    sessions: list[str] = field(default_factory=list)
+    customers: list[tuple[int, float]] = field(default_factory=list)
+
+    async def session_ended(self, session_id: str, surface: Surface) -> None:
+        self.sessions.append(session_id)
+
+    async def customer_revoked(self, customer_id: int, *, at: float) -> None:
+        self.customers.append((customer_id, at))
+
+
+LIFETIMES = TokenLifetimes(access=900, legacy=8 * 3600, refresh=30 * 24 * 3600)
+
+
+def fake_sessions(customers: FakeCustomerRepository, issuer: TokenIssuer) -> Sessions:
+    """The session side of the customer service on fakes."""
+    return Sessions(FakeSessionRepository(customers), issuer, LIFETIMES, FakeRevocations())
 
 
 class FakeHasher:

@@ -17,7 +17,7 @@ from tekana_gateway.app import create_app
 from tekana_gateway.server import GatewayRunner
 from tekana_gateway.settings import GatewaySettings
 from tekana_gateway.upstream import Upstreams
-from tests.support.fakes import FakeCustomerRepository, FakeHasher
+from tests.support.fakes import FakeCustomerRepository, FakeHasher, fake_sessions
 from tests.support.grpc import in_memory_channel
 from tests.support.keys import key_pair
 
@@ -61,7 +61,8 @@ async def gateway_with_fakes(**settings_overrides: object) -> AsyncIterator[Gate
     )
     repo = FakeCustomerRepository()
     hasher = FakeHasher()
-    servicer = CustomerServicer(repo=repo, hasher=hasher, issuer=issuer)
+    sessions = fake_sessions(repo, issuer)
+    servicer = CustomerServicer(repo=repo, hasher=hasher, sessions=sessions)
     async with in_memory_channel([servicer, Health()]) as channel:
         # One in-memory server answers for every upstream; only the customer API is real.
         upstreams = Upstreams.over({"customer": channel, "wallet": channel, "transaction": channel})

@@ -44,6 +44,26 @@ class Platform:
             TEKANA_DATABASE_NAME=f"{self.database_prefix}_{service}",
         )
 
+    def create_admin(self, email: str, password: str) -> str:
+        """An administrator made with the customer service's CLI; what the CLI printed."""
+        created = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tekana_customer",
+                "create-admin",
+                f"--email={email}",
+                "--full-name=Ada Admin",
+                "--national-id=1",
+                "--gender=F",
+            ],
+            env=dict(self.service_env("customer"), TEKANA_ADMIN_PASSWORD=password),
+            capture_output=True,
+            check=False,
+        )
+        assert created.returncode == 0, created.stderr.decode()
+        return created.stdout.decode()
+
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
 

@@ -53,7 +53,7 @@ def test_a_valid_token_names_its_caller(
     token = TokenIssuer(private_key=private_key, ttl_seconds=60).issue(
         customer_id=3, email="a@b.co", roles=frozenset({Role.CUSTOMER, Role.ADMIN})
     )
-    caller = verifier.verify(token.token)
+    caller = verifier.verify(token.token).caller
     assert caller == Caller(customer_id=3, roles=frozenset({Role.CUSTOMER, Role.ADMIN}))
     assert caller.is_admin
 
@@ -113,8 +113,8 @@ def test_a_remembered_token_is_refused_once_it_expires(private_key: Ed25519Priva
     token = TokenIssuer(private_key=private_key, ttl_seconds=1).issue(
         customer_id=5, email="a@b.co", roles=frozenset({Role.CUSTOMER})
     )
-    assert strict.verify(token.token).customer_id == 5
-    assert strict.verify(token.token).customer_id == 5  # from memory
+    assert strict.verify(token.token).caller.customer_id == 5
+    assert strict.verify(token.token).caller.customer_id == 5  # from memory
     expires_at = jwt.decode(token.token, options={"verify_signature": False})["exp"]
     time.sleep(max(0.0, expires_at + 1.05 - time.time()))
     with pytest.raises(Unauthenticated):
@@ -128,5 +128,5 @@ def test_remembers_a_bounded_number_of_tokens(private_key: Ed25519PrivateKey) ->
         issuer.issue(customer_id=n, email="a@b.co", roles=frozenset({Role.CUSTOMER})).token
         for n in range(1, 5)
     ]
-    assert [small.verify(t).customer_id for t in tokens] == [1, 2, 3, 4]
+    assert [small.verify(t).caller.customer_id for t in tokens] == [1, 2, 3, 4]
     assert list(small._verified) == tokens[-2:]

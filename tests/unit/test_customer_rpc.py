@@ -10,7 +10,7 @@ from tekana_common.context import Caller, caller_var
 from tekana_common.grpc import error_detail
 from tekana_customer.rpc import CustomerServicer
 from tekana_protos.tekana.customer import v1 as pb
-from tests.support.fakes import FakeCustomerRepository, FakeHasher
+from tests.support.fakes import FakeCustomerRepository, FakeHasher, fake_sessions
 from tests.support.grpc import in_memory_channel
 from tests.support.keys import key_pair
 
@@ -26,7 +26,10 @@ ANN = pb.RegisterRequest(
 @pytest.fixture
 async def stub() -> AsyncIterator[pb.CustomerServiceStub]:
     issuer, _ = key_pair()
-    servicer = CustomerServicer(repo=FakeCustomerRepository(), hasher=FakeHasher(), issuer=issuer)
+    repo = FakeCustomerRepository()
+    servicer = CustomerServicer(
+        repo=repo, hasher=FakeHasher(), sessions=fake_sessions(repo, issuer)
+    )
     async with in_memory_channel([servicer]) as channel:
         yield pb.CustomerServiceStub(channel)
 

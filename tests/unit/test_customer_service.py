@@ -11,8 +11,9 @@ from tekana_customer.domain import (
     EmailTaken,
     Gender,
     InvalidCredentials,
+    Surface,
 )
-from tests.support.fakes import FakeCustomerRepository, FakeHasher
+from tests.support.fakes import FakeCustomerRepository, FakeHasher, fake_sessions
 from tests.support.keys import key_pair
 
 ADMIN = Caller(customer_id=999, roles=frozenset({Role.CUSTOMER, Role.ADMIN}))
@@ -56,9 +57,14 @@ async def test_authenticate_issues_a_token_naming_the_customer() -> None:
     issuer, verifier = key_pair()
     customer = await service.register(repo, hasher, registration())
     issued = await service.authenticate(
-        repo, hasher, issuer, email="ANN@example.com", password="long enough"
+        repo,
+        hasher,
+        fake_sessions(repo, issuer),
+        email="ANN@example.com",
+        password="long enough",
+        surface=Surface.V1,
     )
-    assert verifier.verify(issued.token) == Caller(customer_id=customer.id)
+    assert verifier.verify(issued.token).caller == Caller(customer_id=customer.id)
     assert issued.expires_in == 900
 
 
@@ -69,7 +75,14 @@ async def test_wrong_password_and_unknown_email_fail_alike() -> None:
     failures = []
     for email, password in [("ann@example.com", "wrong pass"), ("bob@example.com", "long enough")]:
         with pytest.raises(InvalidCredentials) as caught:
-            await service.authenticate(repo, hasher, issuer, email=email, password=password)
+            await service.authenticate(
+                repo,
+                hasher,
+                fake_sessions(repo, issuer),
+                email=email,
+                password=password,
+                surface=Surface.V1,
+            )
         failures.append((caught.value.code, caught.value.message))
     assert failures[0] == failures[1]
     # The unknown e-mail spent a verification too, so timing does not tell them apart.

@@ -264,6 +264,7 @@ async def test_ready_reports_each_upstream(gw: GatewayUnderTest) -> None:
         "status": "ready",
         "upstreams": {"customer": "serving", "wallet": "serving", "transaction": "serving"},
         "rate_limiter": "disabled",
+        "revocations": "disabled",
     }
 
 

@@ -19,7 +19,7 @@ from tekana_common.settings import CommonSettings
 from tekana_common.transport import Transport, TransportConfigError
 from tekana_customer.rpc import CustomerServicer
 from tekana_protos.tekana.customer import v1 as pb
-from tests.support.fakes import FakeCustomerRepository, FakeHasher
+from tests.support.fakes import FakeCustomerRepository, FakeHasher, fake_sessions
 from tests.support.grpc import INTERNAL_TOKEN, in_memory_channel
 from tests.support.keys import key_pair
 
@@ -33,8 +33,9 @@ REGISTER = pb.RegisterRequest(
 
 
 def servicer() -> CustomerServicer:
+    repo = FakeCustomerRepository()
     return CustomerServicer(
-        repo=FakeCustomerRepository(), hasher=FakeHasher(), issuer=key_pair()[0]
+        repo=repo, hasher=FakeHasher(), sessions=fake_sessions(repo, key_pair()[0])
     )
 
 

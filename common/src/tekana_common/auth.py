@@ -71,24 +71,40 @@ class TokenIssuer:
     private_key: Ed25519PrivateKey
     ttl_seconds: int
 
-    def issue(self, *, customer_id: int, email: str, roles: frozenset[Role]) -> IssuedToken:
+    def issue(
+        self,
+        *,
+        customer_id: int,
+        email: str,
+        roles: frozenset[Role],
+        session_id: str = "",
+        ttl_seconds: int | None = None,
+    ) -> IssuedToken:
+        """A signed token; ``session_id`` (claim ``sid``) names the session it belongs to,
+        so that ending the session refuses it."""
         now = int(time.time())
+        ttl = self.ttl_seconds if ttl_seconds is None else ttl_seconds
         claims = {
             "iss": ISSUER,
             "sub": str(customer_id),
             "id": customer_id,
             "email": email,
             "roles": sorted(roles),
+            "sid": session_id,
             "iat": now,
-            "exp": now + self.ttl_seconds,
+            "exp": now + ttl,
         }
         token = jwt.encode(claims, self.private_key, algorithm=ALGORITHM)
-        return IssuedToken(token=token, expires_in=self.ttl_seconds)
+        return IssuedToken(token=token, expires_in=ttl)
 
 
 @dataclass(frozen=True, slots=True)
-class _Verified:
+class Verified:
+    """What a valid token says: who calls, in which session, issued when (Unix seconds)."""
+
     caller: Caller
+    session_id: str
+    issued_at: int
     expires_at: int
 
 
@@ -101,23 +117,24 @@ class TokenVerifier:
     public_key: Ed25519PublicKey
     leeway_seconds: int = 5
     remembered: int = 50_000
-    _verified: OrderedDict[str, _Verified] = field(default_factory=OrderedDict)
+    _verified: OrderedDict[str, Verified] = field(default_factory=OrderedDict)
 
-    def verify(self, token: str) -> Caller:
-        """The caller a valid token names; ``Unauthenticated`` for anything else."""
+    def verify(self, token: str) -> Verified:
+        """What a valid token says; ``Unauthenticated`` for anything else. Whether it has
+        been revoked since is the caller's question (``tekana_common.revocation``)."""
         known = self._verified.get(token)
         if known is not None:
             if time.time() <= known.expires_at + self.leeway_seconds:
                 self._verified.move_to_end(token)
-                return known.caller
+                return known
             del self._verified[token]
-        caller, expires_at = self._check(token)
-        self._verified[token] = _Verified(caller, expires_at)
+        verified = self._check(token)
+        self._verified[token] = verified
         if len(self._verified) > self.remembered:
             self._verified.popitem(last=False)
-        return caller
+        return verified
 
-    def _check(self, token: str) -> tuple[Caller, int]:
+    def _check(self, token: str) -> Verified:
         try:
             claims = jwt.decode(
                 token,
@@ -128,10 +145,12 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "sub", "iss"]},
             )
             customer_id = claims["id"]
-            expires_at = claims["exp"]
             roles = frozenset(Role(r) for r in claims.get("roles", [Role.CUSTOMER]))
+            session_id = str(claims.get("sid", ""))
+            issued_at, expires_at = int(claims["iat"]), int(claims["exp"])
         except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
             raise Unauthenticated("invalid_token", "Unauthorized") from exc
         if not isinstance(customer_id, int) or isinstance(customer_id, bool):
             raise Unauthenticated("invalid_token", "Unauthorized")
-        return Caller(customer_id=customer_id, roles=roles), int(expires_at)
+        caller = Caller(customer_id=customer_id, roles=roles)
+        return Verified(caller, session_id, issued_at, expires_at)

@@ -26,6 +26,11 @@ class CommonSettings(BaseSettings):
     grpc_tls_cert_file: str | None = None
     grpc_tls_key_file: str | None = None
     grpc_tls_ca_file: str | None = None
+    # Redis, shared by the gateways and the customer service: token revocations, and the
+    # gateway's login and registration limits. Empty disables both (tokens then stay valid
+    # until they expire). Keys start with the prefix, so platforms can share one Redis.
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_prefix: str = "tekana"
 
 
 class ServiceSettings(CommonSettings):

@@ -1,14 +1,17 @@
 """``create_app(settings)``: the gateway's aiohttp application, wired and ready to run."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from tekana_common import tracing
 from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
+from tekana_common.revocation import RevocationList, redis_client
 from tekana_common.transport import Transport
 from tekana_gateway import docs, hardening, health, middlewares
-from tekana_gateway.keys import LIMITER, SETTINGS, UPSTREAMS, VERIFIER
+from tekana_gateway.keys import LIMITER, REVOCATIONS, SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.legacy import customers as legacy_customers
 from tekana_gateway.legacy import transactions as legacy_transactions
 from tekana_gateway.legacy import wallets as legacy_wallets
@@ -49,12 +52,27 @@ def rate_limiter(settings: GatewaySettings) -> RateLimiter:
         per_address=settings.rate_limit_per_address,
     )
     return RateLimiter(
-        settings.redis_url, limits, fail_closed_login=settings.rate_limit_fail_closed_login
+        settings.redis_url,
+        limits,
+        prefix=settings.redis_prefix,
+        fail_closed_login=settings.rate_limit_fail_closed_login,
     )
 
 
 async def _close_limiter(app: web.Application) -> None:
     await app[LIMITER].close()
+
+
+async def _follow_revocations(app: web.Application) -> AsyncIterator[None]:
+    """The revocation list follows Redis for as long as the gateway runs."""
+    revocations = app[REVOCATIONS]
+    task = asyncio.create_task(revocations.follow())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    if revocations.client is not None:
+        await revocations.client.aclose()
 
 
 def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None) -> web.Application:
@@ -75,6 +93,12 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
     app[VERIFIER] = token_verifier(settings)
     app[LIMITER] = rate_limiter(settings)
     app.on_cleanup.append(_close_limiter)
+    app[REVOCATIONS] = RevocationList(
+        redis_client(settings.redis_url),
+        settings.redis_prefix,
+        fail_closed=settings.revocation_fail_closed,
+    )
+    app.cleanup_ctx.append(_follow_revocations)
     if upstreams is None:
         app.cleanup_ctx.append(_upstreams)
     else:

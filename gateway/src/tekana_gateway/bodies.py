@@ -23,6 +23,7 @@ class Readiness(TypedDict):
     status: str
     upstreams: dict[str, str]
     rate_limiter: str
+    revocations: str
 
 
 # ---- /v1 -------------------------------------------------------------------------------
@@ -52,6 +53,7 @@ class CustomerV1(TypedDict):
     gender: str
     roles: list[str]
     created_at: str | None
+    disabled: bool
 
 
 class CustomerPageV1(TypedDict):
@@ -64,6 +66,9 @@ class AccessTokenV1(TypedDict):
     access_token: str
     token_type: str
     expires_in: int
+    # Opaque, for POST /v1/auth/refresh; used once, each use returns a new one.
+    refresh_token: str
+    refresh_expires_in: int
 
 
 class MoneyV1(TypedDict):

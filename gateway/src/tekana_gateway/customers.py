@@ -30,6 +30,8 @@ class CustomerFields(Protocol):
     def roles(self) -> Iterable[int]: ...
     @property
     def created_at_us(self) -> int: ...
+    @property
+    def disabled(self) -> bool: ...
 
 
 def legacy_customer(customer: CustomerFields) -> bodies.CustomerLegacy:
@@ -51,4 +53,5 @@ def v1_customer(customer: CustomerFields) -> bodies.CustomerV1:
         "gender": GENDER_CODES.get(customer.gender, ""),
         "roles": [ROLE_NAMES[role] for role in customer.roles if role in ROLE_NAMES],
         "created_at": timestamp(customer.created_at_us),
+        "disabled": customer.disabled,
     }

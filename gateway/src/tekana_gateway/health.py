@@ -4,7 +4,7 @@ from aiohttp import web
 
 from tekana_gateway import bodies, jsonio
 from tekana_gateway.apidoc import Doc, Reply, documented
-from tekana_gateway.keys import LIMITER, UPSTREAMS
+from tekana_gateway.keys import LIMITER, REVOCATIONS, UPSTREAMS
 
 routes = web.RouteTableDef()
 
@@ -29,10 +29,12 @@ async def health(_: web.Request) -> web.Response:
 async def ready(request: web.Request) -> web.Response:
     upstreams = await request.app[UPSTREAMS].health()
     all_serving = all(state == "serving" for state in upstreams.values())
-    # Redis down degrades the limits, not the service: reported, but still ready.
+    # Redis down degrades the limits and the revocation list, not the service: reported,
+    # but still ready (revocation_fail_closed makes tokens 503 instead).
     body: bodies.Readiness = {
         "status": "ready" if all_serving else "not_ready",
         "upstreams": upstreams,
         "rate_limiter": await request.app[LIMITER].state(),
+        "revocations": request.app[REVOCATIONS].state(),
     }
     return jsonio.response(body, status=200 if all_serving else 503)

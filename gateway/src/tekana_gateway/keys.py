@@ -2,8 +2,9 @@
 
 from aiohttp import web
 
-from tekana_common.auth import TokenVerifier
+from tekana_common.auth import TokenVerifier, Verified
 from tekana_common.context import Caller
+from tekana_common.revocation import RevocationList
 from tekana_gateway.errors import ApiError
 from tekana_gateway.ratelimit import RateLimiter
 from tekana_gateway.settings import GatewaySettings
@@ -13,7 +14,9 @@ SETTINGS = web.AppKey("settings", GatewaySettings)
 VERIFIER = web.AppKey("verifier", TokenVerifier)
 UPSTREAMS = web.AppKey("upstreams", Upstreams)
 LIMITER = web.AppKey("limiter", RateLimiter)
+REVOCATIONS = web.AppKey("revocations", RevocationList)
 
 REQUEST_ID = web.RequestKey("request_id", str)
 CALLER = web.RequestKey("caller", Caller)
+TOKEN = web.RequestKey("token", Verified)
 AUTH_ERROR = web.RequestKey("auth_error", ApiError)

@@ -9,11 +9,13 @@ from grpclib.exceptions import GRPCError, StreamTerminatedError
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from tekana_common import metrics, tracing
+from tekana_common.auth import Verified
 from tekana_common.context import caller_var, request_id_var
 from tekana_common.errors import DomainError
 from tekana_common.logging import get_logger
+from tekana_common.revocation import RevocationUnavailable
 from tekana_gateway import errors, rendering
-from tekana_gateway.keys import AUTH_ERROR, CALLER, REQUEST_ID, VERIFIER
+from tekana_gateway.keys import AUTH_ERROR, CALLER, REQUEST_ID, REVOCATIONS, TOKEN, VERIFIER
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = get_logger("tekana_gateway.access")
@@ -91,13 +93,34 @@ async def authentication(request: web.Request, handler: Handler) -> web.StreamRe
             request[AUTH_ERROR] = errors.unauthorized()
         else:
             try:
-                caller = request.app[VERIFIER].verify(token.strip())
+                verified = request.app[VERIFIER].verify(token.strip())
             except DomainError:
                 request[AUTH_ERROR] = errors.unauthorized()
             else:
-                request[CALLER] = caller
-                caller_var.set(caller)
+                _accept_unless_revoked(request, verified)
     return await handler(request)
+
+
+def _accept_unless_revoked(request: web.Request, verified: Verified) -> None:
+    caller = verified.caller
+    try:
+        allowed = request.app[REVOCATIONS].allows(
+            customer_id=caller.customer_id,
+            session_id=verified.session_id,
+            issued_at=verified.issued_at,
+        )
+    except RevocationUnavailable:
+        request[AUTH_ERROR] = errors.ApiError(
+            503, "revocation_unavailable", "Service Unavailable", retry_after=1
+        )
+        return
+    if not allowed:
+        # A revoked token reads as any invalid one: nothing to learn from the difference.
+        request[AUTH_ERROR] = errors.unauthorized()
+        return
+    request[CALLER] = caller
+    request[TOKEN] = verified
+    caller_var.set(caller)
 
 
 @web.middleware

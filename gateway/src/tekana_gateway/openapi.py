@@ -168,6 +168,9 @@ def _parameters(path: str, doc: Doc) -> list[dict[str, Any]]:
 def _responses(schemas: Schemas, surface: str, doc: Doc) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for reply in doc.replies:
+        if reply.body is None:  # no content (204)
+            responses[str(reply.status)] = {"description": reply.description}
+            continue
         schema: dict[str, Any] = schemas.ref(reply.body)
         if surface == "legacy":
             # Business refusals arrive in the same HTTP status, as an error envelope.

@@ -67,8 +67,9 @@ class RateLimiterUnavailable(Exception):
 
 
 class RateLimiter:
-    def __init__(self, url: str, limits: Limits, *, fail_closed_login: bool) -> None:
+    def __init__(self, url: str, limits: Limits, *, prefix: str, fail_closed_login: bool) -> None:
         self._limits = limits
+        self._prefix = prefix
         self._fail_closed_login = fail_closed_login
         self._redis = (
             redis.Redis.from_url(url, socket_connect_timeout=0.25, socket_timeout=0.25)
@@ -103,13 +104,16 @@ class RateLimiter:
     def _keys(self, bucket: str, email: str, address: str) -> list[tuple[str, int]]:
         # As the customer service normalises it, so that spellings of one address share keys.
         email = unicodedata.normalize("NFKC", email.strip()).casefold()
-        by_address = (_key(bucket, "address", address), self._limits.per_address)
+        by_address = (_key(self._prefix, bucket, "address", address), self._limits.per_address)
         if bucket == "login":
             return [
-                (_key(bucket, "email-address", f"{email}\n{address}"), self._limits.per_email),
+                (
+                    _key(self._prefix, bucket, "email-address", f"{email}\n{address}"),
+                    self._limits.per_email,
+                ),
                 by_address,
             ]
-        return [(_key(bucket, "email", email), self._limits.per_email), by_address]
+        return [(_key(self._prefix, bucket, "email", email), self._limits.per_email), by_address]
 
     async def _run(self, mode: str, bucket: str, keys: list[tuple[str, int]]) -> float:
         if self._script is None or self._recently_failed():
@@ -166,7 +170,7 @@ class RateLimiter:
         self._failed_at = None
 
 
-def _key(bucket: str, kind: str, value: str) -> str:
+def _key(prefix: str, bucket: str, kind: str, value: str) -> str:
     # Hashed, so Redis holds no e-mail addresses.
     digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return f"tekana:ratelimit:{bucket}:{kind}:{digest}"
+    return f"{prefix}:ratelimit:{bucket}:{kind}:{digest}"

@@ -22,13 +22,14 @@ class GatewaySettings(CommonSettings):
     http_header_timeout_seconds: float = 10.0
     http_body_timeout_seconds: float = 10.0
     http_keepalive_seconds: float = 75.0
-    # Redis for login and registration attempt limits; empty disables the limits.
-    redis_url: str = "redis://127.0.0.1:6379/0"
     rate_limit_window_seconds: float = 60.0
     rate_limit_per_email: int = 10
     rate_limit_per_address: int = 100
     # Refuse logins (503) rather than skip their limit when Redis is unreachable.
     rate_limit_fail_closed_login: bool = False
+    # While the revocation list cannot be kept up to date (Redis down), refuse every token
+    # (503) rather than accept tokens revoked since (their signature and expiry still hold).
+    revocation_fail_closed: bool = False
     # Proxies in front of the gateway whose X-Forwarded-For entries are trusted (0: none).
     trusted_proxy_hops: int = 0
     # Browser origins allowed to call the API (CORS), e.g. ["https://app.tekana.io"].

@@ -62,6 +62,8 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
     if component == "customer":
         env += [
             secret_env("TEKANA_JWT_PRIVATE_KEY", internal, "jwt-private-key"),
+            # The customer service publishes token revocations there for the gateways.
+            {"name": "TEKANA_REDIS_URL", "value": stack.redis_url},
             {"name": "TEKANA_JWT_TTL_SECONDS", "value": str(stack.jwt_ttl_seconds)},
         ]
     if component == "transaction":

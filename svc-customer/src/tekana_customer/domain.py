@@ -1,5 +1,7 @@
 """Customers and the rules on their fields. No transport, no ORM."""
 
+import hashlib
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +27,45 @@ FULL_NAME_MAX = 100
 NATIONAL_ID_MAX = 32
 
 
+class Surface(StrEnum):
+    """The API a session is for; each has its own token lifetimes."""
+
+    V1 = "v1"
+    LEGACY = "legacy"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenLifetimes:
+    """Seconds: a /v1 access token, the legacy token, a refresh token (from its issue)."""
+
+    access: int
+    legacy: int
+    refresh: int
+
+    def access_for(self, surface: Surface) -> int:
+        return self.legacy if surface is Surface.LEGACY else self.access
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedSession:
+    token: str
+    expires_in: int
+    # Empty for a legacy session.
+    refresh_token: str = ""
+    refresh_expires_in: int = 0
+
+
+def new_refresh_token() -> tuple[str, bytes]:
+    """An opaque refresh token and the hash it is stored as (SHA-256 is enough: the token
+    is 256 random bits, so there is nothing to guess that a slow hash would protect)."""
+    token = secrets.token_urlsafe(32)
+    return token, refresh_token_hash(token)
+
+
+def refresh_token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
 class Gender(StrEnum):
     MALE = "M"
     FEMALE = "F"
@@ -39,6 +80,7 @@ class Customer:
     gender: Gender
     roles: frozenset[Role]
     created_at: datetime
+    disabled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +110,27 @@ class InvalidCredentials(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__("invalid_credentials", "Invalid e-mail or password")
+
+
+class CustomerDisabled(PermissionDenied):
+    """Answered only after the password was verified, so it tells a stranger nothing."""
+
+    def __init__(self) -> None:
+        super().__init__("customer_disabled", "This account is disabled")
+
+
+class InvalidRefreshToken(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("invalid_refresh_token", "The refresh token is not valid")
+
+
+class RefreshTokenReused(Unauthenticated):
+    """A used-up refresh token came back: someone holds a copy, so the session is ended."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "refresh_token_reused", "The refresh token was already used; the session is ended"
+        )
 
 
 class AdminOnly(PermissionDenied):

@@ -14,6 +14,39 @@ class CustomerRow(Model):
     gender = fields.CharField(max_length=1)
     is_admin = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
+    disabled_at = fields.DatetimeField(null=True)
+    # Tokens issued at or before this instant are refused (disable, every session ended).
+    tokens_valid_after = fields.DatetimeField(null=True)
 
     class Meta:
         table = "customer"
+
+
+class SessionRow(Model):
+    """One login: a family of rotating refresh tokens, and the sid of its access tokens."""
+
+    id = fields.UUIDField(primary_key=True)
+    customer: fields.ForeignKeyRelation[CustomerRow] = fields.ForeignKeyField(
+        "customer.CustomerRow", related_name="sessions", on_delete=fields.CASCADE
+    )
+    surface = fields.CharField(max_length=8)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "session"
+
+
+class RefreshTokenRow(Model):
+    """A refresh token, by its SHA-256 only; used once, then replaced."""
+
+    token_hash = fields.BinaryField(primary_key=True)
+    session: fields.ForeignKeyRelation[SessionRow] = fields.ForeignKeyField(
+        "customer.SessionRow", related_name="refresh_tokens", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refresh_token"

@@ -7,11 +7,10 @@ from grpclib.const import Handler
 
 from tekana.customer.v1 import customer_pb2
 from tekana_common import paging, upb
-from tekana_common.auth import TokenIssuer
 from tekana_common.context import Role, current_caller
 from tekana_common.errors import InvalidArgument
 from tekana_customer import service
-from tekana_customer.domain import Customer, Gender
+from tekana_customer.domain import Customer, Gender, IssuedSession, Surface
 from tekana_customer.passwords import Hasher
 from tekana_customer.repository import CustomerRepository
 from tekana_protos.tekana.common.v1 import PageInfo
@@ -32,6 +31,7 @@ def _fields(customer: Customer) -> dict[str, Any]:
         "gender": _GENDER_TO_PB[customer.gender],
         "roles": sorted(_ROLE_TO_PB[r] for r in customer.roles),
         "created_at_us": int(customer.created_at.timestamp() * 1_000_000),
+        "disabled": customer.disabled,
     }
 
 
@@ -43,11 +43,20 @@ def customer_to_upb(customer: Customer) -> customer_pb2.Customer:
     return customer_pb2.Customer(**_fields(customer))
 
 
+def _session_to_pb(issued: IssuedSession) -> pb.AccessToken:
+    return pb.AccessToken(
+        token=issued.token,
+        expires_in=issued.expires_in,
+        refresh_token=issued.refresh_token,
+        refresh_expires_in=issued.refresh_expires_in,
+    )
+
+
 @dataclass(eq=False)
 class CustomerServicer(pb.CustomerServiceBase):
     repo: CustomerRepository
     hasher: Hasher
-    issuer: TokenIssuer
+    sessions: service.Sessions
 
     async def register(self, message: pb.RegisterRequest) -> pb.Customer:
         gender = _GENDER_FROM_PB.get(message.gender)
@@ -63,10 +72,36 @@ class CustomerServicer(pb.CustomerServiceBase):
         return customer_to_pb(await service.register(self.repo, self.hasher, registration))
 
     async def authenticate(self, message: pb.AuthenticateRequest) -> pb.AccessToken:
+        surface = Surface.LEGACY if message.surface == pb.Surface.LEGACY else Surface.V1
         issued = await service.authenticate(
-            self.repo, self.hasher, self.issuer, email=message.email, password=message.password
+            self.repo,
+            self.hasher,
+            self.sessions,
+            email=message.email,
+            password=message.password,
+            surface=surface,
         )
-        return pb.AccessToken(token=issued.token, expires_in=issued.expires_in)
+        return _session_to_pb(issued)
+
+    async def refresh_session(self, message: pb.RefreshSessionRequest) -> pb.AccessToken:
+        issued = await service.refresh_session(self.sessions, refresh_token=message.refresh_token)
+        return _session_to_pb(issued)
+
+    async def end_session(self, message: pb.EndSessionRequest) -> pb.EndSessionResponse:
+        await service.end_session(
+            self.sessions, caller=current_caller(), session_id=message.session_id
+        )
+        return pb.EndSessionResponse()
+
+    async def set_customer_disabled(self, message: pb.SetCustomerDisabledRequest) -> pb.Customer:
+        customer = await service.set_disabled(
+            self.repo,
+            self.sessions,
+            caller=current_caller(),
+            customer_id=message.id,
+            disabled=message.disabled,
+        )
+        return customer_to_pb(customer)
 
     def __mapping__(self) -> dict[str, Handler]:
         return upb.with_upb(super().__mapping__(), {upb.GET_CUSTOMER: self.customer})

@@ -1,10 +1,14 @@
 """Composition root: builds the customer service's objects and runs them."""
 
 from tekana_common.auth import TokenIssuer, load_private_key, read_key_material
+from tekana_common.revocation import RevocationPublisher, redis_client
 from tekana_common.runtime import running_database, serve_service
+from tekana_customer.domain import TokenLifetimes
 from tekana_customer.passwords import Argon2Hasher
-from tekana_customer.repository import TortoiseCustomerRepository
+from tekana_customer.repository import TortoiseCustomerRepository, TortoiseSessionRepository
+from tekana_customer.revocations import PublishedRevocations
 from tekana_customer.rpc import CustomerServicer
+from tekana_customer.service import Sessions
 from tekana_customer.settings import CustomerSettings
 
 SERVICE = "svc-customer"
@@ -18,10 +22,35 @@ def token_issuer(settings: CustomerSettings) -> TokenIssuer:
     return TokenIssuer(private_key=load_private_key(pem), ttl_seconds=settings.jwt_ttl_seconds)
 
 
+def lifetimes(settings: CustomerSettings) -> TokenLifetimes:
+    return TokenLifetimes(
+        access=settings.jwt_ttl_seconds,
+        legacy=settings.legacy_token_ttl_seconds,
+        refresh=settings.refresh_token_ttl_seconds,
+    )
+
+
 async def main(settings: CustomerSettings) -> None:
     issuer = token_issuer(settings)
     hasher = Argon2Hasher(workers=settings.password_hash_workers)
-    async with running_database(settings, APP):
-        servicer = CustomerServicer(repo=TortoiseCustomerRepository(), hasher=hasher, issuer=issuer)
-        await serve_service(settings, name=SERVICE, servicers=[servicer])
-    hasher.close()
+    client = redis_client(settings.redis_url)
+    session_repo = TortoiseSessionRepository()
+    revocations = PublishedRevocations(
+        RevocationPublisher(client, prefix=settings.redis_prefix), session_repo, lifetimes(settings)
+    )
+    sessions = Sessions(session_repo, issuer, lifetimes(settings), revocations)
+    try:
+        async with running_database(settings, APP):
+            servicer = CustomerServicer(
+                repo=TortoiseCustomerRepository(), hasher=hasher, sessions=sessions
+            )
+            await serve_service(
+                settings,
+                name=SERVICE,
+                servicers=[servicer],
+                background=[revocations.keep_published],
+            )
+    finally:
+        hasher.close()
+        if client is not None:
+            await client.aclose()

@@ -1,27 +1,42 @@
 """Customer use-cases. Each takes its dependencies as arguments and raises domain errors."""
 
+import time
+import uuid
 from dataclasses import dataclass
 
 from tekana_common.auth import IssuedToken, TokenIssuer
 from tekana_common.context import Caller, Role
+from tekana_common.errors import InvalidArgument
+from tekana_common.logging import get_logger
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_customer.domain import (
     FULL_NAME_MAX,
     NATIONAL_ID_MAX,
     AdminOnly,
     Customer,
+    CustomerDisabled,
     CustomerNotFound,
     Gender,
     InvalidCredentials,
+    InvalidRefreshToken,
+    IssuedSession,
     NewCustomer,
+    RefreshTokenReused,
+    Surface,
+    TokenLifetimes,
     check_not_confusable,
     check_password,
     check_text,
     email_key,
+    new_refresh_token,
     normalize_email,
+    refresh_token_hash,
 )
 from tekana_customer.passwords import Hasher
-from tekana_customer.repository import CustomerRepository
+from tekana_customer.ports import Revocations
+from tekana_customer.repository import CustomerRepository, Reused, SessionRepository
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +70,27 @@ async def register(
     return await repo.add(new)
 
 
+@dataclass(frozen=True, slots=True)
+class Sessions:
+    """What opening, refreshing and ending sessions needs."""
+
+    repo: SessionRepository
+    issuer: TokenIssuer
+    lifetimes: TokenLifetimes
+    revocations: Revocations
+
+
 async def authenticate(
-    repo: CustomerRepository, hasher: Hasher, issuer: TokenIssuer, *, email: str, password: str
-) -> IssuedToken:
-    """A token for matching credentials; the same ``InvalidCredentials`` for every mismatch."""
+    repo: CustomerRepository,
+    hasher: Hasher,
+    sessions: Sessions,
+    *,
+    email: str,
+    password: str,
+    surface: Surface,
+) -> IssuedSession:
+    """A new session for matching credentials; the same ``InvalidCredentials`` for every
+    mismatch. /v1 sessions get a refresh token, legacy ones one longer-lived token."""
     found = await repo.find_credentials(email_key(email))
     if found is None:
         await hasher.burn(password)
@@ -66,7 +98,90 @@ async def authenticate(
     customer, password_hash = found
     if not await hasher.verify(password_hash, password):
         raise InvalidCredentials
-    return issuer.issue(customer_id=customer.id, email=customer.email, roles=customer.roles)
+    if customer.disabled:
+        raise CustomerDisabled
+    lifetimes = sessions.lifetimes
+    refresh_token, refresh_hash = new_refresh_token() if surface is Surface.V1 else ("", None)
+    session_id = await sessions.repo.start(
+        customer.id,
+        surface,
+        lifetime=lifetimes.refresh if refresh_hash else lifetimes.legacy,
+        refresh_hash=refresh_hash,
+    )
+    access = _access_token(sessions, customer, session_id, lifetimes.access_for(surface))
+    refresh_lifetime = lifetimes.refresh if refresh_token else 0
+    return IssuedSession(access.token, access.expires_in, refresh_token, refresh_lifetime)
+
+
+async def refresh_session(sessions: Sessions, *, refresh_token: str) -> IssuedSession:
+    """Use up ``refresh_token`` for a new pair. A token used twice ends its session: one of
+    the two holders is not the customer (OAuth 2.0 security BCP, refresh token rotation)."""
+    new_token, new_hash = new_refresh_token()
+    lifetimes = sessions.lifetimes
+    outcome = await sessions.repo.rotate(
+        refresh_token_hash(refresh_token), new_hash, lifetime=lifetimes.refresh
+    )
+    if outcome is None:
+        raise InvalidRefreshToken
+    if isinstance(outcome, Reused):
+        log.warning("refresh_token_reused", session_id=outcome.session_id)
+        await sessions.revocations.session_ended(outcome.session_id, outcome.surface)
+        raise RefreshTokenReused
+    access = _access_token(sessions, outcome.customer, outcome.session_id, lifetimes.access)
+    return IssuedSession(access.token, access.expires_in, new_token, lifetimes.refresh)
+
+
+async def end_session(sessions: Sessions, *, caller: Caller, session_id: str) -> None:
+    """Logout: the caller's session ends, and with it its refresh token and access tokens.
+    Ending one that is already ended, or is not the caller's, changes nothing."""
+    if not _is_uuid(session_id):
+        return
+    surface = await sessions.repo.end(session_id, caller.customer_id)
+    if surface is not None:
+        await sessions.revocations.session_ended(session_id, surface)
+
+
+async def set_disabled(
+    repo: CustomerRepository,
+    sessions: Sessions,
+    *,
+    caller: Caller,
+    customer_id: int,
+    disabled: bool,
+) -> Customer:
+    """Admins disable a customer (no login, every token refused at once, money kept) or
+    enable them again (old tokens stay refused)."""
+    if not caller.is_admin:
+        raise AdminOnly
+    if disabled and customer_id == caller.customer_id:
+        raise InvalidArgument.for_field("id", "an administrator cannot disable themself")
+    revoked_at = time.time()
+    customer = await repo.set_disabled(customer_id, disabled)
+    if customer is None:
+        raise CustomerNotFound
+    if disabled:
+        await sessions.revocations.customer_revoked(customer_id, at=revoked_at)
+    return customer
+
+
+def _access_token(
+    sessions: Sessions, customer: Customer, session_id: str, ttl_seconds: int
+) -> IssuedToken:
+    return sessions.issuer.issue(
+        customer_id=customer.id,
+        email=customer.email,
+        roles=customer.roles,
+        session_id=session_id,
+        ttl_seconds=ttl_seconds,
+    )
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 async def get_customer(repo: CustomerRepository, *, caller: Caller, customer_id: int) -> Customer:

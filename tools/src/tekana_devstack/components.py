@@ -40,6 +40,9 @@ def component_env(*, ports: Ports, database_prefix: str) -> dict[str, dict[str, 
         }
         for name in ("customer", "wallet", "transaction")
     }
+    # Revocations and limits in Redis under the platform's own prefix, so platforms
+    # sharing one Redis (tests, benchmarks) never see each other's keys.
+    services["customer"]["TEKANA_REDIS_PREFIX"] = database_prefix
     services["transaction"].update(
         TEKANA_WALLET_ADDR=f"127.0.0.1:{ports.wallet}",
         # A laptop platform is for trying things: customers may fund their own wallets.
@@ -48,6 +51,7 @@ def component_env(*, ports: Ports, database_prefix: str) -> dict[str, dict[str, 
     gateway = {
         "TEKANA_HTTP_PORT": str(ports.gateway),
         "TEKANA_METRICS_PORT": str(ports.gateway_metrics),
+        "TEKANA_REDIS_PREFIX": database_prefix,
         "TEKANA_CUSTOMER_ADDR": f"127.0.0.1:{ports.customer}",
         "TEKANA_WALLET_ADDR": f"127.0.0.1:{ports.wallet}",
         "TEKANA_TRANSACTION_ADDR": f"127.0.0.1:{ports.transaction}",

@@ -61,7 +61,9 @@ async def login(request: web.Request) -> web.Response:
     body = await validation.body(request, LoginBody)
     async with throttle.login_attempt(request, email=body.email):
         token = await request.app[UPSTREAMS].customers.authenticate(
-            pb.AuthenticateRequest(email=body.email, password=body.password)
+            pb.AuthenticateRequest(
+                email=body.email, password=body.password, surface=pb.Surface.LEGACY
+            )
         )
     return envelope(request, {"status": 200, "token": token.token})
 

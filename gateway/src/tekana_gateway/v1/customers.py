@@ -6,9 +6,9 @@ from tekana_common import upb
 from tekana_gateway import bodies, jsonio, throttle, validation
 from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
 from tekana_gateway.customers import GENDER_FROM_CODE, v1_customer
-from tekana_gateway.keys import UPSTREAMS
+from tekana_gateway.keys import TOKEN, UPSTREAMS
 from tekana_gateway.presenters import page_info
-from tekana_gateway.v1.schemas import CreateCustomer, TokenRequest
+from tekana_gateway.v1.schemas import CreateCustomer, RefreshRequest, TokenRequest
 from tekana_protos.tekana.common.v1 import PageRequest
 from tekana_protos.tekana.customer import v1 as pb
 
@@ -61,11 +61,85 @@ async def issue_token(request: web.Request) -> web.Response:
     body = await validation.body(request, TokenRequest)
     async with throttle.login_attempt(request, email=body.email):
         token = await request.app[UPSTREAMS].customers.authenticate(
-            pb.AuthenticateRequest(email=body.email, password=body.password)
+            pb.AuthenticateRequest(email=body.email, password=body.password, surface=pb.Surface.V1)
         )
-    return jsonio.response(
-        {"access_token": token.token, "token_type": "Bearer", "expires_in": token.expires_in}
+    return jsonio.response(_token_body(token))
+
+
+def _token_body(token: pb.AccessToken) -> bodies.AccessTokenV1:
+    return {
+        "access_token": token.token,
+        "token_type": "Bearer",
+        "expires_in": token.expires_in,
+        "refresh_token": token.refresh_token,
+        "refresh_expires_in": token.refresh_expires_in,
+    }
+
+
+@routes.post("/v1/auth/refresh")
+@documented(
+    Doc(
+        "A new access token and refresh token for a refresh token, which is used up",
+        (Reply(200, bodies.AccessTokenV1, "A new pair; the refresh token sent no longer works"),),
+        request=RefreshRequest,
+        auth=False,
+        description="A refresh token sent a second time ends its whole session (every "
+        "token of it stops working): one of its two holders is not the customer.",
     )
+)
+async def refresh(request: web.Request) -> web.Response:
+    body = await validation.body(request, RefreshRequest)
+    token = await request.app[UPSTREAMS].customers.refresh_session(
+        pb.RefreshSessionRequest(refresh_token=body.refresh_token)
+    )
+    return jsonio.response(_token_body(token))
+
+
+@routes.post("/v1/auth/logout")
+@documented(
+    Doc(
+        "End the caller's session: its refresh token and access tokens stop working",
+        (Reply(204, None, "Logged out"),),
+    )
+)
+async def logout(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    await request.app[UPSTREAMS].customers.end_session(
+        pb.EndSessionRequest(session_id=request[TOKEN].session_id)
+    )
+    return web.Response(status=204)
+
+
+@routes.post("/v1/customers/{id}/disable")
+@documented(
+    Doc(
+        "Disable a customer (admins): no login, every token refused at once; money stays",
+        (Reply(200, bodies.CustomerV1, "The customer, disabled"),),
+        path={"id": ID_PARAM},
+    )
+)
+async def disable(request: web.Request) -> web.Response:
+    return await _set_disabled(request, disabled=True)
+
+
+@routes.post("/v1/customers/{id}/enable")
+@documented(
+    Doc(
+        "Enable a disabled customer (admins); tokens issued before stay refused",
+        (Reply(200, bodies.CustomerV1, "The customer, enabled"),),
+        path={"id": ID_PARAM},
+    )
+)
+async def enable(request: web.Request) -> web.Response:
+    return await _set_disabled(request, disabled=False)
+
+
+async def _set_disabled(request: web.Request, *, disabled: bool) -> web.Response:
+    validation.require_caller(request)
+    customer = await request.app[UPSTREAMS].customers.set_customer_disabled(
+        pb.SetCustomerDisabledRequest(id=validation.positive_id(request, "id"), disabled=disabled)
+    )
+    return jsonio.response(v1_customer(customer))
 
 
 @routes.get("/v1/customers/me")

@@ -46,6 +46,10 @@ class TokenRequest(V1Model):
     password: Password
 
 
+class RefreshRequest(V1Model):
+    refresh_token: Annotated[StrictStr, Field(min_length=1, max_length=256)]
+
+
 Currency = Annotated[StrictStr, Field(pattern=r"^[A-Z]{3}$")]
 AccountNumber = Annotated[StrictStr, Field(min_length=1, max_length=32)]
 

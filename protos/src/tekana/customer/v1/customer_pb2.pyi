@@ -8,6 +8,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class Surface(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SURFACE_UNSPECIFIED: _ClassVar[Surface]
+    SURFACE_V1: _ClassVar[Surface]
+    SURFACE_LEGACY: _ClassVar[Surface]
+
 class Gender(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     GENDER_UNSPECIFIED: _ClassVar[Gender]
@@ -19,6 +25,9 @@ class Role(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ROLE_UNSPECIFIED: _ClassVar[Role]
     ROLE_CUSTOMER: _ClassVar[Role]
     ROLE_ADMIN: _ClassVar[Role]
+SURFACE_UNSPECIFIED: Surface
+SURFACE_V1: Surface
+SURFACE_LEGACY: Surface
 GENDER_UNSPECIFIED: Gender
 GENDER_MALE: Gender
 GENDER_FEMALE: Gender
@@ -27,7 +36,7 @@ ROLE_CUSTOMER: Role
 ROLE_ADMIN: Role
 
 class Customer(_message.Message):
-    __slots__ = ("id", "email", "full_name", "national_id", "gender", "roles", "created_at_us")
+    __slots__ = ("id", "email", "full_name", "national_id", "gender", "roles", "created_at_us", "disabled")
     ID_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     FULL_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -35,6 +44,7 @@ class Customer(_message.Message):
     GENDER_FIELD_NUMBER: _ClassVar[int]
     ROLES_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_US_FIELD_NUMBER: _ClassVar[int]
+    DISABLED_FIELD_NUMBER: _ClassVar[int]
     id: int
     email: str
     full_name: str
@@ -42,7 +52,8 @@ class Customer(_message.Message):
     gender: Gender
     roles: _containers.RepeatedScalarFieldContainer[Role]
     created_at_us: int
-    def __init__(self, id: _Optional[int] = ..., email: _Optional[str] = ..., full_name: _Optional[str] = ..., national_id: _Optional[str] = ..., gender: _Optional[_Union[Gender, str]] = ..., roles: _Optional[_Iterable[_Union[Role, str]]] = ..., created_at_us: _Optional[int] = ...) -> None: ...
+    disabled: bool
+    def __init__(self, id: _Optional[int] = ..., email: _Optional[str] = ..., full_name: _Optional[str] = ..., national_id: _Optional[str] = ..., gender: _Optional[_Union[Gender, str]] = ..., roles: _Optional[_Iterable[_Union[Role, str]]] = ..., created_at_us: _Optional[int] = ..., disabled: _Optional[bool] = ...) -> None: ...
 
 class RegisterRequest(_message.Message):
     __slots__ = ("email", "password", "full_name", "national_id", "gender")
@@ -59,20 +70,50 @@ class RegisterRequest(_message.Message):
     def __init__(self, email: _Optional[str] = ..., password: _Optional[str] = ..., full_name: _Optional[str] = ..., national_id: _Optional[str] = ..., gender: _Optional[_Union[Gender, str]] = ...) -> None: ...
 
 class AuthenticateRequest(_message.Message):
-    __slots__ = ("email", "password")
+    __slots__ = ("email", "password", "surface")
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    SURFACE_FIELD_NUMBER: _ClassVar[int]
     email: str
     password: str
-    def __init__(self, email: _Optional[str] = ..., password: _Optional[str] = ...) -> None: ...
+    surface: Surface
+    def __init__(self, email: _Optional[str] = ..., password: _Optional[str] = ..., surface: _Optional[_Union[Surface, str]] = ...) -> None: ...
 
 class AccessToken(_message.Message):
-    __slots__ = ("token", "expires_in")
+    __slots__ = ("token", "expires_in", "refresh_token", "refresh_expires_in")
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_IN_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_EXPIRES_IN_FIELD_NUMBER: _ClassVar[int]
     token: str
     expires_in: int
-    def __init__(self, token: _Optional[str] = ..., expires_in: _Optional[int] = ...) -> None: ...
+    refresh_token: str
+    refresh_expires_in: int
+    def __init__(self, token: _Optional[str] = ..., expires_in: _Optional[int] = ..., refresh_token: _Optional[str] = ..., refresh_expires_in: _Optional[int] = ...) -> None: ...
+
+class RefreshSessionRequest(_message.Message):
+    __slots__ = ("refresh_token",)
+    REFRESH_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    refresh_token: str
+    def __init__(self, refresh_token: _Optional[str] = ...) -> None: ...
+
+class EndSessionRequest(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class EndSessionResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SetCustomerDisabledRequest(_message.Message):
+    __slots__ = ("id", "disabled")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DISABLED_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    disabled: bool
+    def __init__(self, id: _Optional[int] = ..., disabled: _Optional[bool] = ...) -> None: ...
 
 class GetCustomerRequest(_message.Message):
     __slots__ = ("id",)

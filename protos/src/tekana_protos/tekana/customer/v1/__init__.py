@@ -9,12 +9,17 @@ __all__ = (
     "Customer",
     "CustomerServiceBase",
     "CustomerServiceStub",
+    "EndSessionRequest",
+    "EndSessionResponse",
     "Gender",
     "GetCustomerRequest",
     "ListCustomersRequest",
     "ListCustomersResponse",
+    "RefreshSessionRequest",
     "RegisterRequest",
     "Role",
+    "SetCustomerDisabledRequest",
+    "Surface",
 )
 
 from dataclasses import dataclass
@@ -83,6 +88,40 @@ class Role(betterproto2.Enum):
         }
 
 
+class Surface(betterproto2.Enum):
+    """
+    Which API a session is for: each has its own token lifetimes.
+    """
+
+    UNSPECIFIED = 0
+
+    V1 = 1
+    """
+    /v1: a short access token and a rotating refresh token.
+    """
+
+    LEGACY = 2
+    """
+    The old front-end's one token, no refresh.
+    """
+
+    @classmethod
+    def betterproto_value_to_renamed_proto_names(cls) -> dict[int, str]:
+        return {
+            0: "SURFACE_UNSPECIFIED",
+            1: "SURFACE_V1",
+            2: "SURFACE_LEGACY",
+        }
+
+    @classmethod
+    def betterproto_renamed_proto_names_to_value(cls) -> dict[str, int]:
+        return {
+            "SURFACE_UNSPECIFIED": 0,
+            "SURFACE_V1": 1,
+            "SURFACE_LEGACY": 2,
+        }
+
+
 @dataclass(eq=False, repr=False)
 class AccessToken(betterproto2.Message):
     token: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
@@ -91,6 +130,13 @@ class AccessToken(betterproto2.Message):
     """
     Lifetime in seconds from issuance.
     """
+
+    refresh_token: "str" = betterproto2.field(3, betterproto2.TYPE_STRING)
+    """
+    Opaque; empty for a legacy session.
+    """
+
+    refresh_expires_in: "int" = betterproto2.field(4, betterproto2.TYPE_UINT32)
 
 
 default_message_pool.register_message("tekana.customer.v1", "AccessToken", AccessToken)
@@ -101,6 +147,13 @@ class AuthenticateRequest(betterproto2.Message):
     email: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
 
     password: "str" = betterproto2.field(2, betterproto2.TYPE_STRING)
+
+    surface: "Surface" = betterproto2.field(
+        3, betterproto2.TYPE_ENUM, default_factory=lambda: Surface(0)
+    )
+    """
+    Unspecified is read as SURFACE_V1.
+    """
 
 
 default_message_pool.register_message(
@@ -129,8 +182,34 @@ class Customer(betterproto2.Message):
     Unix time in microseconds.
     """
 
+    disabled: "bool" = betterproto2.field(8, betterproto2.TYPE_BOOL)
+    """
+    Logins and tokens refused; the customer's money stays.
+    """
+
 
 default_message_pool.register_message("tekana.customer.v1", "Customer", Customer)
+
+
+@dataclass(eq=False, repr=False)
+class EndSessionRequest(betterproto2.Message):
+    session_id: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+    """
+    The session named by the caller's access token (its sid claim).
+    """
+
+
+default_message_pool.register_message("tekana.customer.v1", "EndSessionRequest", EndSessionRequest)
+
+
+@dataclass(eq=False, repr=False)
+class EndSessionResponse(betterproto2.Message):
+    pass
+
+
+default_message_pool.register_message(
+    "tekana.customer.v1", "EndSessionResponse", EndSessionResponse
+)
 
 
 @dataclass(eq=False, repr=False)
@@ -170,6 +249,16 @@ default_message_pool.register_message(
 
 
 @dataclass(eq=False, repr=False)
+class RefreshSessionRequest(betterproto2.Message):
+    refresh_token: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+
+
+default_message_pool.register_message(
+    "tekana.customer.v1", "RefreshSessionRequest", RefreshSessionRequest
+)
+
+
+@dataclass(eq=False, repr=False)
 class RegisterRequest(betterproto2.Message):
     email: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
 
@@ -185,6 +274,18 @@ class RegisterRequest(betterproto2.Message):
 
 
 default_message_pool.register_message("tekana.customer.v1", "RegisterRequest", RegisterRequest)
+
+
+@dataclass(eq=False, repr=False)
+class SetCustomerDisabledRequest(betterproto2.Message):
+    id: "int" = betterproto2.field(1, betterproto2.TYPE_INT64)
+
+    disabled: "bool" = betterproto2.field(2, betterproto2.TYPE_BOOL)
+
+
+default_message_pool.register_message(
+    "tekana.customer.v1", "SetCustomerDisabledRequest", SetCustomerDisabledRequest
+)
 
 
 class CustomerServiceStub(betterproto2_grpclib.ServiceStub):
@@ -281,6 +382,72 @@ class CustomerServiceStub(betterproto2_grpclib.ServiceStub):
             metadata=metadata,
         )
 
+    async def refresh_session(
+        self,
+        message: "RefreshSessionRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "AccessToken":
+        """
+        A new access token and refresh token for a refresh token, which is used up.
+        UNAUTHENTICATED (invalid_refresh_token) for an unknown, expired or revoked one;
+        a refresh token used a second time revokes its whole session (refresh_token_reused).
+        """
+
+        return await self._unary_unary(
+            "/tekana.customer.v1.CustomerService/RefreshSession",
+            message,
+            AccessToken,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
+    async def end_session(
+        self,
+        message: "EndSessionRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "EndSessionResponse":
+        """
+        Logout: the caller's session ends; its refresh token and access tokens stop working.
+        """
+
+        return await self._unary_unary(
+            "/tekana.customer.v1.CustomerService/EndSession",
+            message,
+            EndSessionResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
+    async def set_customer_disabled(
+        self,
+        message: "SetCustomerDisabledRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "Customer":
+        """
+        Admin only: a disabled customer cannot log in and every token they hold stops
+        working at once; their money stays. NOT_FOUND (customer_not_found).
+        """
+
+        return await self._unary_unary(
+            "/tekana.customer.v1.CustomerService/SetCustomerDisabled",
+            message,
+            Customer,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
 
 from ...common import v1 as __common__v1__
 
@@ -323,6 +490,30 @@ class CustomerServiceBase(betterproto2_grpclib.ServiceBase):
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
+    async def refresh_session(self, message: "RefreshSessionRequest") -> "AccessToken":
+        """
+        A new access token and refresh token for a refresh token, which is used up.
+        UNAUTHENTICATED (invalid_refresh_token) for an unknown, expired or revoked one;
+        a refresh token used a second time revokes its whole session (refresh_token_reused).
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
+    async def end_session(self, message: "EndSessionRequest") -> "EndSessionResponse":
+        """
+        Logout: the caller's session ends; its refresh token and access tokens stop working.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
+    async def set_customer_disabled(self, message: "SetCustomerDisabledRequest") -> "Customer":
+        """
+        Admin only: a disabled customer cannot log in and every token they hold stops
+        working at once; their money stays. NOT_FOUND (customer_not_found).
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
     async def __rpc_register(
         self, stream: "grpclib.server.Stream[RegisterRequest, Customer]"
     ) -> None:
@@ -355,6 +546,30 @@ class CustomerServiceBase(betterproto2_grpclib.ServiceBase):
         response = await self.list_customers(request)
         await stream.send_message(response)
 
+    async def __rpc_refresh_session(
+        self, stream: "grpclib.server.Stream[RefreshSessionRequest, AccessToken]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.refresh_session(request)
+        await stream.send_message(response)
+
+    async def __rpc_end_session(
+        self, stream: "grpclib.server.Stream[EndSessionRequest, EndSessionResponse]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.end_session(request)
+        await stream.send_message(response)
+
+    async def __rpc_set_customer_disabled(
+        self, stream: "grpclib.server.Stream[SetCustomerDisabledRequest, Customer]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.set_customer_disabled(request)
+        await stream.send_message(response)
+
     def __mapping__(self) -> "dict[str, grpclib.const.Handler]":
         return {
             "/tekana.customer.v1.CustomerService/Register": grpclib.const.Handler(
@@ -380,5 +595,23 @@ class CustomerServiceBase(betterproto2_grpclib.ServiceBase):
                 grpclib.const.Cardinality.UNARY_UNARY,
                 ListCustomersRequest,
                 ListCustomersResponse,
+            ),
+            "/tekana.customer.v1.CustomerService/RefreshSession": grpclib.const.Handler(
+                self.__rpc_refresh_session,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                RefreshSessionRequest,
+                AccessToken,
+            ),
+            "/tekana.customer.v1.CustomerService/EndSession": grpclib.const.Handler(
+                self.__rpc_end_session,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                EndSessionRequest,
+                EndSessionResponse,
+            ),
+            "/tekana.customer.v1.CustomerService/SetCustomerDisabled": grpclib.const.Handler(
+                self.__rpc_set_customer_disabled,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                SetCustomerDisabledRequest,
+                Customer,
             ),
         }
