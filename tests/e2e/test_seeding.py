@@ -3,7 +3,7 @@ platform serves them, and every ledger invariant still holds."""
 
 import aiohttp
 
-from tekana_devstack.seed import PASSWORD, seed
+from tekana_devstack.seed import PASSWORD, cipher_for, seed
 from tests.support.database import server_url
 from tests.support.ledger_invariants import violations
 from tests.support.platform import Platform
@@ -12,7 +12,13 @@ from tests.support.platform import Platform
 async def test_seeded_customers_log_in_and_see_funded_wallets(
     http: aiohttp.ClientSession, platform: Platform
 ) -> None:
-    seeded = await seed(server_url(), platform.database_prefix, customers=50, balance=5_000)
+    seeded = await seed(
+        server_url(),
+        platform.database_prefix,
+        customers=50,
+        balance=5_000,
+        cipher=cipher_for(platform.state_dir),
+    )
     assert len(seeded.emails) == 50
     assert len(seeded.accounts) == 100
     owner, account = seeded.accounts[0]

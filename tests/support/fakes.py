@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from tekana_common.auth import TokenIssuer
 from tekana_customer.domain import Customer, EmailTaken, NewCustomer, Surface, TokenLifetimes
-from tekana_customer.repository import Reused, Rotated
 from tekana_customer.service import Sessions
+from tekana_customer.session_repository import Reused, Rotated
 from tekana_transaction.domain import Account, Outcome, RecentTransactions, Status, Transaction
 from tekana_transaction.ledger import LedgerUnavailable
 

@@ -42,6 +42,7 @@ class Platform:
             os.environ,
             TEKANA_DATABASE_URL=server_url(),
             TEKANA_DATABASE_NAME=f"{self.database_prefix}_{service}",
+            TEKANA_NATIONAL_ID_KEYS_FILE=str(self.state_dir / "national-id-keys.json"),
         )
 
     def create_admin(self, email: str, password: str) -> str:

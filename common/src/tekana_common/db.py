@@ -1,6 +1,7 @@
 """PostgreSQL plumbing: one database per service, Tortoise configuration, creation, migration."""
 
-from typing import Any
+import ssl
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -25,13 +26,42 @@ def database_url(server_url: str, database: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{database}", "", ""))
 
 
+SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
+
+Tls = ssl.SSLContext | SslMode | bool | None
+
+
+def ssl_option(mode: SslMode | None, root_cert: str | None) -> Tls:
+    """asyncpg's ``ssl`` for libpq's ``sslmode``: ``verify-ca`` and ``verify-full`` check
+    the server's certificate against ``root_cert`` (else the system's CAs), and
+    ``verify-full`` its host name too; None leaves asyncpg's default (``prefer``)."""
+    if mode is None:
+        return None
+    if mode in ("verify-ca", "verify-full"):
+        context = ssl.create_default_context(cafile=root_cert)
+        context.check_hostname = mode == "verify-full"
+        return context
+    return False if mode == "disable" else mode
+
+
 def tortoise_config(
-    *, server_url: str, database: str, app: str, pool_max: int = 10
+    *,
+    server_url: str,
+    database: str,
+    app: str,
+    pool_max: int = 10,
+    ssl_mode: SslMode | None = None,
+    ssl_root_cert: str | None = None,
 ) -> dict[str, Any]:
     """Tortoise settings for service package ``app`` (models in ``app.models``)."""
     label = app.removeprefix("tekana_")
+    connection = _connection(database_url(server_url, database), pool_max)
+    tls = ssl_option(ssl_mode, ssl_root_cert)
+    if tls is not None:
+        connection["credentials"]["ssl"] = tls
     return {
-        "connections": {"default": _connection(database_url(server_url, database), pool_max)},
+        "connections": {"default": connection},
         "apps": {
             label: {
                 "models": [f"{app}.models"],
@@ -58,9 +88,9 @@ async def _keep_session(_: asyncpg.Connection) -> None:
     transaction left open before calling this."""
 
 
-async def ensure_database(server_url: str, database: str) -> None:
+async def ensure_database(server_url: str, database: str, *, tls: Tls = None) -> None:
     """Create ``database`` if it does not exist; safe when several processes race."""
-    conn = await asyncpg.connect(database_url(server_url, "postgres"))
+    conn = await asyncpg.connect(database_url(server_url, "postgres"), ssl=tls)
     try:
         exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
         if not exists:

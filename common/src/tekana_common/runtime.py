@@ -25,11 +25,14 @@ def database_config(settings: ServiceSettings, app: str) -> dict[str, Any]:
         database=settings.database_name,
         app=app,
         pool_max=settings.database_pool_max,
+        ssl_mode=settings.database_sslmode,
+        ssl_root_cert=settings.database_ssl_root_cert,
     )
 
 
 async def migrate(settings: ServiceSettings, app: str) -> None:
-    await db.ensure_database(settings.database_url, settings.database_name)
+    tls = db.ssl_option(settings.database_sslmode, settings.database_ssl_root_cert)
+    await db.ensure_database(settings.database_url, settings.database_name, tls=tls)
     await db.apply_migrations(database_config(settings, app))
 
 

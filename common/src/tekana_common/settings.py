@@ -39,6 +39,12 @@ class ServiceSettings(CommonSettings):
     # Server URL without a database name; each service appends its own database.
     database_url: str = DEFAULT_DATABASE_URL
     database_pool_max: int = 10
+    # TLS to PostgreSQL, as libpq's sslmode (unset: asyncpg's default, "prefer"), and the CA
+    # that signed the server's certificate (for verify-ca and verify-full).
+    database_sslmode: (
+        Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] | None
+    ) = None
+    database_ssl_root_cert: str | None = None
     # Calls served at once, the rest queued in arrival order; unset: database_pool_max.
     max_concurrent_requests: int | None = None
     grpc_host: str = "127.0.0.1"

@@ -1,6 +1,9 @@
 """The shared settings ConfigMap, the Secret of internal credentials, and the OpenTelemetry
 Collector deployed when tracing is on and no endpoint is given."""
 
+import base64
+import json
+import os
 from typing import Any
 
 from tekana_operator.meta import labels, metadata, selector
@@ -71,6 +74,23 @@ def internal_secret(
             "jwt-public-key": public_key_pem,
         },
     }
+
+
+def national_id_keys_secret(stack: Stack, keys_json: str) -> dict[str, Any]:
+    """The customer service's keys for sealing national ids (made once; rotating is adding
+    a version to it, then ``python -m tekana_customer reencrypt-national-ids``)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": metadata(stack, stack.child("national-id-keys")),
+        "type": "Opaque",
+        "stringData": {"keys": keys_json},
+    }
+
+
+def new_national_id_keys() -> str:
+    """One fresh AES-256 key as version 1, in the format the customer service reads."""
+    return json.dumps({"1": base64.b64encode(os.urandom(32)).decode()})
 
 
 def collector(stack: Stack) -> list[dict[str, Any]]:

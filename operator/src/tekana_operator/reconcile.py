@@ -40,6 +40,9 @@ def ensure_secrets(
     )
     if made:
         made_now.append(stack.child("internal"))
+    # Its own secret, so stacks made before national ids were sealed get one too.
+    if cluster.create_once(config.national_id_keys_secret(stack, config.new_national_id_keys())):
+        made_now.append(stack.child("national-id-keys"))
     if stack.database.mode == "managed" and cluster.create_once(
         database.database_secret(stack, database.new_password())
     ):

@@ -44,6 +44,7 @@ def every_child(stack: Stack, versions: ApiVersions | None = None) -> list[Manif
             stack, token=placeholder, private_key_pem=placeholder, public_key_pem=placeholder
         )
     ]
+    secrets.append(config.national_id_keys_secret(stack, placeholder))
     if stack.database.mode == "managed":
         secrets.append(database.database_secret(stack, placeholder))
     return [

@@ -62,6 +62,7 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
     if component == "customer":
         env += [
             secret_env("TEKANA_JWT_PRIVATE_KEY", internal, "jwt-private-key"),
+            secret_env("TEKANA_NATIONAL_ID_KEYS", stack.child("national-id-keys"), "keys"),
             # The customer service publishes token revocations there for the gateways.
             {"name": "TEKANA_REDIS_URL", "value": stack.redis_url},
             {"name": "TEKANA_JWT_TTL_SECONDS", "value": str(stack.jwt_ttl_seconds)},

@@ -1,4 +1,4 @@
-"""``python -m tekana_customer [serve|migrate|create-admin]``."""
+"""``python -m tekana_customer [serve|migrate|create-admin|reencrypt-national-ids]``."""
 
 import asyncio
 import getpass
@@ -9,7 +9,7 @@ from argparse import Namespace
 from tekana_common.context import Role
 from tekana_common.errors import DomainError
 from tekana_common.runtime import command_parser, run_command, running_database
-from tekana_customer import server, service
+from tekana_customer import repository, server, service
 from tekana_customer.domain import Gender
 from tekana_customer.passwords import Argon2Hasher
 from tekana_customer.repository import TortoiseCustomerRepository
@@ -36,13 +36,25 @@ async def _create_admin(settings: CustomerSettings, args: Namespace) -> None:
     hasher = Argon2Hasher(workers=1)
     async with running_database(settings, server.APP):
         admin = await service.register(
-            TortoiseCustomerRepository(),
+            TortoiseCustomerRepository(server.national_id_cipher(settings)),
             hasher,
             registration,
             roles=frozenset({Role.CUSTOMER, Role.ADMIN}),
         )
     hasher.close()
     print(f"created administrator {admin.email} with id {admin.id}")
+
+
+async def _reencrypt(settings: CustomerSettings, args: Namespace) -> None:
+    cipher = server.national_id_cipher(settings)
+    async with running_database(settings, server.APP):
+        left = await repository.count_unsealed(cipher)
+        print(f"{left} national ids to seal under key version {cipher.newest}", flush=True)
+        done = 0
+        while sealed := await repository.reseal_national_ids(cipher, batch=args.batch_size):
+            done += sealed
+            print(f"sealed {done} of {left}", flush=True)
+    print(f"every national id is sealed under key version {cipher.newest}")
 
 
 def main() -> int:
@@ -56,6 +68,11 @@ def main() -> int:
     admin.add_argument("--full-name", required=True)
     admin.add_argument("--national-id", required=True)
     admin.add_argument("--gender", required=True, choices=[g.value for g in Gender])
+    reencrypt = commands.add_parser(
+        "reencrypt-national-ids",
+        help="seal every national id under the newest key, in batches (resumable)",
+    )
+    reencrypt.add_argument("--batch-size", type=int, default=500)
     args = parser.parse_args()
     settings = CustomerSettings()
     if run_command(
@@ -65,6 +82,9 @@ def main() -> int:
         app=server.APP,
         serve_main=lambda: server.main(settings),
     ):
+        return 0
+    if args.command == "reencrypt-national-ids":
+        asyncio.run(_reencrypt(settings, args))
         return 0
     try:
         asyncio.run(_create_admin(settings, args))

@@ -10,7 +10,10 @@ class CustomerRow(Model):
     email = fields.CharField(max_length=254)
     password_hash = fields.CharField(max_length=255)
     full_name = fields.CharField(max_length=100)
-    national_id = fields.CharField(max_length=32)
+    # Plain only on rows from before encryption (see migration 0004); else sealed below.
+    national_id = fields.CharField(max_length=32, null=True)
+    national_id_cipher = fields.BinaryField(null=True)
+    national_id_key = fields.SmallIntField(null=True)
     gender = fields.CharField(max_length=1)
     is_admin = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)

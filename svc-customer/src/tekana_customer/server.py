@@ -4,11 +4,13 @@ from tekana_common.auth import TokenIssuer, load_private_key, read_key_material
 from tekana_common.revocation import RevocationPublisher, redis_client
 from tekana_common.runtime import running_database, serve_service
 from tekana_customer.domain import TokenLifetimes
+from tekana_customer.national_ids import NationalIdCipher, load_keys
 from tekana_customer.passwords import Argon2Hasher
-from tekana_customer.repository import TortoiseCustomerRepository, TortoiseSessionRepository
+from tekana_customer.repository import TortoiseCustomerRepository
 from tekana_customer.revocations import PublishedRevocations
 from tekana_customer.rpc import CustomerServicer
 from tekana_customer.service import Sessions
+from tekana_customer.session_repository import TortoiseSessionRepository
 from tekana_customer.settings import CustomerSettings
 
 SERVICE = "svc-customer"
@@ -22,6 +24,12 @@ def token_issuer(settings: CustomerSettings) -> TokenIssuer:
     return TokenIssuer(private_key=load_private_key(pem), ttl_seconds=settings.jwt_ttl_seconds)
 
 
+def national_id_cipher(settings: CustomerSettings) -> NationalIdCipher:
+    return NationalIdCipher(
+        load_keys(inline=settings.national_id_keys, path=settings.national_id_keys_file)
+    )
+
+
 def lifetimes(settings: CustomerSettings) -> TokenLifetimes:
     return TokenLifetimes(
         access=settings.jwt_ttl_seconds,
@@ -32,6 +40,7 @@ def lifetimes(settings: CustomerSettings) -> TokenLifetimes:
 
 async def main(settings: CustomerSettings) -> None:
     issuer = token_issuer(settings)
+    cipher = national_id_cipher(settings)
     hasher = Argon2Hasher(workers=settings.password_hash_workers)
     client = redis_client(settings.redis_url)
     session_repo = TortoiseSessionRepository()
@@ -42,7 +51,7 @@ async def main(settings: CustomerSettings) -> None:
     try:
         async with running_database(settings, APP):
             servicer = CustomerServicer(
-                repo=TortoiseCustomerRepository(), hasher=hasher, sessions=sessions
+                repo=TortoiseCustomerRepository(cipher), hasher=hasher, sessions=sessions
             )
             await serve_service(
                 settings,

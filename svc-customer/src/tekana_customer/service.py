@@ -34,7 +34,8 @@ from tekana_customer.domain import (
 )
 from tekana_customer.passwords import Hasher
 from tekana_customer.ports import Revocations
-from tekana_customer.repository import CustomerRepository, Reused, SessionRepository
+from tekana_customer.repository import CustomerRepository
+from tekana_customer.session_repository import Reused, SessionRepository
 
 log = get_logger(__name__)
 

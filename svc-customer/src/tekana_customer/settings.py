@@ -19,5 +19,9 @@ class CustomerSettings(ServiceSettings):
     legacy_token_ttl_seconds: int = Field(default=8 * 3600, ge=60, le=MAX_TOKEN_SECONDS)
     # A /v1 session ends this long after its refresh token was last used.
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    # National ids are sealed with AES-256-GCM: {"<version>": "<base64 32-byte key>", ...},
+    # inline or in a file (a mounted secret). The newest version encrypts; all decrypt.
+    national_id_keys: str | None = None
+    national_id_keys_file: str | None = None
     # Threads that run argon2; each keeps one core busy while hashing.
     password_hash_workers: int = max(1, os.cpu_count() or 1)

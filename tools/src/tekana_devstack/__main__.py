@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         return up.run(args)
     if args.command == "secrets":
         STATE_DIR.mkdir(parents=True, exist_ok=True)
-        made = {**up.dev_keys(STATE_DIR), **up.internal_token(STATE_DIR)}
+        made = {
+            **up.dev_keys(STATE_DIR),
+            **up.internal_token(STATE_DIR),
+            **up.national_id_keys(STATE_DIR),
+        }
         print("\n".join(f"{name} ready" for name in made) or "configured in the environment")
         return 0
     if args.command == "seed":
@@ -64,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 os.environ.get("TEKANA_DATABASE_URL", DEFAULT_DATABASE_URL),
                 args.database_prefix,
                 customers=args.customers,
+                cipher=seed.cipher_for(STATE_DIR),
             )
         )
         print(f"seeded {len(seeded.emails)} customers, {len(seeded.accounts)} wallets")

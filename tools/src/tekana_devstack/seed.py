@@ -3,15 +3,19 @@ wallets funded by deposits that are real double-entry records, so every ledger i
 holds afterwards. Writes straight to the three databases with COPY, in one transaction
 each, instead of through the API (10,000 registrations would spend minutes in argon2id)."""
 
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import asyncpg
 from argon2 import PasswordHasher, Type
 
 from tekana_common.db import database_url
+from tekana_customer.national_ids import NationalIdCipher, load_keys
 from tekana_customer.passwords import MEMORY_KIB, TIME_COST
+from tekana_devstack.up import national_id_keys
 from tekana_transaction.domain import Kind, fingerprint
 from tekana_wallet.domain import new_account_number
 
@@ -29,14 +33,33 @@ def _email(n: int, run: str) -> str:
     return f"bench-{run}-{n}@bench.tekana.test"
 
 
+def cipher_for(state_dir: Path) -> NationalIdCipher:
+    """The national id keys the platform seals with: the environment's, else the ones
+    ``up`` keeps in ``state_dir``."""
+    made = national_id_keys(state_dir)
+    return NationalIdCipher(
+        load_keys(
+            inline=os.environ.get("TEKANA_NATIONAL_ID_KEYS"),
+            path=os.environ.get("TEKANA_NATIONAL_ID_KEYS_FILE")
+            or made.get("TEKANA_NATIONAL_ID_KEYS_FILE"),
+        )
+    )
+
+
 async def seed(
-    server_url: str, prefix: str, *, customers: int, wallets_each: int = 2, balance: int = 10**9
+    server_url: str,
+    prefix: str,
+    *,
+    customers: int,
+    cipher: NationalIdCipher,
+    wallets_each: int = 2,
+    balance: int = 10**9,
 ) -> Seeded:
     run = uuid.uuid4().hex[:6]
     password_hash = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_KIB, type=Type.ID).hash(
         PASSWORD
     )
-    emails = await _customers(server_url, prefix, customers, run, password_hash)
+    emails = await _customers(server_url, prefix, customers, run, password_hash, cipher)
     accounts = _accounts(list(emails), wallets_each)
     deposits = await _wallets(server_url, prefix, accounts, balance)
     await _transactions(server_url, prefix, deposits, balance)
@@ -44,34 +67,45 @@ async def seed(
 
 
 async def _customers(
-    server_url: str, prefix: str, count: int, run: str, password_hash: str
+    server_url: str,
+    prefix: str,
+    count: int,
+    run: str,
+    password_hash: str,
+    cipher: NationalIdCipher,
 ) -> dict[int, str]:
     conn = await asyncpg.connect(database_url(server_url, f"{prefix}_customer"))
     try:
         now = datetime.now(UTC)
-        rows = [
-            (_email(n, run), password_hash, f"Bench {n}", f"{n:016d}", "F", False, now)
-            for n in range(count)
-        ]
+        # Ids first: each national id is sealed bound to its customer's id.
+        ids = await conn.fetch(
+            "SELECT nextval(pg_get_serial_sequence('customer', 'id')) FROM generate_series(1, $1)",
+            count,
+        )
+        rows = []
+        for n, (customer_id,) in enumerate(ids):
+            sealed = cipher.seal(customer_id, f"{n:016d}")
+            blob, version = sealed.blob, sealed.key_version
+            email, name = _email(n, run), f"Bench {n}"
+            rows.append((customer_id, email, password_hash, name, blob, version, "F", False, now))
         await conn.copy_records_to_table(
             "customer",
             records=rows,
             columns=[
+                "id",
                 "email",
                 "password_hash",
                 "full_name",
-                "national_id",
+                "national_id_cipher",
+                "national_id_key",
                 "gender",
                 "is_admin",
                 "created_at",
             ],
         )
-        found = await conn.fetch(
-            "SELECT id, email FROM customer WHERE email LIKE $1 ORDER BY id", f"bench-{run}-%"
-        )
     finally:
         await conn.close()
-    return {r["id"]: r["email"] for r in found}
+    return {row[0]: row[1] for row in rows}
 
 
 def _accounts(customer_ids: list[int], wallets_each: int) -> list[tuple[int, str]]:

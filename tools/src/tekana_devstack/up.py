@@ -14,6 +14,7 @@ from types import FrameType
 
 from tekana_common.auth import generate_key_pair
 from tekana_common.logging import configure_logging, get_logger
+from tekana_customer.national_ids import new_keys_text
 from tekana_devstack import postgres
 from tekana_devstack.components import GATEWAY, SERVICES, Ports, component_env
 from tekana_devstack.paths import STATE_DIR
@@ -73,6 +74,7 @@ def _run_platform(args: argparse.Namespace, database_url: str) -> int:
         TEKANA_DATABASE_URL=database_url,
         **dev_keys(args.state_dir),
         **internal_token(args.state_dir),
+        **national_id_keys(args.state_dir),
     )
     per_component = component_env(ports=ports, database_prefix=args.database_prefix)
     for component in SERVICES:
@@ -108,6 +110,18 @@ def dev_keys(state_dir: Path) -> dict[str, str]:
         "TEKANA_JWT_PRIVATE_KEY_FILE": str(private_path),
         "TEKANA_JWT_PUBLIC_KEY_FILE": str(public_path),
     }
+
+
+def national_id_keys(state_dir: Path) -> dict[str, str]:
+    """A development key for sealing national ids under ``.tekana/``, unless configured."""
+    configured = ("TEKANA_NATIONAL_ID_KEYS", "TEKANA_NATIONAL_ID_KEYS_FILE")
+    if any(os.environ.get(name) for name in configured):
+        return {}
+    path = state_dir / "national-id-keys.json"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(new_keys_text())
+    return {"TEKANA_NATIONAL_ID_KEYS_FILE": str(path)}
 
 
 def internal_token(state_dir: Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiohttp
 
+from tekana_customer.national_ids import NationalIdCipher
 from tekana_devstack import seed
 
 RECEIVERS = 5_000  # accounts random transfers pay into
@@ -44,10 +45,16 @@ class BenchData:
 
 
 async def prepare(
-    url: str, server_url: str, database_prefix: str, *, customers: int, logged_in: int
+    url: str,
+    server_url: str,
+    database_prefix: str,
+    *,
+    customers: int,
+    logged_in: int,
+    cipher: NationalIdCipher,
 ) -> BenchData:
     """Seed ``customers`` (two wallets each), log ``logged_in`` of them in through the API."""
-    seeded = await seed.seed(server_url, database_prefix, customers=customers)
+    seeded = await seed.seed(server_url, database_prefix, customers=customers, cipher=cipher)
     first_wallet: dict[int, str] = {}
     for owner, account in seeded.accounts:
         first_wallet.setdefault(owner, account)

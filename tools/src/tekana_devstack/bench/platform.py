@@ -20,6 +20,7 @@ import asyncpg
 from tekana_common.db import database_url
 from tekana_common.settings import DEFAULT_DATABASE_URL
 from tekana_devstack.bench.processes import find_components, free_port
+from tekana_devstack.paths import STATE_DIR
 
 READY_SECONDS = 90.0
 
@@ -30,6 +31,8 @@ class Target:
     database_prefix: str
     components: dict[str, int]  # name → pid, for the ones on this machine
     started_here: bool
+    # Where ``up`` keeps the platform's development keys (the national id keys, for seeding).
+    state_dir: Path = STATE_DIR
 
 
 def wait_ready(url: str, *, seconds: float = READY_SECONDS) -> None:
@@ -86,7 +89,9 @@ def started_platform(log_path: Path) -> Iterator[Target]:
         try:
             url = f"http://127.0.0.1:{gateway}"
             wait_ready(url)
-            yield Target(url, prefix, find_components(up.pid), started_here=True)
+            yield Target(
+                url, prefix, find_components(up.pid), started_here=True, state_dir=Path(state)
+            )
         finally:
             up.send_signal(signal.SIGINT)
             try:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tekana_common.settings import DEFAULT_DATABASE_URL
-from tekana_devstack import bench_tracing, pgbench_ceiling
+from tekana_devstack import bench_tracing, pgbench_ceiling, seed
 from tekana_devstack.bench import data, floor, hashing, load, report
 from tekana_devstack.bench.platform import Target, running_platform, started_platform
 from tekana_devstack.bench.profile import profile
@@ -89,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
                 target.database_prefix,
                 customers=customers,
                 logged_in=args.concurrency * 2,
+                cipher=seed.cipher_for(target.state_dir),
             )
         )
         seed_seconds = time.monotonic() - seed_started

@@ -102,7 +102,9 @@ async def _campaign(
 ) -> dict[str, Any]:
     await asyncio.to_thread(supervisor.migrate)
     await asyncio.to_thread(supervisor.start_all)
-    seeded = await seed.seed(cluster.url, PREFIX, customers=workers + 20)
+    seeded = await seed.seed(
+        cluster.url, PREFIX, customers=workers + 20, cipher=seed.cipher_for(supervisor.state_dir)
+    )
     owners = sorted(seeded.emails)[:workers]
     first_wallet: dict[int, str] = {}
     for owner, account in seeded.accounts:

@@ -12,7 +12,7 @@ from pathlib import Path
 from tekana_devstack.bench.platform import bench_environment, wait_ready
 from tekana_devstack.bench.processes import free_port
 from tekana_devstack.components import GATEWAY, SERVICES, Component, Ports, component_env
-from tekana_devstack.up import dev_keys, internal_token
+from tekana_devstack.up import dev_keys, internal_token, national_id_keys
 
 COMPONENTS: dict[str, Component] = {c.name: c for c in (*SERVICES, GATEWAY)}
 
@@ -47,6 +47,7 @@ class Supervisor:
             "TEKANA_DATABASE_URL": self.database_url,
             **dev_keys(self.state_dir),
             **internal_token(self.state_dir),
+            **national_id_keys(self.state_dir),
             **per_component[name],
             **self.timeouts,
         }
