@@ -28,13 +28,20 @@ class PrivateCluster:
     data_dir: Path
     run_as: str | None
     port: int = PRIVATE_PORT
+    # More server settings (``-c name=value``), e.g. TLS for a test.
+    settings: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1"
+        options = " ".join(
+            [
+                f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1",
+                *(f"-c {setting}" for setting in self.settings),
+            ]
+        )
         self._pg_ctl("start", "-w", "-o", options, "-l", str(self.data_dir / "server.log"))
 
     def stop(self) -> None:
@@ -89,7 +96,9 @@ def _as_user(command: list[str], user: str | None) -> list[str]:
     return ["runuser", "-u", user, "--", *command] if user else command
 
 
-def start_private(bin_dir: Path, data_dir: Path, port: int = PRIVATE_PORT) -> PrivateCluster:
+def start_private(
+    bin_dir: Path, data_dir: Path, port: int = PRIVATE_PORT, settings: tuple[str, ...] = ()
+) -> PrivateCluster:
     # PostgreSQL refuses to run as root; the distribution's postgres user runs it then.
     run_as = "postgres" if os.geteuid() == 0 else None
     data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +115,8 @@ def start_private(bin_dir: Path, data_dir: Path, port: int = PRIVATE_PORT) -> Pr
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    cluster = PrivateCluster(bin_dir=bin_dir, data_dir=data_dir, run_as=run_as, port=port)
+    cluster = PrivateCluster(
+        bin_dir=bin_dir, data_dir=data_dir, run_as=run_as, port=port, settings=settings
+    )
     cluster.start()
     return cluster
