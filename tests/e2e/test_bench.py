@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-SCENARIOS = ("get-customer", "get-wallet", "deposit", "transfer", "transfer-hot", "history")
+SCENARIOS = (
+    "login",
+    "get-customer",
+    "get-wallet",
+    "deposit",
+    "transfer",
+    "transfer-hot",
+    "history",
+)
 PROCESSES = {"gateway", "customer", "wallet", "transaction", "postgres", "wrk"}
 
 
@@ -26,6 +34,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             "--seconds=2",
             "--runs=1",
             "--soak-seconds=8",
+            "--storm-seconds=2",
             "--profile-seconds=0",
             f"--scenarios={','.join(SCENARIOS)}",
             f"--out={out}",
@@ -89,3 +98,21 @@ def test_targets_are_judged_from_the_figures(report: dict[str, object]) -> None:
     assert report["machine"]["cpus"] >= 1  # type: ignore[index]
     assert report["tracing_overhead"]["overhead_percent"] > 0  # type: ignore[index]
     assert report["grpc_call_floor"]["calls_per_second"] > 0  # type: ignore[index]
+
+
+def test_the_login_storm_is_measured_beside_quiet_runs(report: dict[str, object]) -> None:
+    storm = report["login_storm"]
+    assert isinstance(storm, dict)
+    assert storm["logins_in_flight"] == 8
+    assert [e["scenario"] for e in storm["entries"]] == ["get-wallet", "transfer"]
+    for entry in storm["entries"]:
+        assert entry["errors"] == 0, entry
+        assert entry["quiet_p99_ms"] > 0
+        assert entry["storm_p99_ms"] > 0
+        assert entry["p99_ratio"] == pytest.approx(
+            entry["storm_p99_ms"] / entry["quiet_p99_ms"], abs=0.01
+        )
+        assert entry["logins_per_second"] > 0, entry
+    judged = {t["what"] for t in report["targets"]}  # type: ignore[attr-defined]
+    assert "login / argon2id ceiling" in judged
+    assert "transfer p99 during 8 concurrent logins / quiet" in judged

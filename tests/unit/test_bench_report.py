@@ -131,3 +131,57 @@ def test_argon2id_is_timed_with_the_customer_services_parameters() -> None:
     assert measured["hashes_per_second"] == pytest.approx(
         measured["cpus"] * 1e3 / measured["cpu_ms_per_hash"], rel=0.01
     )
+
+
+def test_login_is_judged_like_register_and_not_by_its_queueing_p99() -> None:
+    ceilings = {"transfer-random": 10_000.0, "transfer-hot": 1_000.0}
+    entries = [scenario_entry([_run("login", 700, 1_200)], ceilings)]
+    judged = {t.what: (t.measured, t.met) for t in targets(entries, ceilings, 100.0)}
+    assert judged["login / argon2id ceiling"] == ("70%", True)
+    assert "login p99" not in judged
+    slow = {t.what: t.met for t in targets(entries, ceilings, 120.0)}
+    assert slow["login / argon2id ceiling"] is False
+
+
+def _storm(quiet: float, stormy: float, errors: int = 0) -> dict[str, Any]:
+    return {
+        "logins_in_flight": 64,
+        "target_ratio": 2.0,
+        "entries": [
+            {
+                "scenario": "get-wallet",
+                "concurrency": 16,
+                "quiet_rps": 1_000.0,
+                "quiet_p99_ms": quiet,
+                "storm_rps": 800.0,
+                "storm_p99_ms": stormy,
+                "p99_ratio": round(stormy / quiet, 2),
+                "errors": errors,
+                "logins_per_second": 90.0,
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("quiet", "stormy", "errors", "met"),
+    [(20.0, 30.0, 0, True), (20.0, 40.0, 0, False), (20.0, 25.0, 3, False)],
+)
+def test_a_login_storm_may_at_most_double_the_victims_p99(
+    quiet: float, stormy: float, errors: int, met: bool
+) -> None:
+    ceilings = {"transfer-random": 10_000.0, "transfer-hot": 1_000.0}
+    (target,) = [
+        t
+        for t in targets([], ceilings, storm=_storm(quiet, stormy, errors))
+        if "concurrent logins" in t.what
+    ]
+    assert target.what == "get-wallet p99 during 64 concurrent logins / quiet"
+    assert target.met is met
+
+
+def test_markdown_shows_the_login_storm() -> None:
+    report = _report([], {"transfer-random": 1.0})
+    report["login_storm"] = _storm(20.0, 30.0)
+    text = markdown(report)
+    assert "| get-wallet | 16 | 1,000 | 20.0 | 800 | 30.0 | 1.50 | 90 |" in text

@@ -1,17 +1,20 @@
 """Composition root: builds the customer service's objects and runs them."""
 
 from tekana_common.auth import TokenIssuer, load_private_key, read_key_material
+from tekana_common.logging import get_logger
 from tekana_common.revocation import RevocationPublisher, redis_client
 from tekana_common.runtime import running_database, serve_service
 from tekana_customer.domain import TokenLifetimes
 from tekana_customer.national_ids import NationalIdCipher, load_keys
-from tekana_customer.passwords import Argon2Hasher
+from tekana_customer.passwords import Argon2Hasher, memory_limit_bytes, workers_for
 from tekana_customer.repository import TortoiseCustomerRepository
 from tekana_customer.revocations import PublishedRevocations
 from tekana_customer.rpc import CustomerServicer
 from tekana_customer.service import Sessions
 from tekana_customer.session_repository import TortoiseSessionRepository
 from tekana_customer.settings import CustomerSettings
+
+log = get_logger(__name__)
 
 SERVICE = "svc-customer"
 APP = "tekana_customer"
@@ -30,6 +33,18 @@ def national_id_cipher(settings: CustomerSettings) -> NationalIdCipher:
     )
 
 
+def password_hasher(settings: CustomerSettings) -> Argon2Hasher:
+    workers = settings.password_hash_workers or workers_for(
+        memory_limit_bytes(), settings.password_hash_memory_share
+    )
+    log.info("argon2_workers", workers=workers, nice=settings.password_hash_nice)
+    return Argon2Hasher(
+        workers=workers,
+        nice=settings.password_hash_nice,
+        queue_max=settings.password_hash_queue_max,
+    )
+
+
 def lifetimes(settings: CustomerSettings) -> TokenLifetimes:
     return TokenLifetimes(
         access=settings.jwt_ttl_seconds,
@@ -41,7 +56,7 @@ def lifetimes(settings: CustomerSettings) -> TokenLifetimes:
 async def main(settings: CustomerSettings) -> None:
     issuer = token_issuer(settings)
     cipher = national_id_cipher(settings)
-    hasher = Argon2Hasher(workers=settings.password_hash_workers)
+    hasher = password_hasher(settings)
     client = redis_client(settings.redis_url)
     session_repo = TortoiseSessionRepository()
     revocations = PublishedRevocations(

@@ -63,6 +63,38 @@ def wrk_program() -> str:
     return found
 
 
+def wrk_command(
+    url: str,
+    scenario: str,
+    *,
+    data_file: Path,
+    out: Path,
+    concurrency: int,
+    seconds: int,
+    threads: int = 2,
+) -> tuple[list[str], dict[str, str]]:
+    """The wrk command line and environment that drive ``scenario``, its summary to ``out``."""
+    env = dict(
+        os.environ,
+        TEKANA_BENCH_DATA=str(data_file),
+        TEKANA_BENCH_SCENARIO=scenario,
+        TEKANA_BENCH_OUT=str(out),
+        TEKANA_BENCH_NONCE=uuid.uuid4().hex[:12],
+    )
+    command = [
+        wrk_program(),
+        f"-t{threads}",
+        f"-c{concurrency}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(WRK_SCRIPT),
+        url,
+    ]
+    return command, env
+
+
 def drive(
     url: str,
     scenario: str,
@@ -72,37 +104,27 @@ def drive(
     concurrency: int,
     seconds: int,
     threads: int = 2,
+    settle_first: bool = True,
 ) -> LoadRun:
-    settle(list(components.values()))
+    """One run; unless ``settle_first`` is off (another load is meant to run beside it), it
+    starts once the platform is idle."""
+    if settle_first:
+        settle(list(components.values()))
     meter = CpuMeter({**{n: [p] for n, p in components.items()}, "postgres": postgres_pids()})
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "summary.json"
-        env = dict(
-            os.environ,
-            TEKANA_BENCH_DATA=str(data_file),
-            TEKANA_BENCH_SCENARIO=scenario,
-            TEKANA_BENCH_OUT=str(out),
-            TEKANA_BENCH_NONCE=uuid.uuid4().hex[:12],
+        command, env = wrk_command(
+            url,
+            scenario,
+            data_file=data_file,
+            out=out,
+            concurrency=concurrency,
+            seconds=seconds,
+            threads=threads,
         )
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         meter.start()
-        done = subprocess.run(
-            [
-                wrk_program(),
-                f"-t{threads}",
-                f"-c{concurrency}",
-                f"-d{seconds}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(WRK_SCRIPT),
-                url,
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         spent = meter.stop()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0 or not out.exists():

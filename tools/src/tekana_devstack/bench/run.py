@@ -17,7 +17,7 @@ from typing import Any
 
 from tekana_common.settings import DEFAULT_DATABASE_URL
 from tekana_devstack import bench_tracing, pgbench_ceiling, seed
-from tekana_devstack.bench import data, floor, hashing, load, report
+from tekana_devstack.bench import data, floor, hashing, load, report, storm
 from tekana_devstack.bench.platform import Target, running_platform, started_platform
 from tekana_devstack.bench.profile import profile
 from tekana_devstack.bench.soak import soak
@@ -25,6 +25,10 @@ from tekana_devstack.paths import REPO_ROOT
 
 RESULTS = REPO_ROOT / "bench" / "results"
 PGBENCH_SCENARIOS = ("transfer-random", "transfer-hot")
+
+
+# The victims' own load during the login storm: steady, well below their ceiling.
+STORM_VICTIM_CONCURRENCY = 16
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scenarios", default=",".join(load.SCENARIOS), help="comma-separated subset"
     )
     parser.add_argument("--soak-seconds", type=int, default=600, help="memory run; 0 skips it")
+    parser.add_argument(
+        "--storm-seconds",
+        type=int,
+        default=10,
+        help="wallet pages and transfers, quiet then beside a login storm; 0 skips it",
+    )
     parser.add_argument(
         "--profile-seconds",
         type=int,
@@ -117,9 +127,23 @@ def run(args: argparse.Namespace) -> int:
                 _say(f"round {round_number} pgbench {scenario}: {ceiling.tps:,.0f} tps")
         medians = {s: report._median(v) for s, v in ceilings.items()}
         entries = [report.scenario_entry(runs[s], medians) for s in scenarios]
+        login_storm = None
+        if args.storm_seconds and "login" in scenarios:
+            _refresh(bench_data, target, data_file)
+            _say(f"login storm: {args.concurrency} logins in flight beside wallet pages, transfers")
+            login_storm = storm.measure(
+                target.url,
+                data_file=data_file,
+                components=target.components,
+                victim_concurrency=STORM_VICTIM_CONCURRENCY,
+                logins_in_flight=args.concurrency,
+                seconds=args.storm_seconds,
+            )
         _say("measuring argon2id alone (what registration and login cannot outrun)")
         hashing_ceiling = hashing.measure()
-        met = report.targets(entries, medians, hashing_ceiling["hashes_per_second"])
+        met = report.targets(
+            entries, medians, hashing_ceiling["hashes_per_second"], storm=login_storm
+        )
         result: dict[str, Any] = {
             "started_at": started_at,
             "settings": {
@@ -140,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
             "scenarios": entries,
             "targets": [t.__dict__ for t in met],
             "argon2id": hashing_ceiling,
+            "login_storm": login_storm,
         }
         result["tracing_overhead"] = _tracing_overhead(entries)
         _say("measuring a bare gRPC call (the transport's own cost per hop)")
