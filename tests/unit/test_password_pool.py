@@ -11,6 +11,7 @@ from tekana_customer.passwords import (
     MEMORY_KIB,
     WORKERS_MAX,
     Argon2Hasher,
+    cpu_limit,
     memory_limit_bytes,
     workers_for,
 )
@@ -18,11 +19,30 @@ from tekana_customer.passwords import (
 HASH_BYTES = MEMORY_KIB * 1024
 
 
-def test_workers_follow_the_memory_limit_not_the_cores() -> None:
-    assert workers_for(512 * 2**20, 0.25) == 128 * 2**20 // HASH_BYTES == 6
-    assert workers_for(2 * 2**30, 0.25) == 26
-    assert workers_for(10 * 2**20, 0.25) == 1  # never none
-    assert workers_for(64 * 2**30, 0.5) == WORKERS_MAX
+def test_workers_are_what_memory_holds_and_the_cpu_limit_uses() -> None:
+    assert workers_for(512 * 2**20, 0.25, cpus=64) == 128 * 2**20 // HASH_BYTES == 6
+    assert workers_for(2 * 2**30, 0.25, cpus=64) == 26
+    assert workers_for(2 * 2**30, 0.25, cpus=2) == 2
+    assert workers_for(10 * 2**20, 0.25, cpus=8) == 1  # never none
+    assert workers_for(640 * 2**30, 0.5, cpus=512) == WORKERS_MAX
+
+
+def test_the_cpu_limit_is_the_cgroups_quota(tmp_path: Path) -> None:
+    v2 = tmp_path / "cpu.max"
+    v1_dir = tmp_path / "v1"
+    v1_dir.mkdir()
+    v1 = v1_dir / "cpu.cfs_quota_us"
+    allowed = len(os.sched_getaffinity(0))
+    v2.write_text("50000 100000\n")  # half a CPU
+    assert cpu_limit((v2, v1)) == 1
+    v2.write_text("max 100000\n")
+    assert cpu_limit((v2, v1)) == allowed
+    v2.unlink()
+    v1.write_text("-1\n")
+    (v1_dir / "cpu.cfs_period_us").write_text("100000\n")
+    assert cpu_limit((v2, v1)) == allowed
+    v1.write_text("100000\n")
+    assert cpu_limit((v2, v1)) == 1
 
 
 def test_the_memory_limit_is_the_cgroups_when_it_has_one(tmp_path: Path) -> None:
@@ -36,8 +56,22 @@ def test_the_memory_limit_is_the_cgroups_when_it_has_one(tmp_path: Path) -> None
     assert memory_limit_bytes((tmp_path / "absent",)) == physical
 
 
-async def test_hashing_threads_run_at_a_lower_priority() -> None:
-    hasher = Argon2Hasher(workers=2, memory_kib=64, time_cost=1, nice=7)
+async def test_hashing_threads_run_only_when_nothing_else_wants_the_cpu() -> None:
+    hasher = Argon2Hasher(workers=2, memory_kib=64, time_cost=1, priority="idle")
+    try:
+        await asyncio.gather(*(hasher.hash(f"password {n}") for n in range(4)))
+        workers = list(hasher._pool._threads)
+        assert workers
+        for thread in workers:
+            assert thread.native_id is not None
+            assert os.sched_getscheduler(thread.native_id) == os.SCHED_IDLE
+        assert os.sched_getscheduler(threading.get_native_id()) == os.SCHED_OTHER
+    finally:
+        hasher.close()
+
+
+async def test_hashing_threads_can_run_some_nice_steps_lower() -> None:
+    hasher = Argon2Hasher(workers=2, memory_kib=64, time_cost=1, priority=7)
     try:
         await asyncio.gather(*(hasher.hash(f"password {n}") for n in range(4)))
         # This pool's threads (other hashers in the process have their own).

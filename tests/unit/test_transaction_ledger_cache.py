@@ -1,9 +1,11 @@
 """The transaction service remembers resolved accounts (owner and currency never change), and
 asks again for accounts it has not seen or that did not exist."""
 
+import asyncio
+
 from tekana_protos.tekana.wallet import v1 as wallet_pb
 from tekana_transaction.domain import Account
-from tekana_transaction.ledger import GrpcLedger
+from tekana_transaction.ledger import RESOLVE_MAX, GrpcLedger
 from tests.support.grpc import in_memory_channel
 
 
@@ -15,6 +17,8 @@ class CountingWallets(wallet_pb.WalletServiceBase):
     async def resolve_accounts(
         self, message: wallet_pb.ResolveAccountsRequest
     ) -> wallet_pb.ResolveAccountsResponse:
+        # As the wallet service does: at most RESOLVE_MAX accounts a call.
+        assert len(message.account_numbers) <= RESOLVE_MAX
         self.asked.append(list(message.account_numbers))
         return wallet_pb.ResolveAccountsResponse(
             accounts=[
@@ -56,3 +60,16 @@ async def test_only_the_most_recently_used_are_remembered() -> None:
         await ledger.resolve(["B"])
         await ledger.resolve(["A"])
     assert wallets.asked == [["A"], ["B"], ["A"]]
+
+
+async def test_a_batch_naming_more_accounts_than_a_call_may_is_split() -> None:
+    wallets = CountingWallets()
+    wallets.known = {f"{n:04d}": n + 1 for n in range(300)}
+    async with in_memory_channel([wallets]) as channel:
+        ledger = GrpcLedger(channel, timeout=5)
+        # 150 transfers at once, two accounts each: one batch of 300 unknown accounts.
+        pairs = [[f"{2 * n:04d}", f"{2 * n + 1:04d}"] for n in range(150)]
+        found = await asyncio.gather(*(ledger.resolve(pair) for pair in pairs))
+    assert all(len(accounts) == 2 for accounts in found)
+    assert sorted(n for call in wallets.asked for n in call) == sorted(wallets.known)
+    assert max(len(call) for call in wallets.asked) <= RESOLVE_MAX

@@ -2,8 +2,10 @@
 
 The threads run at a lower CPU priority, so a storm of logins slows logins, not everyone
 else's requests. There are as many as the memory allowed for hashing holds (each hash takes
-``MEMORY_KIB``), not as many as the cores: in a container the cores a process sees are the
-node's, its memory limit is its own. Beyond ``queue_max`` waiting hashes, logins are shed.
+``MEMORY_KIB``), and no more than the CPUs the process may use (its cgroup's quota, else its
+affinity): never the node's core count, which in a container is not this process's. More
+threads than CPUs would add memory and, together, outweigh the service's own threads in the
+scheduler, without hashing any faster. Beyond ``queue_max`` waiting hashes, logins are shed.
 """
 
 import asyncio
@@ -14,7 +16,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,12 +34,19 @@ ARGON2_QUEUE = Gauge("tekana_argon2_queue_length", "argon2id hashes queued or ru
 # OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
 MEMORY_KIB = 19 * 1024
 TIME_COST = 2
+# "idle": the threads run only when nothing else wants the CPU (SCHED_IDLE); a number:
+# that many nice steps below the service.
+Priority = Literal["idle"] | int
 # More threads than this would only queue in the kernel instead of here.
 WORKERS_MAX = 64
 
 CGROUP_LIMITS = (
     Path("/sys/fs/cgroup/memory.max"),  # cgroup v2
     Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),  # cgroup v1
+)
+CGROUP_CPU = (
+    Path("/sys/fs/cgroup/cpu.max"),  # cgroup v2: "<quota> <period>" or "max <period>"
+    Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),  # cgroup v1, beside cpu.cfs_period_us
 )
 
 
@@ -69,14 +78,33 @@ def memory_limit_bytes(limits: tuple[Path, ...] = CGROUP_LIMITS) -> int:
     return physical
 
 
-def workers_for(memory_bytes: int, share: float) -> int:
-    """Hash threads that ``share`` of ``memory_bytes`` holds, from 1 to ``WORKERS_MAX``."""
-    return max(1, min(WORKERS_MAX, int(memory_bytes * share) // (MEMORY_KIB * 1024)))
+def cpu_limit(limits: tuple[Path, ...] = CGROUP_CPU) -> int:
+    """The CPUs this process may use: its cgroup's quota (rounded up), else its affinity."""
+    allowed = len(os.sched_getaffinity(0))
+    v2, v1 = limits
+    try:
+        quota, period = v2.read_text().split()
+    except (OSError, ValueError):
+        try:
+            quota = v1.read_text().strip()
+            period = (v1.parent / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return allowed
+    if not quota.isdigit() or not period.isdigit() or int(period) == 0:
+        return allowed  # "max", or v1's -1: no quota
+    return max(1, min(allowed, -(-int(quota) // int(period))))
+
+
+def workers_for(memory_bytes: int, share: float, cpus: int) -> int:
+    """Hash threads that ``share`` of ``memory_bytes`` holds, at most ``cpus`` (and
+    ``WORKERS_MAX``), at least one."""
+    held = int(memory_bytes * share) // (MEMORY_KIB * 1024)
+    return max(1, min(WORKERS_MAX, cpus, held))
 
 
 class Argon2Hasher:
     """argon2-cffi releases the GIL while hashing, so ``workers`` threads use as many cores
-    (where there are that many), each ``nice`` steps below the process's priority."""
+    (where there are that many), each at ``priority`` (``_lower``)."""
 
     def __init__(
         self,
@@ -84,14 +112,17 @@ class Argon2Hasher:
         workers: int,
         memory_kib: int = MEMORY_KIB,
         time_cost: int = TIME_COST,
-        nice: int = 0,
+        priority: "Priority" = 0,
         queue_max: int | None = None,
     ):
         self._hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_kib, parallelism=1, type=Type.ID
         )
         self._pool = ThreadPoolExecutor(
-            max_workers=workers, thread_name_prefix="argon2", initializer=_lower, initargs=(nice,)
+            max_workers=workers,
+            thread_name_prefix="argon2",
+            initializer=_lower,
+            initargs=(priority,),
         )
         self._queue_max = queue_max
         self._in_flight = 0
@@ -133,13 +164,14 @@ class Argon2Hasher:
         self._pool.shutdown(wait=True)
 
 
-def _lower(nice: int) -> None:
-    """Thread initializer: this worker runs ``nice`` steps below the process (Linux sets a
-    thread's priority by its thread id)."""
-    if not nice:
-        return
+def _lower(priority: Priority) -> None:
+    """Thread initializer: this worker runs below the process (Linux sets a thread's
+    scheduling by its thread id): under SCHED_IDLE, or ``priority`` nice steps lower."""
+    tid = threading.get_native_id()
     try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+        if priority == "idle":
+            os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        elif priority:
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + priority)
     except OSError as exc:
         log.warning("argon2_priority_unchanged", error=str(exc))

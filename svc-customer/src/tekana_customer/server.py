@@ -6,7 +6,12 @@ from tekana_common.revocation import RevocationPublisher, redis_client
 from tekana_common.runtime import running_database, serve_service
 from tekana_customer.domain import TokenLifetimes
 from tekana_customer.national_ids import NationalIdCipher, load_keys
-from tekana_customer.passwords import Argon2Hasher, memory_limit_bytes, workers_for
+from tekana_customer.passwords import (
+    Argon2Hasher,
+    cpu_limit,
+    memory_limit_bytes,
+    workers_for,
+)
 from tekana_customer.repository import TortoiseCustomerRepository
 from tekana_customer.revocations import PublishedRevocations
 from tekana_customer.rpc import CustomerServicer
@@ -35,12 +40,12 @@ def national_id_cipher(settings: CustomerSettings) -> NationalIdCipher:
 
 def password_hasher(settings: CustomerSettings) -> Argon2Hasher:
     workers = settings.password_hash_workers or workers_for(
-        memory_limit_bytes(), settings.password_hash_memory_share
+        memory_limit_bytes(), settings.password_hash_memory_share, cpu_limit()
     )
-    log.info("argon2_workers", workers=workers, nice=settings.password_hash_nice)
+    log.info("argon2_workers", workers=workers, priority=settings.password_hash_priority)
     return Argon2Hasher(
         workers=workers,
-        nice=settings.password_hash_nice,
+        priority=settings.password_hash_priority,
         queue_max=settings.password_hash_queue_max,
     )
 

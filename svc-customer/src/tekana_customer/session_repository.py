@@ -27,7 +27,14 @@ class SessionRepository(Protocol):
     async def start(
         self, customer_id: int, surface: Surface, *, lifetime: int, refresh_hash: bytes | None
     ) -> str:
-        """A new session of ``lifetime`` seconds (with its first refresh token); its id."""
+        if refresh_hash is None:
+            rows = await fetch(_START, customer_id, surface.value, lifetime)
+        else:
+            rows = await fetch(
+                _START_WITH_REFRESH, customer_id, surface.value, lifetime, refresh_hash
+            )
+        session_id: str = rows[0][0]
+        return session_id
 
     async def rotate(
         self, used_hash: bytes, new_hash: bytes, *, lifetime: int
@@ -45,10 +52,20 @@ class SessionRepository(Protocol):
         """Sessions ended and customers' revocation points after ``since`` (republishing)."""
 
 
+# One statement (atomic without a transaction of its own): a login costs one round trip
+# here beside its argon2id hash.
 _START = """
     INSERT INTO session (id, customer_id, surface, created_at, expires_at)
     VALUES (gen_random_uuid(), $1, $2, now(), now() + make_interval(secs => $3))
     RETURNING id::text"""
+_START_WITH_REFRESH = """
+    WITH started AS (
+        INSERT INTO session (id, customer_id, surface, created_at, expires_at)
+        VALUES (gen_random_uuid(), $1, $2, now(), now() + make_interval(secs => $3))
+        RETURNING id)
+    INSERT INTO refresh_token (token_hash, session_id, created_at)
+    SELECT $4, id, now() FROM started
+    RETURNING session_id::text"""
 _ADD_REFRESH = """
     INSERT INTO refresh_token (token_hash, session_id, created_at) VALUES ($1, $2, now())"""
 # The token and its session locked, so two uses of one token are told apart in order.

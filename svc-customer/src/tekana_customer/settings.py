@@ -1,5 +1,7 @@
 """The customer service's settings (environment, prefix ``TEKANA_``)."""
 
+from typing import Annotated, Literal
+
 from pydantic import Field
 
 from tekana_common.revocation import MAX_TOKEN_SECONDS
@@ -21,10 +23,12 @@ class CustomerSettings(ServiceSettings):
     # inline or in a file (a mounted secret). The newest version encrypts; all decrypt.
     national_id_keys: str | None = None
     national_id_keys_file: str | None = None
-    # Threads that run argon2id; unset: as many as this share of the memory limit holds.
+    # Threads that run argon2id; unset: as many as this share of the memory limit holds,
+    # at most the CPUs the process may use.
     password_hash_workers: int | None = None
     password_hash_memory_share: float = Field(default=0.25, gt=0, le=1)
-    # How much lower their CPU priority is than the service's (nice steps).
-    password_hash_nice: int = Field(default=10, ge=0, le=19)
+    # Their CPU priority: "idle" runs them only when nothing else wants the CPU (a login
+    # storm then slows logins, not everyone else); a number, that many nice steps lower.
+    password_hash_priority: Literal["idle"] | Annotated[int, Field(ge=0, le=19)] = "idle"  # noqa: S105
     # Hashes waiting beyond this are refused (503 login_busy) instead of queued.
     password_hash_queue_max: int = Field(default=1024, ge=1)

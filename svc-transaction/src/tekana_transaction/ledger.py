@@ -1,6 +1,7 @@
 """The wallet service as this service sees it: a ledger that resolves accounts and applies
 transfers. ``LedgerUnavailable`` means the outcome is unknown, never that it failed."""
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Protocol, TypeVar
@@ -36,6 +37,10 @@ class Ledger(Protocol):
     ) -> Outcome: ...
 
 
+# Accounts one ResolveAccounts call may name (the wallet service refuses more).
+RESOLVE_MAX = 100
+
+
 class GrpcLedger:
     """Resolved accounts are remembered (the most recently used ``remembered`` of them): a
     wallet's owner and currency never change once it exists, and the ledger checks status
@@ -65,13 +70,23 @@ class GrpcLedger:
         return known
 
     async def _lookup_batch(self, batch: list[list[str]]) -> list[list[Account]]:
-        """One ResolveAccounts call for every concurrent caller's unknown accounts."""
+        """Every concurrent caller's unknown accounts in as few ResolveAccounts calls as the
+        wallet service's limit per call allows (a batch of transfers names two each)."""
         wanted = sorted({n for numbers in batch for n in numbers})
-        reply = await _call(
-            self._stub.resolve_accounts(wallet_pb.ResolveAccountsRequest(account_numbers=wanted))
+        chunks = [wanted[i : i + RESOLVE_MAX] for i in range(0, len(wanted), RESOLVE_MAX)]
+        replies = await asyncio.gather(
+            *(
+                _call(
+                    self._stub.resolve_accounts(
+                        wallet_pb.ResolveAccountsRequest(account_numbers=chunk)
+                    )
+                )
+                for chunk in chunks
+            )
         )
         found = {
             a.account_number: Account(a.account_number, a.owner_id or None, a.currency)
+            for reply in replies
             for a in reply.accounts
         }
         return [[found[n] for n in numbers if n in found] for numbers in batch]

@@ -56,9 +56,10 @@ async def seed(
     balance: int = 10**9,
 ) -> Seeded:
     run = uuid.uuid4().hex[:6]
-    password_hash = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_KIB, type=Type.ID).hash(
-        PASSWORD
-    )
+    # The service's own parameters (one lane): argon2-cffi's default is four.
+    password_hash = PasswordHasher(
+        time_cost=TIME_COST, memory_cost=MEMORY_KIB, parallelism=1, type=Type.ID
+    ).hash(PASSWORD)
     emails = await _customers(server_url, prefix, customers, run, password_hash, cipher)
     accounts = _accounts(list(emails), wallets_each)
     deposits = await _wallets(server_url, prefix, accounts, balance)
