@@ -13,9 +13,8 @@ from ssl import SSLContext
 from typing import Any, Protocol, TypeVar
 
 import asyncpg
-from google.protobuf.empty_pb2 import Empty
 from grpclib.client import Channel
-from grpclib.const import Cardinality, Handler, Status
+from grpclib.const import Status
 from grpclib.encoding.base import StatusDetailsCodecBase
 from grpclib.events import RecvRequest, SendRequest, listen
 from grpclib.exceptions import GRPCError
@@ -33,6 +32,7 @@ from tekana_common.codec import speed_up_encoding
 from tekana_common.context import Caller, Role, caller_var, request_id_var
 from tekana_common.errors import DomainError, ErrorKind, Unavailable
 from tekana_common.logging import get_logger
+from tekana_common.routing import authenticate_before_routing
 from tekana_common.transport import Transport
 from tekana_protos.tekana.common.v1 import ErrorDetail
 from tekana_protos.tekana.common.v1 import FieldViolation as FieldViolationMessage
@@ -188,30 +188,6 @@ def request_listener(
         _serve_in_context(event, None if open_method else gate)
 
     return on_recv_request
-
-
-class _EveryPath(dict[str, Handler]):
-    """A server's method table that has an entry for every path: unknown ones are answered
-    UNIMPLEMENTED by a handler of their own, after the request listener has checked the
-    internal token, so a caller without it cannot tell which methods exist."""
-
-    def get(self, path: str, default: Any = None) -> Handler:
-        return super().get(path) or _UNKNOWN_METHOD
-
-
-async def _method_not_found(stream: Stream[Any, Any]) -> None:
-    raise GRPCError(Status.UNIMPLEMENTED, "Method not found")
-
-
-_UNKNOWN_METHOD = Handler(_method_not_found, Cardinality.UNARY_UNARY, Empty, Empty)
-
-
-def authenticate_before_routing(server: Server) -> Server:
-    """Make ``server`` run its request listener (the token check) for unknown methods too.
-    grpclib answers a path missing from its table before any event; ``_mapping`` is the
-    table it reads (guarded by ``test_internal_calls``)."""
-    server._mapping = _EveryPath(server._mapping)
-    return server
 
 
 async def _refuse_unauthenticated(stream: Stream[Any, Any]) -> None:
