@@ -212,3 +212,31 @@ async def test_only_admins_disable_customers(http: aiohttp.ClientSession) -> Non
     refused = await http.post("/v1/customers/1/disable", headers=_bearer(token))
     assert refused.status == 403
     assert (await refused.json())["code"] == "admin_only"
+
+
+async def test_a_password_change_stops_every_earlier_token_everywhere(
+    http: aiohttp.ClientSession, other: aiohttp.ClientSession
+) -> None:
+    email = await _register(http)
+    first, second = await _login(http, email), await _login(other, email)
+    wrong = await http.post(
+        "/v1/customers/me/password",
+        json={"current_password": "not the password", "new_password": "a brand new one"},
+        headers=_bearer(first["access_token"]),
+    )
+    assert wrong.status == 400
+    assert [e["field"] for e in (await wrong.json())["errors"]] == ["current_password"]
+    changed = await other.post(
+        "/v1/customers/me/password",
+        json={"current_password": api.PASSWORD, "new_password": "a brand new one"},
+        headers=_bearer(first["access_token"]),
+    )
+    assert changed.status == 204
+    for session in (first, second):
+        assert await _refused_everywhere(session["access_token"], http, other) <= 1.0
+        assert (await _refresh(http, session["refresh_token"])).status == 401
+    old = await http.post("/v1/auth/token", json={"email": email, "password": api.PASSWORD})
+    assert old.status == 401
+    await asyncio.sleep(1.1)  # a token of the revocation point's own second is refused too
+    fresh = await _login(http, email, "a brand new one")
+    assert await _me(other, fresh["access_token"]) == 200

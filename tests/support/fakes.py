@@ -50,6 +50,14 @@ class FakeCustomerRepository:
     async def list_after(self, after_id: int, limit: int) -> list[Customer]:
         return [c for i, (c, _) in sorted(self.rows.items()) if i > after_id][:limit]
 
+    async def credentials_of(self, customer_id: int) -> str | None:
+        found = self.rows.get(customer_id)
+        return found[1] if found else None
+
+    async def change_password(self, customer_id: int, password_hash: str) -> None:
+        customer, _ = self.rows[customer_id]
+        self.rows[customer_id] = (customer, password_hash)
+
     async def set_disabled(self, customer_id: int, disabled: bool) -> Customer | None:
         found = self.rows.get(customer_id)
         if found is None:

@@ -169,11 +169,11 @@ def check_not_confusable(raw: str) -> None:
             raise InvalidArgument.for_field("email", "mixes scripts with look-alike characters")
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, *, field: str = "password") -> None:
     if len(password) < PASSWORD_MIN:
-        raise InvalidArgument.for_field("password", f"must be at least {PASSWORD_MIN} characters")
+        raise InvalidArgument.for_field(field, f"must be at least {PASSWORD_MIN} characters")
     if len(password) > PASSWORD_MAX:
-        raise InvalidArgument.for_field("password", f"must be at most {PASSWORD_MAX} characters")
+        raise InvalidArgument.for_field(field, f"must be at most {PASSWORD_MAX} characters")
 
 
 def check_text(field: str, value: str, *, max_length: int) -> str:

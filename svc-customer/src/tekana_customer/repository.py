@@ -30,6 +30,13 @@ class CustomerRepository(Protocol):
         """Disable (refusing every token issued until now and ending every session) or
         enable; None if there is no such customer."""
 
+    async def credentials_of(self, customer_id: int) -> str | None:
+        """The customer's password hash; None if there is no such customer."""
+
+    async def change_password(self, customer_id: int, password_hash: str) -> None:
+        """Store a new password hash, refuse every token issued until now and end every
+        session, at once."""
+
 
 def customer_from_row(
     row: CustomerRow | asyncpg.Record, cipher: NationalIdCipher | None
@@ -80,6 +87,8 @@ _DISABLE = f"""
     WHERE id = $1 RETURNING {COLUMNS}"""  # noqa: S608 (constant columns)
 _ENABLE = f"""
     UPDATE customer SET disabled_at = NULL WHERE id = $1 RETURNING {COLUMNS}"""  # noqa: S608
+_SET_HASH = """
+    UPDATE customer SET password_hash = $2, tokens_valid_after = now() WHERE id = $1"""
 _END_ALL_SESSIONS = """
     UPDATE session SET revoked_at = now() WHERE customer_id = $1 AND revoked_at IS NULL"""
 
@@ -131,6 +140,15 @@ class TortoiseCustomerRepository:
         rows = await fetch(f"{_SELECT} FROM customer WHERE id = ANY($1::bigint[])", ids)
         found = {row["id"]: customer_from_row(row, self._cipher) for row in rows}
         return [found.get(customer_id) for customer_id in ids]
+
+    async def credentials_of(self, customer_id: int) -> str | None:
+        rows = await fetch("SELECT password_hash FROM customer WHERE id = $1", customer_id)
+        return str(rows[0]["password_hash"]) if rows else None
+
+    async def change_password(self, customer_id: int, password_hash: str) -> None:
+        async with in_transaction() as tx, tx.acquire_connection() as conn:
+            await conn.execute(_SET_HASH, customer_id, password_hash)
+            await conn.execute(_END_ALL_SESSIONS, customer_id)
 
     async def set_disabled(self, customer_id: int, disabled: bool) -> Customer | None:
         async with in_transaction() as tx, tx.acquire_connection() as conn:

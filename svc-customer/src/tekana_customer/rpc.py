@@ -93,6 +93,17 @@ class CustomerServicer(pb.CustomerServiceBase):
         )
         return pb.EndSessionResponse()
 
+    async def change_password(self, message: pb.ChangePasswordRequest) -> pb.ChangePasswordResponse:
+        await service.change_password(
+            self.repo,
+            self.hasher,
+            self.sessions,
+            caller=current_caller(),
+            current_password=message.current_password,
+            new_password=message.new_password,
+        )
+        return pb.ChangePasswordResponse()
+
     async def set_customer_disabled(self, message: pb.SetCustomerDisabledRequest) -> pb.Customer:
         customer = await service.set_disabled(
             self.repo,

@@ -165,6 +165,29 @@ async def set_disabled(
     return customer
 
 
+async def change_password(
+    repo: CustomerRepository,
+    hasher: Hasher,
+    sessions: Sessions,
+    *,
+    caller: Caller,
+    current_password: str,
+    new_password: str,
+) -> None:
+    """The caller's new password, given the current one. Every session of theirs ends and
+    every token issued until now stops working, on every gateway: they log in again."""
+    stored = await repo.credentials_of(caller.customer_id)
+    if stored is None:
+        raise CustomerNotFound
+    if not await hasher.verify(stored, current_password):
+        raise InvalidArgument.for_field("current_password", "is not the account's password")
+    check_password(new_password, field="new_password")
+    new_hash = await hasher.hash(new_password)
+    revoked_at = time.time()
+    await repo.change_password(caller.customer_id, new_hash)
+    await sessions.revocations.customer_revoked(caller.customer_id, at=revoked_at)
+
+
 def _access_token(
     sessions: Sessions, customer: Customer, session_id: str, ttl_seconds: int
 ) -> IssuedToken:

@@ -8,7 +8,7 @@ from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
 from tekana_gateway.customers import GENDER_FROM_CODE, v1_customer
 from tekana_gateway.keys import TOKEN, UPSTREAMS
 from tekana_gateway.presenters import page_info
-from tekana_gateway.v1.schemas import CreateCustomer, RefreshRequest, TokenRequest
+from tekana_gateway.v1.schemas import ChangePassword, CreateCustomer, RefreshRequest, TokenRequest
 from tekana_protos.tekana.common.v1 import PageRequest
 from tekana_protos.tekana.customer import v1 as pb
 
@@ -106,6 +106,26 @@ async def logout(request: web.Request) -> web.Response:
     validation.require_caller(request)
     await request.app[UPSTREAMS].customers.end_session(
         pb.EndSessionRequest(session_id=request[TOKEN].session_id)
+    )
+    return web.Response(status=204)
+
+
+@routes.post("/v1/customers/me/password")
+@documented(
+    Doc(
+        "Change the caller's password: every session and token of theirs stops working",
+        (Reply(204, None, "Changed; log in again with the new password"),),
+        request=ChangePassword,
+        json_only=True,
+    )
+)
+async def change_password(request: web.Request) -> web.Response:
+    validation.require_caller(request)
+    body = await validation.body(request, ChangePassword)
+    await request.app[UPSTREAMS].customers.change_password(
+        pb.ChangePasswordRequest(
+            current_password=body.current_password, new_password=body.new_password
+        )
     )
     return web.Response(status=204)
 

@@ -46,6 +46,11 @@ class TokenRequest(V1Model):
     password: Password
 
 
+class ChangePassword(V1Model):
+    current_password: Password
+    new_password: Password
+
+
 class RefreshRequest(V1Model):
     refresh_token: Annotated[StrictStr, Field(min_length=1, max_length=256)]
 

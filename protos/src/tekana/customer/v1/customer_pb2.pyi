@@ -107,6 +107,18 @@ class EndSessionResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class ChangePasswordRequest(_message.Message):
+    __slots__ = ("current_password", "new_password")
+    CURRENT_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    NEW_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    current_password: str
+    new_password: str
+    def __init__(self, current_password: _Optional[str] = ..., new_password: _Optional[str] = ...) -> None: ...
+
+class ChangePasswordResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class SetCustomerDisabledRequest(_message.Message):
     __slots__ = ("id", "disabled")
     ID_FIELD_NUMBER: _ClassVar[int]

@@ -6,6 +6,8 @@
 __all__ = (
     "AccessToken",
     "AuthenticateRequest",
+    "ChangePasswordRequest",
+    "ChangePasswordResponse",
     "Customer",
     "CustomerServiceBase",
     "CustomerServiceStub",
@@ -158,6 +160,28 @@ class AuthenticateRequest(betterproto2.Message):
 
 default_message_pool.register_message(
     "tekana.customer.v1", "AuthenticateRequest", AuthenticateRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class ChangePasswordRequest(betterproto2.Message):
+    current_password: "str" = betterproto2.field(1, betterproto2.TYPE_STRING)
+
+    new_password: "str" = betterproto2.field(2, betterproto2.TYPE_STRING)
+
+
+default_message_pool.register_message(
+    "tekana.customer.v1", "ChangePasswordRequest", ChangePasswordRequest
+)
+
+
+@dataclass(eq=False, repr=False)
+class ChangePasswordResponse(betterproto2.Message):
+    pass
+
+
+default_message_pool.register_message(
+    "tekana.customer.v1", "ChangePasswordResponse", ChangePasswordResponse
 )
 
 
@@ -448,6 +472,29 @@ class CustomerServiceStub(betterproto2_grpclib.ServiceStub):
             metadata=metadata,
         )
 
+    async def change_password(
+        self,
+        message: "ChangePasswordRequest",
+        *,
+        timeout: "float | None" = None,
+        deadline: "Deadline | None" = None,
+        metadata: "MetadataLike | None" = None,
+    ) -> "ChangePasswordResponse":
+        """
+        The caller's new password, given their current one (INVALID_ARGUMENT naming
+        current_password otherwise). Every session of theirs ends and every token issued
+        until now is refused: they log in again.
+        """
+
+        return await self._unary_unary(
+            "/tekana.customer.v1.CustomerService/ChangePassword",
+            message,
+            ChangePasswordResponse,
+            timeout=timeout,
+            deadline=deadline,
+            metadata=metadata,
+        )
+
 
 from ...common import v1 as __common__v1__
 
@@ -514,6 +561,15 @@ class CustomerServiceBase(betterproto2_grpclib.ServiceBase):
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
 
+    async def change_password(self, message: "ChangePasswordRequest") -> "ChangePasswordResponse":
+        """
+        The caller's new password, given their current one (INVALID_ARGUMENT naming
+        current_password otherwise). Every session of theirs ends and every token issued
+        until now is refused: they log in again.
+        """
+
+        raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
+
     async def __rpc_register(
         self, stream: "grpclib.server.Stream[RegisterRequest, Customer]"
     ) -> None:
@@ -570,6 +626,14 @@ class CustomerServiceBase(betterproto2_grpclib.ServiceBase):
         response = await self.set_customer_disabled(request)
         await stream.send_message(response)
 
+    async def __rpc_change_password(
+        self, stream: "grpclib.server.Stream[ChangePasswordRequest, ChangePasswordResponse]"
+    ) -> None:
+        request = await stream.recv_message()
+        assert request is not None
+        response = await self.change_password(request)
+        await stream.send_message(response)
+
     def __mapping__(self) -> "dict[str, grpclib.const.Handler]":
         return {
             "/tekana.customer.v1.CustomerService/Register": grpclib.const.Handler(
@@ -613,5 +677,11 @@ class CustomerServiceBase(betterproto2_grpclib.ServiceBase):
                 grpclib.const.Cardinality.UNARY_UNARY,
                 SetCustomerDisabledRequest,
                 Customer,
+            ),
+            "/tekana.customer.v1.CustomerService/ChangePassword": grpclib.const.Handler(
+                self.__rpc_change_password,
+                grpclib.const.Cardinality.UNARY_UNARY,
+                ChangePasswordRequest,
+                ChangePasswordResponse,
             ),
         }
