@@ -117,14 +117,20 @@ class RevocationList:
         wait a moment and load it again. Runs until cancelled."""
         if self.client is None:
             return
+        failing = False
         while True:
             try:
-                await self._follow_once(self.client)
+                last_id = await self._load(self.client)
+                failing = False
+                await self._read_stream(self.client, last_id)
             except (RedisError, OSError) as exc:
-                log.warning("revocations_unavailable", error=type(exc).__name__)
+                if not failing:  # once per outage, not once per retry
+                    log.warning("revocations_unavailable", error=type(exc).__name__)
+                failing = True
                 await asyncio.sleep(0.5)
 
-    async def _follow_once(self, client: "redis.Redis") -> None:
+    async def _load(self, client: "redis.Redis") -> Any:
+        """Every current revocation; the stream's id to follow on from."""
         sessions_key, customers_key, stream = _keys(self.prefix)
         # redis-py types replies loosely; these are lists of (member, score) and entries.
         newest: Any = await client.xrevrange(stream, count=1)
@@ -138,6 +144,10 @@ class RevocationList:
         self.customers = {int(_text(member)): float(score) for member, score in customers}
         self._heard_at = time.monotonic()
         log.info("revocations_loaded", sessions=len(sessions), customers=len(customers))
+        return last_id
+
+    async def _read_stream(self, client: "redis.Redis", last_id: Any) -> None:
+        stream = _keys(self.prefix)[2]
         while True:
             batches: Any = await client.xread({stream: last_id}, block=_READ_BLOCK_MS, count=1000)
             self._heard_at = time.monotonic()
