@@ -121,6 +121,9 @@ class FakeSessionRepository:
         ended = [(sid, s.surface) for sid, s in self.sessions.items() if s.ended]
         return ended, []
 
+    async def forget_expired(self, before: datetime, *, batch: int) -> int:
+        return 0  # fake sessions do not expire
+
 
 @dataclass
 class FakeRevocations:

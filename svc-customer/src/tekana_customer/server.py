@@ -1,10 +1,13 @@
 """Composition root: builds the customer service's objects and runs them."""
 
+from functools import partial
+
 from tekana_common.auth import TokenIssuer, load_private_key, read_key_material
 from tekana_common.logging import get_logger
 from tekana_common.revocation import RevocationPublisher, redis_client
 from tekana_common.runtime import running_database, serve_service
 from tekana_customer.domain import TokenLifetimes
+from tekana_customer.housekeeping import keep_sessions_pruned
 from tekana_customer.national_ids import NationalIdCipher, load_keys
 from tekana_customer.passwords import (
     Argon2Hasher,
@@ -77,7 +80,10 @@ async def main(settings: CustomerSettings) -> None:
                 settings,
                 name=SERVICE,
                 servicers=[servicer],
-                background=[revocations.keep_published],
+                background=[
+                    revocations.keep_published,
+                    partial(keep_sessions_pruned, session_repo),
+                ],
             )
     finally:
         hasher.close()

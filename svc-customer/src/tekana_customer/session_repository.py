@@ -51,6 +51,10 @@ class SessionRepository(Protocol):
     ) -> tuple[list[tuple[str, Surface]], list[tuple[int, datetime]]]:
         """Sessions ended and customers' revocation points after ``since`` (republishing)."""
 
+    async def forget_expired(self, before: datetime, *, batch: int) -> int:
+        """Delete up to ``batch`` sessions (and their refresh tokens) that expired before
+        ``before``; how many."""
+
 
 # One statement (atomic without a transaction of its own): a login costs one round trip
 # here beside its argon2id hash.
@@ -139,3 +143,13 @@ class TortoiseSessionRepository:
             [(row["id"], Surface(row["surface"])) for row in sessions],
             [(row["id"], row["tokens_valid_after"]) for row in customers],
         )
+
+    async def forget_expired(self, before: datetime, *, batch: int) -> int:
+        rows = await fetch(
+            """DELETE FROM session WHERE id IN (
+                   SELECT id FROM session WHERE expires_at < $1 LIMIT $2)
+               RETURNING 1""",
+            before,
+            batch,
+        )
+        return len(rows)
