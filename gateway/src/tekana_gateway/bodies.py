@@ -138,12 +138,6 @@ class LegacyUnauthorized(TypedDict):
     message: str
 
 
-class LegacyRouteNotFound(TypedDict):
-    statusCode: int
-    message: str
-    error: str
-
-
 class LegacyStatus(TypedDict):
     status: int
 

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from grpclib.const import Handler
 
-from tekana.common.v1 import money_pb2, page_pb2
+from tekana.common.v1 import page_pb2
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common import paging, upb
 from tekana_common.context import Caller, current_caller
@@ -74,10 +74,6 @@ def _wallet_message(
 
 def wallet_to_pb(wallet: Wallet) -> pb.Wallet:
     return _wallet_message(wallet, pb.Wallet, Money)
-
-
-def wallet_to_upb(wallet: Wallet) -> wallet_pb2.Wallet:
-    return _wallet_message(wallet, wallet_pb2.Wallet, money_pb2.Money)
 
 
 def account_to_pb(wallet: Wallet) -> pb.Account:
