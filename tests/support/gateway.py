@@ -21,6 +21,15 @@ from tests.support.fakes import FakeCustomerRepository, FakeHasher, fake_session
 from tests.support.grpc import in_memory_channel
 from tests.support.keys import key_pair
 
+# A /v1 registration the gateway tests make (password "long enough").
+ANN = {
+    "email": "ann@example.com",
+    "password": "long enough",
+    "full_name": "Ann",
+    "national_id": "1",
+    "gender": "F",
+}
+
 
 @dataclass
 class GatewayUnderTest:

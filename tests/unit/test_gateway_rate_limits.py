@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.support.gateway import GatewayUnderTest, gateway_with_fakes
+from tests.support.gateway import ANN, GatewayUnderTest, gateway_with_fakes
 from tests.support.redis_server import RedisServer, redis_server
 
 WINDOW = 1.5
@@ -68,13 +68,7 @@ async def test_without_redis_the_gateway_keeps_serving(
 ) -> None:
     await gw.client.post(
         "/v1/customers",
-        json={
-            "email": "ann@example.com",
-            "password": "long enough",
-            "full_name": "Ann",
-            "national_id": "1",
-            "gender": "F",
-        },
+        json=ANN,
     )
     assert (await (await gw.client.get("/ready")).json())["rate_limiter"] == "ok"
     redis.stop()
@@ -97,15 +91,6 @@ async def test_login_can_be_configured_to_fail_closed_without_redis(redis: Redis
         assert refused.status == 503
         assert (await refused.json())["code"] == "login_unavailable"
         assert (await gw.client.get("/health")).status == 200
-
-
-ANN = {
-    "email": "ann@example.com",
-    "password": "long enough",
-    "full_name": "Ann",
-    "national_id": "1",
-    "gender": "F",
-}
 
 
 def _from(address: str) -> dict[str, str]:

@@ -3,7 +3,7 @@ like the login limit's failure mode."""
 
 import pytest
 
-from tests.support.gateway import gateway_with_fakes
+from tests.support.gateway import ANN, gateway_with_fakes
 from tests.support.platform import free_port
 
 
@@ -13,16 +13,7 @@ async def test_while_redis_is_unreachable_tokens_follow_the_setting(
 ) -> None:
     nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     async with gateway_with_fakes(redis_url=nowhere, revocation_fail_closed=fail_closed) as gw:
-        await gw.client.post(
-            "/v1/customers",
-            json={
-                "email": "ann@example.com",
-                "password": "long enough",
-                "full_name": "Ann",
-                "national_id": "1",
-                "gender": "F",
-            },
-        )
+        await gw.client.post("/v1/customers", json=ANN)
         token = gw.token_for(1)
         me = await gw.client.get("/v1/customers/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status == status
