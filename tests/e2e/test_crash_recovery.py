@@ -1,7 +1,7 @@
 """Crashes mid-saga: whichever service is SIGKILLed where, every transfer completes once."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,13 +9,13 @@ import asyncpg
 import pytest
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 
-from tekana_common.context import Caller, caller_var
+from tekana.transaction.v1 import transaction_pb2 as tx_pb
+from tekana.wallet.v1 import wallet_pb2 as wallet_pb
+from tekana_common.context import Caller, Role
 from tekana_common.db import database_url
-from tekana_common.grpc import open_channel
+from tekana_common.grpc_client import open_channel
 from tekana_common.transport import Transport
-from tekana_protos.tekana.common.v1 import Money
-from tekana_protos.tekana.transaction import v1 as tx_pb
-from tekana_protos.tekana.wallet import v1 as wallet_pb
+from tekana_gateway.upstream import Transactions, Wallets
 from tests.support.database import drop_databases_like, server_url, unique_name
 from tests.support.grpc import INTERNAL_TOKEN
 from tests.support.ledger_invariants import violations
@@ -24,6 +24,8 @@ from tests.support.services import ServiceProcess, ledger_services
 RECOVERY_TIMEOUT_SECONDS = 30
 TRANSPORT = Transport(internal_token=INTERNAL_TOKEN)
 USD = "USD"
+OWNER = Caller(customer_id=1)
+ADMIN = Caller(customer_id=2, roles=frozenset({Role.ADMIN}))
 
 
 @dataclass
@@ -32,12 +34,11 @@ class Ledger:
     transaction: ServiceProcess
     database_prefix: str
 
-    def wallets(self) -> wallet_pb.WalletServiceStub:
-        return wallet_pb.WalletServiceStub(open_channel(f"127.0.0.1:{self.wallet.port}", TRANSPORT))
+    def wallets(self) -> Wallets:
+        return Wallets(open_channel(f"127.0.0.1:{self.wallet.port}", TRANSPORT), 10)
 
-    def transactions(self) -> tx_pb.TransactionServiceStub:
-        channel = open_channel(f"127.0.0.1:{self.transaction.port}", TRANSPORT)
-        return tx_pb.TransactionServiceStub(channel, timeout=10)
+    def transactions(self) -> Transactions:
+        return Transactions(open_channel(f"127.0.0.1:{self.transaction.port}", TRANSPORT), 10)
 
     async def fetch(self, service: str, query: str, *args: object) -> list[asyncpg.Record]:
         url = database_url(server_url(), f"{self.database_prefix}_{service}")
@@ -49,14 +50,7 @@ class Ledger:
 
 
 @pytest.fixture
-def caller() -> Iterator[None]:
-    token = caller_var.set(Caller(customer_id=1))
-    yield
-    caller_var.reset(token)
-
-
-@pytest.fixture
-async def ledger(tmp_path: Path, caller: None) -> AsyncIterator[Ledger]:
+async def ledger(tmp_path: Path) -> AsyncIterator[Ledger]:
     prefix = unique_name("tekana_crash")
     wallet, transaction = ledger_services(tmp_path, prefix)
     wallet.migrate()
@@ -71,25 +65,31 @@ async def ledger(tmp_path: Path, caller: None) -> AsyncIterator[Ledger]:
 
 async def funded_pair(ledger: Ledger, amount: int) -> tuple[str, str]:
     wallets = ledger.wallets()
-    a = await wallets.create_wallet(
-        wallet_pb.CreateWalletRequest(type=wallet_pb.WalletType.PERSONAL)
+    a = await wallets.create(
+        OWNER, type=wallet_pb.WALLET_TYPE_PERSONAL, currency=USD, idempotency_key=""
     )
-    b = await wallets.create_wallet(wallet_pb.CreateWalletRequest(type=wallet_pb.WalletType.SAVING))
-    await ledger.transactions().create_deposit(
-        tx_pb.CreateDepositRequest(
-            account_number=a.account_number,
-            amount=Money(amount_minor=amount, currency=USD),
-            idempotency_key="seed",
-        )
+    b = await wallets.create(
+        OWNER, type=wallet_pb.WALLET_TYPE_SAVING, currency=USD, idempotency_key=""
+    )
+    await ledger.transactions().deposit(
+        ADMIN,
+        account_number=a.account_number,
+        amount_minor=amount,
+        currency=USD,
+        idempotency_key="seed",
     )
     return a.account_number, b.account_number
 
 
-def transfer(sender: str, receiver: str, amount: int) -> tx_pb.CreateTransferRequest:
-    return tx_pb.CreateTransferRequest(
-        sender_account=sender,
-        receiver_account=receiver,
-        amount=Money(amount_minor=amount, currency=USD),
+async def transfer(
+    ledger: Ledger, sender: str, receiver: str, amount: int
+) -> tx_pb.TransactionResult:
+    return await ledger.transactions().transfer(
+        OWNER,
+        sender=sender,
+        receiver=receiver,
+        amount_minor=amount,
+        currency=USD,
         idempotency_key=f"move-{sender}-{receiver}-{amount}",
     )
 
@@ -122,7 +122,7 @@ async def test_transaction_service_killed_after_storing_pending_completes_once(
     ledger.transaction.stop()
     await ledger.transaction.start(TEKANA_FAULT_CRASH_POINT="after_pending")
     with pytest.raises((GRPCError, StreamTerminatedError, ConnectionError)):
-        await ledger.transactions().create_transfer(transfer(a, b, 300))
+        await transfer(ledger, a, b, 300)
     assert ledger.transaction.wait_killed() == -9
     stored = await ledger.fetch(
         "transaction", "SELECT status FROM \"transaction\" WHERE kind = 'transfer'"
@@ -144,9 +144,8 @@ async def test_wallet_service_killed_mid_call_applies_exactly_once(
     a, b = await funded_pair(ledger, 1_000)
     ledger.wallet.stop()
     await ledger.wallet.start(TEKANA_FAULT_CRASH_POINT=crash_point)
-    result = await ledger.transactions().create_transfer(transfer(a, b, 250))
-    assert result.transaction is not None
-    assert result.transaction.status == tx_pb.Status.PENDING
+    result = await transfer(ledger, a, b, 250)
+    assert result.transaction.status == tx_pb.STATUS_PENDING
     assert ledger.wallet.wait_killed() == -9
 
     await ledger.wallet.start()
@@ -159,7 +158,6 @@ async def test_wallet_service_killed_mid_call_applies_exactly_once(
     assert sorted(r["direction"] for r in entries) == ["credit", "debit"]
     assert await balances(ledger, a, b) == [750, 250]
     assert await violations(ledger.database_prefix) == []
-    replay = await ledger.transactions().create_transfer(transfer(a, b, 250))
+    replay = await transfer(ledger, a, b, 250)
     assert replay.replayed
-    assert replay.transaction is not None
-    assert replay.transaction.status == tx_pb.Status.COMPLETED
+    assert replay.transaction.status == tx_pb.STATUS_COMPLETED

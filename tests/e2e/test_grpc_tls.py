@@ -7,9 +7,10 @@ import pytest
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 
-from tekana_common.grpc import open_channel
+from tekana.wallet.v1 import wallet_pb2 as wallet_pb
+from tekana.wallet.v1.wallet_grpc import WalletServiceStub
+from tekana_common.grpc_client import open_channel
 from tekana_common.transport import Transport
-from tekana_protos.tekana.wallet import v1 as wallet_pb
 from tests.support.database import drop_databases_like, unique_name
 from tests.support.grpc import INTERNAL_TOKEN
 from tests.support.services import ServiceProcess, ledger_services
@@ -45,7 +46,7 @@ async def tls_wallet(tmp_path: Path) -> AsyncIterator[tuple[ServiceProcess, Cert
 async def call(address: str, transport: Transport) -> wallet_pb.ResolveAccountsResponse:
     channel = open_channel(address, transport)
     try:
-        return await wallet_pb.WalletServiceStub(channel, timeout=5).resolve_accounts(RESOLVE)
+        return await WalletServiceStub(channel).ResolveAccounts(RESOLVE, timeout=5)
     finally:
         channel.close()
 

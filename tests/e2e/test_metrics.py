@@ -66,17 +66,19 @@ async def test_metrics_move_with_requests(http: aiohttp.ClientSession, platform:
     assert grew("gateway", "tekana_http_requests_total", route="/v1/transfers", status="409")
     assert grew("gateway", "tekana_http_request_duration_seconds_count", route="/v1/transfers")
     assert grew(
-        "transaction", "tekana_rpc_requests_total", grpc_method="CreateTransfer", grpc_code="OK"
+        "transaction", "tekana_rpc_requests_total", grpc_method="CreateMovements", grpc_code="OK"
     )
+    assert grew("transaction", "tekana_use_cases_total", use_case="transfer", grpc_code="OK")
     assert grew(
         "transaction",
-        "tekana_rpc_requests_total",
-        grpc_method="CreateTransfer",
+        "tekana_use_cases_total",
+        use_case="transfer",
         grpc_code="FAILED_PRECONDITION",
     )
+    assert grew("transaction", "tekana_use_case_duration_seconds_count", use_case="transfer")
     assert grew("transaction", "tekana_transfers_total", kind="transfer", outcome="completed")
     assert grew("transaction", "tekana_transfers_total", kind="transfer", outcome="failed")
-    assert grew("wallet", "tekana_rpc_duration_seconds_count", grpc_method="ApplyTransfer")
+    assert grew("wallet", "tekana_rpc_duration_seconds_count", grpc_method="ApplyTransfers")
     assert grew("customer", "tekana_rpc_requests_total", grpc_method="Register")
     for process in ("customer", "wallet", "transaction"):
         assert value(after[process], "tekana_db_pool_connections", state="max") > 0

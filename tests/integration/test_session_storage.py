@@ -10,8 +10,9 @@ from tortoise import Tortoise
 from tekana_customer import service
 from tekana_customer.domain import Gender, Surface, new_refresh_token
 from tekana_customer.national_ids import NationalIdCipher, new_keys_text, parse_keys
+from tekana_customer.ports import Reused, Rotated
 from tekana_customer.repository import TortoiseCustomerRepository
-from tekana_customer.session_repository import Reused, Rotated, TortoiseSessionRepository
+from tekana_customer.session_repository import TortoiseSessionRepository
 from tests.support.fakes import FakeHasher
 
 pytestmark = pytest.mark.usefixtures("clean_customers")

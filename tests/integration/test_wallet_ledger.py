@@ -35,7 +35,7 @@ async def apply(
     sender: str, receiver: str, amount: int, transfer_id: str | None = None
 ) -> TransferOutcome:
     request = TransferRequest(transfer_id or str(uuid.uuid4()), sender, receiver, amount, "USD")
-    return await service.apply_transfer(repo, request)
+    return (await service.apply_transfers(repo, [request]))[0]
 
 
 async def sql(query: str, *values: object) -> list[dict[str, object]]:
@@ -132,7 +132,7 @@ async def test_the_funding_wallet_goes_negative_by_what_it_issued() -> None:
 
 async def apply_in(sender: str, receiver: str, amount: int, currency: str) -> None:
     request = TransferRequest(str(uuid.uuid4()), sender, receiver, amount, currency)
-    outcome = await service.apply_transfer(repo, request, before_commit=nothing)
+    outcome = (await service.apply_transfers(repo, [request], before_commit=nothing))[0]
     assert outcome.status == TransferStatus.COMPLETED
 
 

@@ -11,9 +11,8 @@ from prometheus_client import REGISTRY
 
 from tekana.wallet.v1 import wallet_pb2
 from tekana_common.context import Caller, Role
-from tekana_common.grpc import error_code, error_detail
-from tekana_gateway.grouped import GroupedCalls
-from tekana_gateway.upstream import Upstreams
+from tekana_common.grpc_errors import error_code, error_detail
+from tekana_gateway.upstream import Wallets
 from tekana_wallet.repository import TortoiseWalletRepository
 from tekana_wallet.rpc import WalletServicer
 from tests.support.grpc import in_memory_channel
@@ -24,28 +23,20 @@ pytestmark = pytest.mark.usefixtures("wallet_database")
 
 ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
 ADMIN = Caller(customer_id=3, roles=frozenset({Role.ADMIN}))
-WalletPages = GroupedCalls[wallet_pb2.WalletActivityQuery, wallet_pb2.WalletActivity]
+WalletPages = Wallets
 
 
 @pytest.fixture
 async def pages() -> AsyncIterator[WalletPages]:
     servicer = WalletServicer(TortoiseWalletRepository(), "USD", None, nothing)
     async with in_memory_channel([servicer]) as channel:
-        upstreams = Upstreams.over(dict.fromkeys(("customer", "wallet", "transaction"), channel))
-        yield upstreams.wallet_pages
+        yield Wallets(channel, None)
 
 
 def read(
     pages: WalletPages, account: str, reader: Caller, limit: int = 100
 ) -> Awaitable[wallet_pb2.WalletActivity]:
-    return pages.call(
-        wallet_pb2.WalletActivityQuery(
-            account_number=account,
-            limit=limit,
-            customer_id=reader.customer_id,
-            admin=reader.is_admin,
-        )
-    )
+    return pages.with_activity(reader, account, limit=limit)
 
 
 def calls_made() -> float:

@@ -45,7 +45,7 @@ async def _wallet(balance: int) -> Wallet:
         request = TransferRequest(
             str(uuid.uuid4()), funding.account_number, wallet.account_number, balance, "USD"
         )
-        await service.apply_transfer(repo, request)
+        (await service.apply_transfers(repo, [request]))[0]
     return wallet
 
 
@@ -55,7 +55,7 @@ async def test_exactly_the_balance_may_be_sent(hook: str) -> None:
     request = TransferRequest(
         str(uuid.uuid4()), sender.account_number, receiver.account_number, 100, "USD"
     )
-    outcome = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])
+    outcome = (await service.apply_transfers(repo, [request], before_commit=HOOKS[hook]))[0]
     assert outcome.status == TransferStatus.COMPLETED
     assert (await _balance(sender), await _balance(receiver)) == (0, 100)
 
@@ -98,11 +98,11 @@ async def test_the_ledger_refuses_and_moves_nothing(
         await _sql("UPDATE wallet SET balance = $2 WHERE id = $1", receiver.id, BIGINT_MAX - 50)
     transfer_id = str(uuid.uuid4())
     request = TransferRequest(transfer_id, source, target, amount, currency)
-    outcome = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])
+    outcome = (await service.apply_transfers(repo, [request], before_commit=HOOKS[hook]))[0]
     assert (outcome.status, outcome.refusal) == (TransferStatus.FAILED, expected)
     assert await _balance(sender) == 100
     # Recorded: asking again answers the same refusal.
-    again = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])
+    again = (await service.apply_transfers(repo, [request], before_commit=HOOKS[hook]))[0]
     assert (again.status, again.refusal) == (TransferStatus.FAILED, expected)
 
 
@@ -114,7 +114,7 @@ async def test_the_funding_wallet_may_go_below_zero(hook: str) -> None:
     request = TransferRequest(
         str(uuid.uuid4()), funding.account_number, receiver.account_number, 5_000, "USD"
     )
-    outcome = await service.apply_transfer(repo, request, before_commit=HOOKS[hook])
+    outcome = (await service.apply_transfers(repo, [request], before_commit=HOOKS[hook]))[0]
     assert outcome.status == TransferStatus.COMPLETED
     assert await _balance(funding) == before - 5_000
 

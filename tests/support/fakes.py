@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from tekana_common.auth import TokenIssuer
 from tekana_customer.domain import Customer, EmailTaken, NewCustomer, Surface, TokenLifetimes
+from tekana_customer.ports import Reused, Rotated
 from tekana_customer.service import Sessions
-from tekana_customer.session_repository import Reused, Rotated
-from tekana_transaction.domain import Account, Outcome, RecentTransactions, Status, Transaction
-from tekana_transaction.ledger import LedgerUnavailable
+from tekana_transaction.domain import Account, LedgerAnswer, RecentTransactions, Status, Transaction
+from tekana_transaction.ports import LedgerUnavailable
 
 
 class FakeCustomerRepository:
@@ -244,7 +244,7 @@ class FakeLedger:
     def __init__(self) -> None:
         self.accounts: dict[str, Account] = {}
         self.balances: dict[str, int] = {}
-        self.outcomes: dict[str, Outcome] = {}
+        self.outcomes: dict[str, LedgerAnswer] = {}
         self.available = True
         self.applied: list[str] = []
 
@@ -264,7 +264,7 @@ class FakeLedger:
 
     async def apply(
         self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
-    ) -> Outcome:
+    ) -> LedgerAnswer:
         self._check_available()
         if transfer_id not in self.outcomes:
             funded = from_account == self.FUNDING or self.balances[from_account] >= amount
@@ -272,7 +272,9 @@ class FakeLedger:
                 self.balances[from_account] -= amount
                 self.balances[to_account] += amount
                 self.applied.append(transfer_id)
-            self.outcomes[transfer_id] = Outcome(funded, "" if funded else "insufficient_funds")
+            self.outcomes[transfer_id] = LedgerAnswer(
+                funded, "" if funded else "insufficient_funds"
+            )
         return self.outcomes[transfer_id]
 
     def _check_available(self) -> None:

@@ -8,7 +8,9 @@ from grpclib.client import Channel
 from grpclib.events import RecvRequest, listen
 from grpclib.testing import ChannelFor
 
-from tekana_common.grpc import ErrorDetailCodec, instrument_channel, request_listener
+from tekana_common.grpc_client import instrument_channel
+from tekana_common.grpc_errors import ErrorDetailCodec
+from tekana_common.grpc_server import request_listener
 
 INTERNAL_TOKEN = "internal-token-for-tests"
 

@@ -64,8 +64,5 @@ def test_data_sources_are_variables(name: str) -> None:
 def test_every_dashboard_has_queries() -> None:
     red = dashboards.red()
     assert len(red["panels"]) >= 6
-    assert any(
-        "TransactionService/CreateTransfer" in t.get("query", "")
-        for t in targets(dashboards.traces())
-    )
+    assert any("transaction.transfer" in t.get("query", "") for t in targets(dashboards.traces()))
     assert any("tekana_transfers_total" in t["expr"] for t in targets(dashboards.money()))

@@ -13,12 +13,15 @@ from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
+from tekana.customer.v1 import customer_pb2 as pb
+from tekana.customer.v1.customer_grpc import CustomerServiceStub
 from tekana_common import tracing
-from tekana_common.grpc import ErrorDetailCodec, build_server, instrument_channel
+from tekana_common.grpc_client import instrument_channel
+from tekana_common.grpc_errors import ErrorDetailCodec
+from tekana_common.grpc_server import build_server
 from tekana_common.settings import CommonSettings
 from tekana_common.transport import Transport, TransportConfigError
 from tekana_customer.rpc import CustomerServicer
-from tekana_protos.tekana.customer import v1 as pb
 from tests.support.fakes import FakeCustomerRepository, FakeHasher, fake_sessions
 from tests.support.grpc import INTERNAL_TOKEN, in_memory_channel
 from tests.support.keys import key_pair
@@ -28,7 +31,7 @@ REGISTER = pb.RegisterRequest(
     password="long enough",
     full_name="Ann",
     national_id="1",
-    gender=pb.Gender.FEMALE,
+    gender=pb.GENDER_FEMALE,
 )
 
 
@@ -43,7 +46,7 @@ def servicer() -> CustomerServicer:
 async def test_calls_without_the_right_token_are_refused(token: str) -> None:
     async with in_memory_channel([servicer(), Health()], token=token) as channel:
         with pytest.raises(GRPCError) as caught:
-            await pb.CustomerServiceStub(channel).register(REGISTER)
+            await CustomerServiceStub(channel).Register(REGISTER)
         assert caught.value.status == Status.UNAUTHENTICATED
         health = await HealthStub(channel).Check(HealthCheckRequest())
         assert health.status == HealthCheckResponse.SERVING
@@ -51,7 +54,7 @@ async def test_calls_without_the_right_token_are_refused(token: str) -> None:
 
 async def test_calls_with_the_token_are_served() -> None:
     async with in_memory_channel([servicer()]) as channel:
-        customer = await pb.CustomerServiceStub(channel).register(REGISTER)
+        customer = await CustomerServiceStub(channel).Register(REGISTER)
     assert customer.email == "ann@example.com"
 
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from tekana.common.v1.money_pb2 import Money
 from tekana_common.money import MINOR_UNITS, minor_to_major
 from tekana_gateway.presenters import major, timestamp
-from tekana_protos.tekana.common.v1 import Money
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_every_currency_and_sign_matches_the_exact_conversion() -> None:
 
 
 def test_no_amount_shows_as_zero() -> None:
-    assert major(None) == 0
+    assert major(Money()) == 0
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Domain errors: each carries a stable ``code`` and a ``kind`` that fixes its gRPC status.
 
-Services raise these; ``tekana_common.grpc`` turns them into gRPC statuses at the edge, and
+Services raise these; ``tekana_common.grpc_server`` turns them into gRPC statuses at the edge, and
 the gateway turns those into HTTP answers. No transport is imported here.
 """
 

@@ -26,6 +26,18 @@ RPC_DURATION = Histogram(
     ["grpc_service", "grpc_method"],
     buckets=LATENCY_BUCKETS,
 )
+# A grouped call's items, each a use-case of its own (a transfer, a deposit).
+USE_CASES = Counter(
+    "tekana_use_cases_total",
+    "Use-cases carried out as items of grouped calls",
+    ["service", "use_case", "grpc_code"],
+)
+USE_CASE_DURATION = Histogram(
+    "tekana_use_case_duration_seconds",
+    "Latency of a use-case carried out as an item of a grouped call",
+    ["service", "use_case"],
+    buckets=LATENCY_BUCKETS,
+)
 BATCH_SIZE = Histogram(
     "tekana_batch_size",
     "Items sent together in one grouped statement or call",

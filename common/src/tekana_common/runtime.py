@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from tekana_common import db, metrics
-from tekana_common.gcpolicy import tune_for_serving
-from tekana_common.grpc import build_server, run_forever, serve
+from tekana_common import db, metrics, tunings
+from tekana_common.grpc_server import build_server, run_forever, serve
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.settings import ServiceSettings
 from tekana_common.tracing import configure_tracing
@@ -57,13 +56,13 @@ async def serve_service(
     transport = Transport.from_settings(settings)
     metrics.serve(settings.metrics_host, settings.metrics_port)
     db.watch_pool(settings.database_pool_max)
-    tune_for_serving()
     server = build_server(
         servicers,
         internal_token=transport.internal_token,
         checks=[db.database_answers],
         max_concurrent=settings.max_concurrent_requests or settings.database_pool_max,
     )
+    tunings.install()
     tasks = [asyncio.create_task(loop()) for loop in background]
     try:
         await serve(

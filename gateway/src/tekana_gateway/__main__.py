@@ -6,8 +6,7 @@ import sys
 import uvloop
 from aiohttp import web
 
-from tekana_common import metrics
-from tekana_common.gcpolicy import tune_for_serving
+from tekana_common import metrics, tunings
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.tracing import configure_tracing
 from tekana_gateway import server
@@ -21,7 +20,7 @@ def main() -> int:
     configure_tracing("gateway")
     app = create_app(settings)
     metrics.serve(settings.metrics_host, settings.metrics_port)
-    tune_for_serving()
+    tunings.install()
     with contextlib.suppress(web.GracefulExit, KeyboardInterrupt):
         uvloop.run(
             server.serve(

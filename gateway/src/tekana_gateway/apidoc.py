@@ -1,13 +1,21 @@
 """What each route promises, attached to its handler and read back to build the OpenAPI
-document: the route table is the one list of operations, so none can go undocumented."""
+document: the route table is the one list of operations, so none can go undocumented. A
+route declared with ``auth`` (the default) is served only to a verified caller: the
+declaration enforces it, not each handler."""
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
+from aiohttp import web
 from pydantic import BaseModel
 
-Handler = TypeVar("Handler", bound=Callable[..., Any])
+from tekana_common.context import Caller
+from tekana_gateway.errors import unauthorized
+from tekana_gateway.keys import AUTH_ERROR, CALLER
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 DOC_ATTRIBUTE = "__tekana_doc__"
 
@@ -45,10 +53,29 @@ class Doc:
 
 def documented(doc: Doc) -> Callable[[Handler], Handler]:
     def attach(handler: Handler) -> Handler:
-        setattr(handler, DOC_ATTRIBUTE, doc)
-        return handler
+        served = _for_callers_only(handler) if doc.auth else handler
+        setattr(served, DOC_ATTRIBUTE, doc)
+        return served
 
     return attach
+
+
+def _for_callers_only(handler: Handler) -> Handler:
+    @functools.wraps(handler)
+    async def authenticated(request: web.Request) -> web.StreamResponse:
+        # 401 before anything else about the request is looked at.
+        if AUTH_ERROR in request:
+            raise request[AUTH_ERROR]
+        if CALLER not in request:
+            raise unauthorized("missing_token")
+        return await handler(request)
+
+    return authenticated
+
+
+def caller(request: web.Request) -> Caller:
+    """The verified caller of a route declared with ``auth``."""
+    return request[CALLER]
 
 
 def doc_of(handler: object) -> Doc | None:

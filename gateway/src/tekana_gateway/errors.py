@@ -10,7 +10,7 @@ from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 
 from tekana_common.errors import DomainError, FieldViolation
-from tekana_common.grpc import STATUS_FOR_KIND, error_detail
+from tekana_common.grpc_errors import STATUS_FOR_KIND, error_detail
 
 HTTP_FOR_GRPC: dict[Status, int] = {
     Status.INVALID_ARGUMENT: 400,

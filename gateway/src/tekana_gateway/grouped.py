@@ -1,69 +1,59 @@
 """Many requests' calls to a service as one call.
 
-A gRPC call's transport (HTTP/2 framing and headers in pure Python) costs ~0.24 ms of CPU on
-each side: half of what a legacy wallet page or history read cost, and a third of a
-transfer's CPU. Calls made during one turn of the event loop now leave together as one
-(``tekana_common.batching``), each item naming its caller; the service answers every item
-as a call of its own would have been answered (decision 0019).
+A gRPC call's transport (HTTP/2 framing and headers in pure Python) costs as much CPU on
+each side as a whole legacy wallet page, so calls made during one turn of the event loop
+leave together as one (``tekana_common.batching``), each item naming its caller; the
+service answers every item as a call of its own would have been answered (decision 0019).
 """
 
-from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, Protocol, TypeVar
 
-from betterproto2.grpclib.grpclib_client import ServiceStub
-from google.protobuf.message import Message
-
-from tekana_common import upb
+from tekana.common.v1.error_pb2 import ErrorDetail
 from tekana_common.batching import Batcher
-from tekana_common.context import caller_var, request_id_var
-from tekana_common.grpc import answer_failure
+from tekana_common.context import request_id_var
+from tekana_common.grpc_errors import answer_error
 
-Item = TypeVar("Item", bound=Message)
-Result = TypeVar("Result", bound=Message)
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+Answer = TypeVar("Answer", bound="_Answer")
 
 # Calls in flight at once: an item need not wait for the call before it, and each call still
 # carries whatever queued while the others were out.
 IN_FLIGHT = 16
 
 
-class Answer(Protocol):
+class _Answer(Protocol):
     """One item's answer in a grouped reply: a result, or ``status`` and ``error``."""
 
     @property
     def status(self) -> int: ...
     @property
-    def error(self) -> Any: ...
+    def error(self) -> ErrorDetail: ...
 
 
-class GroupedCalls(Generic[Item, Result]):
+class GroupedCalls(Generic[Item, Answer, Result]):
     def __init__(
         self,
-        stub: ServiceStub,
-        rpc: upb.UpbRpc[Any],
+        call: Callable[[list[Item]], Awaitable[Sequence[Answer]]],
+        result: Callable[[Answer], Result],
         *,
-        request: Callable[[list[Item]], Message],
-        result: Callable[[Any], Result],
         name: str,
     ) -> None:
-        """``request`` makes the call's request of its items; ``result`` picks a successful
-        answer's result."""
-        self._stub = stub
-        self._rpc = rpc
-        self._request = request
+        """``call`` sends one call of the items and returns its answers, in order;
+        ``result`` picks a successful answer's result."""
+        self._call = call
         self._result = result
         self._batcher: Batcher[Item, Result] = Batcher(
-            self._call, name=name, max_in_flight=IN_FLIGHT
+            self._send, name=name, max_in_flight=IN_FLIGHT
         )
 
-    async def call(self, item: Item) -> Result:
+    async def submit(self, item: Item) -> Result:
         """The item's result, or as a ``GRPCError`` the error its own call would have met."""
         return await self._batcher.submit(item)
 
-    async def _call(self, items: list[Item]) -> list[Result | Exception]:
-        # The call speaks for every caller in it: its metadata names none of them (it would
-        # otherwise carry the first one's, copied with the context it was started from).
-        caller_var.set(None)
+    async def _send(self, items: list[Item]) -> list[Result | Exception]:
+        # The call speaks for every request in it: each item carries its own request id.
         request_id_var.set("")
-        reply = await upb.call(self._stub, self._rpc, self._request(items))
-        answers: list[Answer] = list(reply.answers)
-        return [answer_failure(a.status, a.error) if a.status else self._result(a) for a in answers]
+        answers = await self._call(items)
+        return [answer_error(a.status, a.error) if a.status else self._result(a) for a in answers]

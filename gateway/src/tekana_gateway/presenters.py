@@ -1,143 +1,74 @@
-"""Wallets, ledger entries and transactions as both API surfaces show them.
+"""Customers, wallets, ledger entries and transactions as both API surfaces show them.
 
 The legacy surface shows amounts as JSON numbers in major units (``9900.5``), exact because
 they are written from ``Decimal``; /v1 shows ``{"amount_minor": int, "currency": "USD"}``.
-Wallets, entries and transactions arrive as betterproto2 messages or, in pages, as upb messages
-(``tekana_common.upb``): the presenters read only the fields both have.
 """
 
 import functools
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Protocol
 
+from tekana.common.v1.money_pb2 import Money
+from tekana.common.v1.page_pb2 import PageInfo
+from tekana.customer.v1 import customer_pb2 as customer_pb
+from tekana.transaction.v1 import transaction_pb2 as transaction_pb
+from tekana.wallet.v1 import wallet_pb2 as wallet_pb
 from tekana_common.money import MINOR_UNITS, minor_to_major
 from tekana_gateway import bodies
-from tekana_protos.tekana.transaction import v1 as tx_pb
-from tekana_protos.tekana.wallet import v1 as wallet_pb
 
-
-class MoneyFields(Protocol):
-    @property
-    def amount_minor(self) -> int: ...
-    @property
-    def currency(self) -> str: ...
-
-
-class WalletFields(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def account_number(self) -> str: ...
-    @property
-    def owner_id(self) -> int: ...
-    @property
-    def type(self) -> int: ...
-    @property
-    def balance(self) -> MoneyFields | None: ...
-    @property
-    def created_at_us(self) -> int: ...
-
-
-class EntryFields(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def transfer_id(self) -> str: ...
-    @property
-    def direction(self) -> int: ...
-    @property
-    def amount(self) -> MoneyFields: ...
-    @property
-    def balance_after(self) -> MoneyFields: ...
-    @property
-    def counterparty_account(self) -> str: ...
-    @property
-    def created_at_us(self) -> int: ...
-
-
-class ActivityFields(Protocol):
-    """A wallet with its latest entries in columns (``WalletActivity``)."""
-
-    @property
-    def wallet(self) -> WalletFields: ...
-    @property
-    def transfer_ids(self) -> Sequence[str]: ...
-    @property
-    def directions(self) -> Sequence[int]: ...
-    @property
-    def amounts_minor(self) -> Sequence[int]: ...
-
-
-class RecentTransactionsFields(Protocol):
-    """A wallet's latest transactions in columns (``RecentTransactions``)."""
-
-    @property
-    def ids(self) -> Sequence[str]: ...
-    @property
-    def sender_accounts(self) -> Sequence[str]: ...
-    @property
-    def receiver_accounts(self) -> Sequence[str]: ...
-    @property
-    def amounts_minor(self) -> Sequence[int]: ...
-    @property
-    def currencies(self) -> Sequence[str]: ...
-    @property
-    def statuses(self) -> Sequence[int]: ...
-    @property
-    def created_at_us(self) -> Sequence[int]: ...
-
-
-class TransactionFields(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def kind(self) -> int: ...
-    @property
-    def sender_account(self) -> str: ...
-    @property
-    def receiver_account(self) -> str: ...
-    @property
-    def amount(self) -> MoneyFields | None: ...
-    @property
-    def status(self) -> int: ...
-    @property
-    def failure_code(self) -> str: ...
-    @property
-    def initiator_id(self) -> int: ...
-    @property
-    def created_at_us(self) -> int: ...
-    @property
-    def completed_at_us(self) -> int: ...
-
-
-class PageFields(Protocol):
-    @property
-    def has_more(self) -> bool: ...
-    @property
-    def next_after(self) -> str: ...
-
-
-WALLET_TYPES: dict[int, str] = {
-    wallet_pb.WalletType.SAVING: "saving",
-    wallet_pb.WalletType.PERSONAL: "personal",
-    wallet_pb.WalletType.LOAN: "loan",
-    wallet_pb.WalletType.FUNDING: "funding",
+GENDER_CODES: dict[int, str] = {customer_pb.GENDER_MALE: "M", customer_pb.GENDER_FEMALE: "F"}
+GENDER_FROM_CODE = {code: gender for gender, code in GENDER_CODES.items()}
+ROLE_NAMES: dict[int, str] = {
+    customer_pb.ROLE_CUSTOMER: "customer",
+    customer_pb.ROLE_ADMIN: "admin",
 }
-WALLET_TYPE_FROM_NAME = {name: wallet_pb.WalletType(value) for value, name in WALLET_TYPES.items()}
-WALLET_STATUSES = {wallet_pb.WalletStatus.ACTIVE: "active", wallet_pb.WalletStatus.FROZEN: "frozen"}
-# Keyed by the enums' numbers, which both message classes carry.
+WALLET_TYPES: dict[int, str] = {
+    wallet_pb.WALLET_TYPE_SAVING: "saving",
+    wallet_pb.WALLET_TYPE_PERSONAL: "personal",
+    wallet_pb.WALLET_TYPE_LOAN: "loan",
+    wallet_pb.WALLET_TYPE_FUNDING: "funding",
+}
+WALLET_TYPE_FROM_NAME = {name: value for value, name in WALLET_TYPES.items()}
+WALLET_STATUSES: dict[int, str] = {
+    wallet_pb.WALLET_STATUS_ACTIVE: "active",
+    wallet_pb.WALLET_STATUS_FROZEN: "frozen",
+}
 DIRECTIONS: dict[int, str] = {
-    wallet_pb.EntryDirection.DEBIT: "debit",
-    wallet_pb.EntryDirection.CREDIT: "credit",
+    wallet_pb.ENTRY_DIRECTION_DEBIT: "debit",
+    wallet_pb.ENTRY_DIRECTION_CREDIT: "credit",
 }
 TX_STATUSES: dict[int, str] = {
-    tx_pb.Status.PENDING: "pending",
-    tx_pb.Status.COMPLETED: "completed",
-    tx_pb.Status.FAILED: "failed",
+    transaction_pb.STATUS_PENDING: "pending",
+    transaction_pb.STATUS_COMPLETED: "completed",
+    transaction_pb.STATUS_FAILED: "failed",
 }
-TX_KINDS: dict[int, str] = {tx_pb.Kind.TRANSFER: "transfer", tx_pb.Kind.DEPOSIT: "deposit"}
+TX_KINDS: dict[int, str] = {
+    transaction_pb.KIND_TRANSFER: "transfer",
+    transaction_pb.KIND_DEPOSIT: "deposit",
+}
+
+
+def legacy_customer(customer: customer_pb.Customer) -> bodies.CustomerLegacy:
+    return {
+        "id": customer.id,
+        "email": customer.email,
+        "fullName": customer.full_name,
+        "nationalId": customer.national_id,
+        "gender": GENDER_CODES.get(customer.gender, ""),
+    }
+
+
+def v1_customer(customer: customer_pb.Customer) -> bodies.CustomerV1:
+    return {
+        "id": customer.id,
+        "email": customer.email,
+        "full_name": customer.full_name,
+        "national_id": customer.national_id,
+        "gender": GENDER_CODES.get(customer.gender, ""),
+        "roles": [ROLE_NAMES[role] for role in customer.roles if role in ROLE_NAMES],
+        "created_at": timestamp(customer.created_at_us),
+        "disabled": customer.disabled,
+    }
 
 
 def timestamp(micros: int) -> str | None:
@@ -157,17 +88,17 @@ def _whole_second(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _currency(value: MoneyFields | None) -> str:
-    return value.currency if value is not None else ""
+def _currency(value: Money) -> str:
+    return value.currency
 
 
 # Minor units per major unit, by currency: 100 for USD, 1 for RWF.
 _UNIT: dict[str, int] = {currency: 10**exponent for currency, exponent in MINOR_UNITS.items()}
 
 
-def major(value: MoneyFields | None) -> Decimal | int:
+def major(value: Money) -> Decimal | int:
     """Major units, as an int when whole (``100``) and an exact decimal otherwise."""
-    if value is None or not value.currency:
+    if not value.currency:
         return 0
     return major_units(value.amount_minor, value.currency)
 
@@ -180,13 +111,11 @@ def major_units(amount_minor: int, currency: str) -> Decimal | int:
     return minor_to_major(amount_minor, currency).normalize()
 
 
-def v1_money(value: MoneyFields | None) -> bodies.MoneyV1:
-    if value is None:
-        return {"amount_minor": 0, "currency": ""}
+def v1_money(value: Money) -> bodies.MoneyV1:
     return {"amount_minor": value.amount_minor, "currency": value.currency}
 
 
-def legacy_wallet(page: ActivityFields) -> bodies.WalletLegacy:
+def legacy_wallet(page: wallet_pb.WalletActivity) -> bodies.WalletLegacy:
     wallet = page.wallet
     body: bodies.WalletLegacy = {
         "id": wallet.id,
@@ -225,7 +154,7 @@ def v1_wallet(wallet: wallet_pb.Wallet) -> bodies.WalletV1:
     }
 
 
-def v1_entry(entry: EntryFields) -> bodies.EntryV1:
+def v1_entry(entry: wallet_pb.LedgerEntry) -> bodies.EntryV1:
     return {
         "id": entry.id,
         "transfer_id": entry.transfer_id,
@@ -237,7 +166,7 @@ def v1_entry(entry: EntryFields) -> bodies.EntryV1:
     }
 
 
-def legacy_history(recent: RecentTransactionsFields) -> list[bodies.TransactionLegacy]:
+def legacy_history(recent: transaction_pb.RecentTransactions) -> list[bodies.TransactionLegacy]:
     return [
         {
             "id": id,
@@ -261,7 +190,7 @@ def legacy_history(recent: RecentTransactionsFields) -> list[bodies.TransactionL
     ]
 
 
-def v1_transaction(transaction: TransactionFields) -> bodies.TransactionV1:
+def v1_transaction(transaction: transaction_pb.Transaction) -> bodies.TransactionV1:
     return {
         "id": transaction.id,
         "kind": TX_KINDS.get(transaction.kind, ""),
@@ -276,8 +205,6 @@ def v1_transaction(transaction: TransactionFields) -> bodies.TransactionV1:
     }
 
 
-def page_info(info: PageFields | None) -> tuple[bool, str | None]:
+def page_info(info: PageInfo) -> tuple[bool, str | None]:
     """(has_more, next_after) of a page, ``next_after`` None on the last page."""
-    if info is None:
-        return False, None
     return info.has_more, info.next_after or None

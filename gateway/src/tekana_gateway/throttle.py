@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from grpclib.exceptions import GRPCError
 
-from tekana_common.grpc import error_code
+from tekana_common.grpc_errors import error_code
 from tekana_gateway.errors import ApiError
 from tekana_gateway.keys import LIMITER, SETTINGS
 from tekana_gateway.ratelimit import RateLimiterUnavailable

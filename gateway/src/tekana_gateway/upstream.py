@@ -1,4 +1,9 @@
-"""gRPC channels and stubs to the services, opened and closed with the application."""
+"""The services as the routes see them: one method per use-case, the caller explicit.
+
+Whether a use-case's call is grouped with other requests' (wallet pages, histories,
+transfers and deposits: ``grouped``) is decided here, never by a route. Replies are the
+services' protobuf messages; a failure is the service's ``GRPCError``.
+"""
 
 import asyncio
 from dataclasses import dataclass
@@ -7,65 +12,253 @@ from grpclib.client import Channel
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
-from tekana.transaction.v1 import transaction_pb2
-from tekana.wallet.v1 import wallet_pb2
-from tekana_common import upb
-from tekana_common.grpc import open_channel
+from tekana.customer.v1 import customer_grpc
+from tekana.customer.v1 import customer_pb2 as customer_pb
+from tekana.transaction.v1 import transaction_grpc
+from tekana.transaction.v1 import transaction_pb2 as transaction_pb
+from tekana.wallet.v1 import wallet_grpc
+from tekana.wallet.v1 import wallet_pb2 as wallet_pb
+from tekana_common.context import Caller, request_id_var
+from tekana_common.grpc_client import caller_fields, open_channel
 from tekana_common.transport import Transport
 from tekana_gateway.grouped import GroupedCalls
-from tekana_protos.tekana.customer.v1 import CustomerServiceStub
-from tekana_protos.tekana.transaction.v1 import TransactionServiceStub
-from tekana_protos.tekana.wallet.v1 import WalletServiceStub
 
 HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which page of a list: at most ``limit`` items after the cursor ``after``."""
+
+    limit: int
+    after: str
+
+
+class Customers:
+    def __init__(self, channel: Channel, timeout: float | None) -> None:
+        self._stub = customer_grpc.CustomerServiceStub(channel)
+        self._timeout = timeout
+
+    async def register(
+        self, *, email: str, password: str, full_name: str, national_id: str, gender: int
+    ) -> customer_pb.Customer:
+        request = customer_pb.RegisterRequest(
+            email=email,
+            password=password,
+            full_name=full_name,
+            national_id=national_id,
+            gender=gender,  # type: ignore[arg-type]
+        )
+        return await self._stub.Register(request, timeout=self._timeout)
+
+    async def log_in(self, *, email: str, password: str, legacy: bool) -> customer_pb.AccessToken:
+        surface = customer_pb.SURFACE_LEGACY if legacy else customer_pb.SURFACE_V1
+        request = customer_pb.AuthenticateRequest(email=email, password=password, surface=surface)
+        return await self._stub.Authenticate(request, timeout=self._timeout)
+
+    async def refresh_session(self, refresh_token: str) -> customer_pb.AccessToken:
+        request = customer_pb.RefreshSessionRequest(refresh_token=refresh_token)
+        return await self._stub.RefreshSession(request, timeout=self._timeout)
+
+    async def end_session(self, caller: Caller, session_id: str) -> None:
+        request = customer_pb.EndSessionRequest(caller=caller_fields(caller), session_id=session_id)
+        await self._stub.EndSession(request, timeout=self._timeout)
+
+    async def change_password(self, caller: Caller, *, current: str, new: str) -> None:
+        request = customer_pb.ChangePasswordRequest(
+            caller=caller_fields(caller), current_password=current, new_password=new
+        )
+        await self._stub.ChangePassword(request, timeout=self._timeout)
+
+    async def set_disabled(
+        self, caller: Caller, customer_id: int, *, disabled: bool
+    ) -> customer_pb.Customer:
+        request = customer_pb.SetCustomerDisabledRequest(
+            caller=caller_fields(caller), id=customer_id, disabled=disabled
+        )
+        return await self._stub.SetCustomerDisabled(request, timeout=self._timeout)
+
+    async def customer(self, caller: Caller, customer_id: int) -> customer_pb.Customer:
+        request = customer_pb.GetCustomerRequest(caller=caller_fields(caller), id=customer_id)
+        return await self._stub.GetCustomer(request, timeout=self._timeout)
+
+    async def customers(self, caller: Caller, page: Page) -> customer_pb.ListCustomersResponse:
+        request = customer_pb.ListCustomersRequest(
+            caller=caller_fields(caller), page={"limit": page.limit, "after": page.after}
+        )
+        return await self._stub.ListCustomers(request, timeout=self._timeout)
+
+
+class Wallets:
+    def __init__(self, channel: Channel, timeout: float | None) -> None:
+        self._stub = wallet_grpc.WalletServiceStub(channel)
+        self._timeout = timeout
+        self._activities = GroupedCalls(self._get_activities, _activity, name="wallet_pages")
+
+    async def create(
+        self, caller: Caller, *, type: int, currency: str, idempotency_key: str
+    ) -> wallet_pb.Wallet:
+        request = wallet_pb.CreateWalletRequest(
+            caller=caller_fields(caller),
+            type=type,  # type: ignore[arg-type]
+            currency=currency,
+            idempotency_key=idempotency_key,
+        )
+        return await self._stub.CreateWallet(request, timeout=self._timeout)
+
+    async def wallets(self, caller: Caller) -> list[wallet_pb.Wallet]:
+        request = wallet_pb.ListWalletsRequest(caller=caller_fields(caller))
+        return list((await self._stub.ListWallets(request, timeout=self._timeout)).wallets)
+
+    async def wallet(self, caller: Caller, account_number: str) -> wallet_pb.Wallet:
+        request = wallet_pb.GetWalletRequest(
+            caller=caller_fields(caller), account_number=account_number
+        )
+        return await self._stub.GetWallet(request, timeout=self._timeout)
+
+    async def entries(
+        self, caller: Caller, account_number: str, page: Page
+    ) -> wallet_pb.ListEntriesResponse:
+        request = wallet_pb.ListEntriesRequest(
+            caller=caller_fields(caller),
+            account_number=account_number,
+            page={"limit": page.limit, "after": page.after},
+        )
+        return await self._stub.ListEntries(request, timeout=self._timeout)
+
+    async def with_activity(
+        self, caller: Caller, account_number: str, *, limit: int
+    ) -> wallet_pb.WalletActivity:
+        """The wallet and its latest ``limit`` entries in columns, in one read (grouped)."""
+        query = wallet_pb.WalletActivityQuery(
+            caller=caller_fields(caller), account_number=account_number, limit=limit
+        )
+        return await self._activities.submit(query)
+
+    async def _get_activities(
+        self, queries: list[wallet_pb.WalletActivityQuery]
+    ) -> list[wallet_pb.WalletActivityAnswer]:
+        request = wallet_pb.GetWalletActivitiesRequest(queries=queries)
+        return list((await self._stub.GetWalletActivities(request, timeout=self._timeout)).answers)
+
+
+def _activity(answer: wallet_pb.WalletActivityAnswer) -> wallet_pb.WalletActivity:
+    return answer.activity
+
+
+class Transactions:
+    def __init__(self, channel: Channel, timeout: float | None) -> None:
+        self._stub = transaction_grpc.TransactionServiceStub(channel)
+        self._timeout = timeout
+        self._movements = GroupedCalls(self._create_movements, _result, name="movements")
+        self._histories = GroupedCalls(self._get_recent, _recent, name="histories")
+
+    async def transfer(
+        self,
+        caller: Caller,
+        *,
+        sender: str,
+        receiver: str,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+    ) -> transaction_pb.TransactionResult:
+        """Money from the caller's wallet ``sender`` to ``receiver`` (grouped)."""
+        transfer = {
+            "sender_account": sender,
+            "receiver_account": receiver,
+            "amount": {"amount_minor": amount_minor, "currency": currency},
+            "idempotency_key": idempotency_key,
+        }
+        return await self._movements.submit(_movement(caller, transfer=transfer))
+
+    async def deposit(
+        self,
+        caller: Caller,
+        *,
+        account_number: str,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+    ) -> transaction_pb.TransactionResult:
+        """Money into ``account_number`` from the currency's funding wallet (grouped)."""
+        deposit = {
+            "account_number": account_number,
+            "amount": {"amount_minor": amount_minor, "currency": currency},
+            "idempotency_key": idempotency_key,
+        }
+        return await self._movements.submit(_movement(caller, deposit=deposit))
+
+    async def transaction(self, caller: Caller, transaction_id: str) -> transaction_pb.Transaction:
+        request = transaction_pb.GetTransactionRequest(
+            caller=caller_fields(caller), id=transaction_id
+        )
+        return await self._stub.GetTransaction(request, timeout=self._timeout)
+
+    async def transactions(
+        self, caller: Caller, account_number: str, page: Page
+    ) -> transaction_pb.ListTransactionsResponse:
+        request = transaction_pb.ListTransactionsRequest(
+            caller=caller_fields(caller),
+            account_number=account_number,
+            page={"limit": page.limit, "after": page.after},
+        )
+        return await self._stub.ListTransactions(request, timeout=self._timeout)
+
+    async def recent(
+        self, caller: Caller, account_number: str, *, limit: int
+    ) -> transaction_pb.RecentTransactions:
+        """A wallet's latest ``limit`` transactions in columns (grouped)."""
+        query = transaction_pb.RecentTransactionsQuery(
+            caller=caller_fields(caller), account_number=account_number, limit=limit
+        )
+        return await self._histories.submit(query)
+
+    async def _create_movements(
+        self, movements: list[transaction_pb.Movement]
+    ) -> list[transaction_pb.MovementAnswer]:
+        request = transaction_pb.CreateMovementsRequest(movements=movements)
+        return list((await self._stub.CreateMovements(request, timeout=self._timeout)).answers)
+
+    async def _get_recent(
+        self, queries: list[transaction_pb.RecentTransactionsQuery]
+    ) -> list[transaction_pb.RecentTransactionsAnswer]:
+        request = transaction_pb.GetRecentTransactionsRequest(queries=queries)
+        reply = await self._stub.GetRecentTransactions(request, timeout=self._timeout)
+        return list(reply.answers)
+
+
+def _movement(caller: Caller, **what: object) -> transaction_pb.Movement:
+    return transaction_pb.Movement(
+        caller=caller_fields(caller),
+        request_id=request_id_var.get(),
+        **what,  # type: ignore[arg-type]
+    )
+
+
+def _result(answer: transaction_pb.MovementAnswer) -> transaction_pb.TransactionResult:
+    return answer.result
+
+
+def _recent(answer: transaction_pb.RecentTransactionsAnswer) -> transaction_pb.RecentTransactions:
+    return answer.recent
 
 
 @dataclass
 class Upstreams:
     channels: dict[str, Channel]
-    customers: CustomerServiceStub
-    wallets: WalletServiceStub
-    transactions: TransactionServiceStub
-    # Calls grouped per loop turn: legacy wallet pages and histories, transfers and deposits.
-    wallet_pages: GroupedCalls[wallet_pb2.WalletActivityQuery, wallet_pb2.WalletActivity]
-    histories: GroupedCalls[
-        transaction_pb2.RecentTransactionsQuery, transaction_pb2.RecentTransactions
-    ]
-    movements: GroupedCalls[transaction_pb2.Movement, transaction_pb2.TransactionResult]
+    customers: Customers
+    wallets: Wallets
+    transactions: Transactions
 
     @classmethod
     def over(cls, channels: dict[str, Channel], *, timeout: float | None = None) -> "Upstreams":
-        """Stubs over ``channels`` named customer, wallet and transaction."""
-        wallets = WalletServiceStub(channels["wallet"], timeout=timeout)
-        transactions = TransactionServiceStub(channels["transaction"], timeout=timeout)
+        """The services over ``channels`` named customer, wallet and transaction."""
         return cls(
             channels=channels,
-            customers=CustomerServiceStub(channels["customer"], timeout=timeout),
-            wallets=wallets,
-            transactions=transactions,
-            wallet_pages=GroupedCalls(
-                wallets,
-                upb.GET_WALLET_ACTIVITIES,
-                request=lambda queries: wallet_pb2.GetWalletActivitiesRequest(queries=queries),
-                result=lambda answer: answer.activity,
-                name="wallet_pages",
-            ),
-            histories=GroupedCalls(
-                transactions,
-                upb.GET_RECENT_TRANSACTIONS,
-                request=lambda queries: transaction_pb2.GetRecentTransactionsRequest(
-                    queries=queries
-                ),
-                result=lambda answer: answer.recent,
-                name="histories",
-            ),
-            movements=GroupedCalls(
-                transactions,
-                upb.CREATE_MOVEMENTS,
-                request=lambda items: transaction_pb2.CreateMovementsRequest(movements=items),
-                result=lambda answer: answer.result,
-                name="movements",
-            ),
+            customers=Customers(channels["customer"], timeout),
+            wallets=Wallets(channels["wallet"], timeout),
+            transactions=Transactions(channels["transaction"], timeout),
         )
 
     @classmethod

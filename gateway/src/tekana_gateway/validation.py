@@ -9,13 +9,13 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from tekana_common.context import Caller
 from tekana_common.errors import FieldViolation
-from tekana_common.paging import CURSOR_DIGITS_MAX
+from tekana_common.paging import CURSOR_DIGITS_MAX, DEFAULT_LIMIT, PAGE_MAX
 from tekana_gateway import jsonio
 from tekana_gateway.apidoc import doc_of
-from tekana_gateway.errors import ApiError, invalid, unauthorized
-from tekana_gateway.keys import AUTH_ERROR, CALLER, SETTINGS
+from tekana_gateway.errors import ApiError, invalid
+from tekana_gateway.keys import SETTINGS
+from tekana_gateway.upstream import Page
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -121,21 +121,20 @@ def query_int(request: web.Request, name: str, *, default: int, low: int, high: 
     return int(raw)
 
 
+def page(request: web.Request) -> Page:
+    """The page a list request asks for: ``limit`` (1 to 100, 50 by default) and ``after``."""
+    return Page(
+        limit=query_int(request, "limit", default=DEFAULT_LIMIT, low=1, high=PAGE_MAX),
+        after=query_cursor(request),
+    )
+
+
 def query_cursor(request: web.Request, name: str = "after") -> str:
     raw = request.query.get(name, "")
     # Every cursor this API hands out is a row key: ASCII digits.
     if len(raw) > CURSOR_DIGITS_MAX or (raw and not ascii_digits(raw)):
         raise invalid([FieldViolation(name, "is not a cursor this API returned")])
     return raw
-
-
-def require_caller(request: web.Request) -> Caller:
-    """The verified caller, or 401 for a missing or bad token."""
-    if AUTH_ERROR in request:
-        raise request[AUTH_ERROR]
-    if CALLER not in request:
-        raise unauthorized("missing_token")
-    return request[CALLER]
 
 
 IDEMPOTENCY_KEY_MAX = 128

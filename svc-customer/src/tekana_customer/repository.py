@@ -1,6 +1,6 @@
 """Customer storage: the ``CustomerRepository`` protocol and its Tortoise implementation."""
 
-from typing import Any, Protocol
+from typing import Any
 
 import asyncpg
 from tortoise.transactions import in_transaction
@@ -11,31 +11,6 @@ from tekana_common.db import fetch
 from tekana_customer.domain import Customer, EmailTaken, Gender, NewCustomer
 from tekana_customer.models import CustomerRow
 from tekana_customer.national_ids import NationalIdCipher, Sealed
-
-
-class CustomerRepository(Protocol):
-    async def add(self, new: NewCustomer) -> Customer:
-        """Store ``new``; ``EmailTaken`` if its e-mail is in use in any letter case."""
-
-    async def get(self, customer_id: int) -> Customer | None: ...
-
-    async def find_credentials(self, email: str) -> tuple[Customer, str] | None:
-        """The customer with this e-mail (any letter case), national id withheld, and
-        their password hash."""
-
-    async def list_after(self, after_id: int, limit: int) -> list[Customer]:
-        """Up to ``limit`` customers with ids above ``after_id``, by id."""
-
-    async def set_disabled(self, customer_id: int, disabled: bool) -> Customer | None:
-        """Disable (refusing every token issued until now and ending every session) or
-        enable; None if there is no such customer."""
-
-    async def credentials_of(self, customer_id: int) -> str | None:
-        """The customer's password hash; None if there is no such customer."""
-
-    async def change_password(self, customer_id: int, password_hash: str) -> None:
-        """Store a new password hash, refuse every token issued until now and end every
-        session, at once."""
 
 
 def customer_from_row(

@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 from tekana_common.logging import get_logger
 from tekana_common.revocation import MAX_TOKEN_SECONDS, RevocationPublisher
 from tekana_customer.domain import Surface, TokenLifetimes
-from tekana_customer.session_repository import SessionRepository
+from tekana_customer.ports import SessionRepository
 
 log = get_logger(__name__)
 

@@ -33,9 +33,7 @@ from tekana_customer.domain import (
     refresh_token_hash,
 )
 from tekana_customer.passwords import Hasher
-from tekana_customer.ports import Revocations
-from tekana_customer.repository import CustomerRepository
-from tekana_customer.session_repository import Reused, SessionRepository
+from tekana_customer.ports import CustomerRepository, Reused, Revocations, SessionRepository
 
 log = get_logger(__name__)
 

@@ -1,60 +1,13 @@
 """Session storage: the ``SessionRepository`` protocol and its SQL implementation."""
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from tortoise.transactions import in_transaction
 
 from tekana_common.db import fetch
-from tekana_customer.domain import Customer, Surface
+from tekana_customer.domain import Surface
+from tekana_customer.ports import Reused, Rotated
 from tekana_customer.repository import COLUMNS, customer_from_row
-
-
-@dataclass(frozen=True, slots=True)
-class Rotated:
-    customer: Customer
-    session_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Reused:
-    session_id: str
-    surface: Surface
-
-
-class SessionRepository(Protocol):
-    async def start(
-        self, customer_id: int, surface: Surface, *, lifetime: int, refresh_hash: bytes | None
-    ) -> str:
-        if refresh_hash is None:
-            rows = await fetch(_START, customer_id, surface.value, lifetime)
-        else:
-            rows = await fetch(
-                _START_WITH_REFRESH, customer_id, surface.value, lifetime, refresh_hash
-            )
-        session_id: str = rows[0][0]
-        return session_id
-
-    async def rotate(
-        self, used_hash: bytes, new_hash: bytes, *, lifetime: int
-    ) -> Rotated | Reused | None:
-        """Use up a refresh token for a new one, extending its session by ``lifetime``.
-        ``Reused`` (and the session ended) if it was already used; None if it is unknown,
-        or its session ended, expired or belongs to a disabled customer."""
-
-    async def end(self, session_id: str, customer_id: int) -> Surface | None:
-        """End the customer's session; its surface, or None if it is not theirs."""
-
-    async def revoked_since(
-        self, since: datetime
-    ) -> tuple[list[tuple[str, Surface]], list[tuple[int, datetime]]]:
-        """Sessions ended and customers' revocation points after ``since`` (republishing)."""
-
-    async def forget_expired(self, before: datetime, *, batch: int) -> int:
-        """Delete up to ``batch`` sessions (and their refresh tokens) that expired before
-        ``before``; how many."""
-
 
 # One statement (atomic without a transaction of its own): a login costs one round trip
 # here beside its argon2id hash.

@@ -67,8 +67,8 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """What the ledger answered to ApplyTransfer."""
+class LedgerAnswer:
+    """What the ledger answered to a transfer it was asked to apply."""
 
     completed: bool
     failure_code: str

@@ -4,44 +4,12 @@ Tortoise's connections (the schema is the Tortoise model's, migrated by Tortoise
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 import asyncpg
 
 from tekana_common.batching import Batcher
 from tekana_common.db import fetch
 from tekana_transaction.domain import Kind, RecentTransactions, Status, Transaction
-
-
-class TransactionRepository(Protocol):
-    async def add_pending(
-        self, transaction: Transaction, idempotency_key: str | None
-    ) -> tuple[Transaction, bool]:
-        """Store ``transaction`` pending; (stored, True), or (the one already stored under the
-        caller's idempotency key, False)."""
-
-    async def find_by_key(self, initiator_id: int, idempotency_key: str) -> Transaction | None: ...
-
-    async def get(self, transaction_id: str) -> Transaction | None: ...
-
-    async def finish(self, transaction_id: str, *, failure_code: str | None) -> Transaction:
-        """Mark a pending transaction completed (no failure) or failed; a finished one is
-        returned unchanged, so the first outcome stands."""
-
-    async def page_for_account(
-        self, account_number: str, *, before_seq: int, limit: int
-    ) -> list[tuple[int, Transaction]]:
-        """Up to ``limit`` (seq, transaction) touching the account, seq below ``before_seq``,
-        newest first."""
-
-    async def recent_for_accounts(
-        self, queries: Sequence[tuple[str, int]]
-    ) -> list[RecentTransactions]:
-        """For each (account number, limit), in order: the latest ``limit`` transactions
-        touching the account, newest first."""
-
-    async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]: ...
-
 
 # The table's columns are the domain's fields, in the same order, after ``seq``: rows are
 # read by position (a history page converts 100 rows; a lookup by name cost twice as much).
@@ -130,7 +98,7 @@ _FINISH = f"""
     RETURNING {_T_COLUMNS}"""  # noqa: S608 (constant columns)
 
 Pending = tuple[Transaction, str | None]  # the transaction and its idempotency key
-Outcome = tuple[str, Status, str | None]  # transaction id, final status, failure code
+Finish = tuple[str, Status, str | None]  # transaction id, final status, failure code
 
 
 async def _insert_pending(batch: list[Pending]) -> list[Transaction | None]:
@@ -153,7 +121,7 @@ async def _insert_pending(batch: list[Pending]) -> list[Transaction | None]:
     return [stored.get(t.id) for t, _ in batch]
 
 
-async def _finish(batch: list[Outcome]) -> list[Transaction | None]:
+async def _finish(batch: list[Finish]) -> list[Transaction | None]:
     """Each transaction marked, or None where it was no longer pending."""
     ordered = sorted(batch)  # rows locked in one order, whoever else finishes some of them
     rows = await fetch(

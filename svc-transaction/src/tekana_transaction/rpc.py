@@ -1,20 +1,18 @@
 """gRPC edge of the transaction service: protobuf in, one use-case, protobuf out."""
 
 import asyncio
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from grpclib.const import Handler
+from grpclib.server import Stream
 
-from tekana.common.v1 import page_pb2
-from tekana.transaction.v1 import transaction_pb2
-from tekana_common import paging, tracing, upb
-from tekana_common.context import Caller, caller_var, current_caller, request_id_var
+from tekana.transaction.v1 import transaction_grpc
+from tekana.transaction.v1 import transaction_pb2 as pb
+from tekana_common import paging
+from tekana_common.context import request_id_var
 from tekana_common.errors import DomainError, InvalidArgument
-from tekana_common.grpc import add_answers, count_as_call, settle
-from tekana_protos.tekana.common.v1 import Money
-from tekana_protos.tekana.transaction import v1 as pb
+from tekana_common.grpc_errors import add_answers
+from tekana_common.grpc_server import caller_of, carry_out, receive
 from tekana_transaction import service
 from tekana_transaction.domain import (
     HistoryQuery,
@@ -25,29 +23,26 @@ from tekana_transaction.domain import (
     Transaction,
 )
 
-KIND_TO_PB = {Kind.TRANSFER: pb.Kind.TRANSFER, Kind.DEPOSIT: pb.Kind.DEPOSIT}
+SERVICE = "transaction"
+KIND_TO_PB = {Kind.TRANSFER: pb.KIND_TRANSFER, Kind.DEPOSIT: pb.KIND_DEPOSIT}
 STATUS_TO_PB = {
-    Status.PENDING: pb.Status.PENDING,
-    Status.COMPLETED: pb.Status.COMPLETED,
-    Status.FAILED: pb.Status.FAILED,
+    Status.PENDING: pb.STATUS_PENDING,
+    Status.COMPLETED: pb.STATUS_COMPLETED,
+    Status.FAILED: pb.STATUS_FAILED,
 }
-
-STATUS_TO_UPB = {
-    Status.PENDING: transaction_pb2.STATUS_PENDING,
-    Status.COMPLETED: transaction_pb2.STATUS_COMPLETED,
-    Status.FAILED: transaction_pb2.STATUS_FAILED,
-}
+# Movements in one CreateMovements call.
+MOVEMENTS_MAX = 256
 
 
-def _fields(transaction: Transaction) -> dict[str, Any]:
-    # One field mapping, amount aside, for both message classes: betterproto2 (single
-    # results) and upb (pages); their constructors take the same keywords.
+def transaction_fields(transaction: Transaction) -> dict[str, Any]:
+    """A ``Transaction`` message's fields (keywords: upb builds nested messages in place)."""
     completed = transaction.completed_at
     return {
         "id": transaction.id,
         "kind": KIND_TO_PB[transaction.kind],
         "sender_account": transaction.sender_account,
         "receiver_account": transaction.receiver_account,
+        "amount": {"amount_minor": transaction.amount, "currency": transaction.currency},
         "status": STATUS_TO_PB[transaction.status],
         "failure_code": transaction.failure_code or "",
         "initiator_id": transaction.initiator_id,
@@ -56,33 +51,8 @@ def _fields(transaction: Transaction) -> dict[str, Any]:
     }
 
 
-def transaction_to_pb(transaction: Transaction) -> pb.Transaction:
-    amount = Money(amount_minor=transaction.amount, currency=transaction.currency)
-    return pb.Transaction(**_fields(transaction), amount=amount)
-
-
-def _history_query(query: transaction_pb2.RecentTransactionsQuery) -> HistoryQuery:
-    reader = Caller.named(query.customer_id, admin=query.admin)
-    return HistoryQuery(query.account_number, query.limit, reader)
-
-
-def add_transaction(
-    page: transaction_pb2.ListTransactionsResponse, transaction: Transaction
-) -> None:
-    message = page.transactions.add(**_fields(transaction))
-    upb.set_money(message.amount, transaction.amount, transaction.currency)
-
-
-def result_to_upb(result: Result) -> transaction_pb2.TransactionResult:
-    return transaction_pb2.TransactionResult(**_result_fields(result))
-
-
 def _result_fields(result: Result) -> dict[str, Any]:
-    transaction = result.transaction
-    fields = _fields(transaction)
-    # upb builds nested messages from dicts in place (a message passed in would be copied).
-    fields["amount"] = {"amount_minor": transaction.amount, "currency": transaction.currency}
-    return {"transaction": fields, "replayed": result.replayed}
+    return {"transaction": transaction_fields(result.transaction), "replayed": result.replayed}
 
 
 def _recent_fields(recent: RecentTransactions) -> dict[str, Any]:
@@ -92,133 +62,103 @@ def _recent_fields(recent: RecentTransactions) -> dict[str, Any]:
         "receiver_accounts": recent.receiver_accounts,
         "amounts_minor": recent.amounts,
         "currencies": recent.currencies,
-        "statuses": [STATUS_TO_UPB[s] for s in recent.statuses],
+        "statuses": [STATUS_TO_PB[s] for s in recent.statuses],
         "created_at_us": recent.created_at_us,
     }
 
 
-# Movements in one CreateMovements call.
-MOVEMENTS_MAX = 256
+def _history_query(query: pb.RecentTransactionsQuery) -> HistoryQuery:
+    return HistoryQuery(query.account_number, query.limit, caller_of(query))
 
 
 @dataclass(eq=False)
-class TransactionServicer(pb.TransactionServiceBase):
+class TransactionServicer(transaction_grpc.TransactionServiceBase):
     saga: service.Saga
     allow_test_deposits: bool
 
-    def __mapping__(self) -> dict[str, Handler]:
-        return upb.with_upb(
-            super().__mapping__(),
-            {
-                upb.CREATE_TRANSFER: self.transfer,
-                upb.CREATE_DEPOSIT: self.deposit,
-                upb.CREATE_MOVEMENTS: self.movements,
-                upb.LIST_TRANSACTIONS: self.transactions_page,
-                upb.GET_RECENT_TRANSACTIONS: self.recent,
-            },
-        )
-
-    async def transfer(
-        self, message: transaction_pb2.CreateTransferRequest
-    ) -> transaction_pb2.TransactionResult:
-        """CreateTransfer, in upb classes both ways."""
-        return result_to_upb(await self._transfer(message))
-
-    async def deposit(
-        self, message: transaction_pb2.CreateDepositRequest
-    ) -> transaction_pb2.TransactionResult:
-        """CreateDeposit, in upb classes both ways."""
-        return result_to_upb(await self._deposit(message))
-
-    async def movements(
-        self, message: transaction_pb2.CreateMovementsRequest
-    ) -> transaction_pb2.CreateMovementsResponse:
-        """CreateMovements, in upb classes both ways (every transfer's and deposit's path from
-        the gateway): each movement in a task of its own, as its caller."""
-        if len(message.movements) > MOVEMENTS_MAX:
+    async def CreateMovements(
+        self, stream: Stream[pb.CreateMovementsRequest, pb.CreateMovementsResponse]
+    ) -> None:
+        """Each movement in a task of its own, as its caller's."""
+        request = await receive(stream)
+        if len(request.movements) > MOVEMENTS_MAX:
             raise InvalidArgument.for_field("movements", f"at most {MOVEMENTS_MAX} in one call")
-        results = await asyncio.gather(*(self._movement(m) for m in message.movements))
-        reply = transaction_pb2.CreateMovementsResponse()
+        results = await asyncio.gather(*(self._movement(m) for m in request.movements))
+        reply = pb.CreateMovementsResponse()
         add_answers(reply.answers, results, "result", _result_fields)
-        return reply
+        await stream.send_message(reply)
 
-    async def _movement(self, movement: transaction_pb2.Movement) -> Result | DomainError:
-        # A task of its own (gather): what it sets here is this movement's alone.
-        caller_var.set(Caller.named(movement.customer_id, admin=movement.admin))
+    async def _movement(self, movement: pb.Movement) -> Result | DomainError:
+        # A task of its own (gather): the request id set here is this movement's alone.
         request_id_var.set(movement.request_id)
         kind = movement.WhichOneof("request")
         if kind == "transfer":
-            name, pending = upb.CREATE_TRANSFER.route, self._transfer(movement.transfer)
-        elif kind == "deposit":
-            name, pending = upb.CREATE_DEPOSIT.route, self._deposit(movement.deposit)
-        else:
-            return InvalidArgument.for_field("request", "is neither a transfer nor a deposit")
-        # A span per movement, and its count in the RPC metrics, named and failed as a call of
-        # its own would have been (the dashboards look for these names).
-        started = time.perf_counter()
-        with tracing.span(name) as span:
-            result = await settle(pending)
-            if isinstance(result, DomainError):
-                tracing.mark_failed(span, result, result.code)
-        count_as_call(name, result, started)
-        return result
+            return await carry_out(SERVICE, "transfer", self._transfer(movement))
+        if kind == "deposit":
+            return await carry_out(SERVICE, "deposit", self._deposit(movement))
+        return InvalidArgument.for_field("request", "is neither a transfer nor a deposit")
 
-    async def _transfer(self, message: transaction_pb2.CreateTransferRequest) -> Result:
-        amount = message.amount
+    async def _transfer(self, movement: pb.Movement) -> Result:
+        transfer = movement.transfer
         return await service.create_transfer(
             self.saga,
-            caller=current_caller(),
-            sender_account=message.sender_account,
-            receiver_account=message.receiver_account,
-            amount=amount.amount_minor,
-            currency=amount.currency,
-            idempotency_key=message.idempotency_key,
+            caller=caller_of(movement),
+            sender_account=transfer.sender_account,
+            receiver_account=transfer.receiver_account,
+            amount=transfer.amount.amount_minor,
+            currency=transfer.amount.currency,
+            idempotency_key=transfer.idempotency_key,
         )
 
-    async def _deposit(self, message: transaction_pb2.CreateDepositRequest) -> Result:
-        amount = message.amount
+    async def _deposit(self, movement: pb.Movement) -> Result:
+        deposit = movement.deposit
         return await service.create_deposit(
             self.saga,
-            caller=current_caller(),
-            account_number=message.account_number,
-            amount=amount.amount_minor,
-            currency=amount.currency,
-            idempotency_key=message.idempotency_key,
+            caller=caller_of(movement),
+            account_number=deposit.account_number,
+            amount=deposit.amount.amount_minor,
+            currency=deposit.amount.currency,
+            idempotency_key=deposit.idempotency_key,
             allow_test_deposits=self.allow_test_deposits,
         )
 
-    async def get_transaction(self, message: pb.GetTransactionRequest) -> pb.Transaction:
+    async def GetTransaction(
+        self, stream: Stream[pb.GetTransactionRequest, pb.Transaction]
+    ) -> None:
+        request = await receive(stream)
         found = await service.get_transaction(
-            self.saga.repo, caller=current_caller(), transaction_id=message.id
+            self.saga.repo, caller=caller_of(request), transaction_id=request.id
         )
-        return transaction_to_pb(found)
+        await stream.send_message(pb.Transaction(**transaction_fields(found)))
 
-    async def recent(
-        self, message: transaction_pb2.GetRecentTransactionsRequest
-    ) -> transaction_pb2.GetRecentTransactionsResponse:
-        """GetRecentTransactions, in upb classes both ways: the columns go in as whole lists."""
+    async def GetRecentTransactions(
+        self,
+        stream: Stream[pb.GetRecentTransactionsRequest, pb.GetRecentTransactionsResponse],
+    ) -> None:
+        request = await receive(stream)
         results = await service.recent_transactions(
-            self.saga, [_history_query(q) for q in message.queries]
+            self.saga, [_history_query(q) for q in request.queries]
         )
-        reply = transaction_pb2.GetRecentTransactionsResponse()
+        reply = pb.GetRecentTransactionsResponse()
         add_answers(reply.answers, results, "recent", _recent_fields)
-        return reply
+        await stream.send_message(reply)
 
-    async def transactions_page(
-        self, message: pb.ListTransactionsRequest
-    ) -> transaction_pb2.ListTransactionsResponse:
-        """ListTransactions, answered in the upb class (a page is up to 100 transactions)."""
-        limit, after = paging.requested(message.page)
+    async def ListTransactions(
+        self, stream: Stream[pb.ListTransactionsRequest, pb.ListTransactionsResponse]
+    ) -> None:
+        request = await receive(stream)
+        limit, after = paging.requested(request.page)
         page = await service.list_transactions(
             self.saga,
-            caller=current_caller(),
-            account_number=message.account_number,
+            caller=caller_of(request),
+            account_number=request.account_number,
             limit=limit,
             after=after,
         )
-        reply = transaction_pb2.ListTransactionsResponse(
-            page=page_pb2.PageInfo(has_more=page.has_more, next_after=page.next_after)
+        # Built in place, transaction by transaction: one built apart is copied.
+        reply = pb.ListTransactionsResponse(
+            page={"has_more": page.has_more, "next_after": page.next_after}
         )
         for transaction in page.items:
-            add_transaction(reply, transaction)
-        return reply
+            reply.transactions.add(**transaction_fields(transaction))
+        await stream.send_message(reply)

@@ -4,16 +4,16 @@ from datetime import timedelta
 from functools import partial
 
 from tekana_common import faults
-from tekana_common.grpc import open_channel
+from tekana_common.grpc_client import open_channel
 from tekana_common.runtime import running_database, serve_service
 from tekana_common.transport import Transport
 from tekana_transaction.domain import AmountCeilings
-from tekana_transaction.ledger import GrpcLedger
 from tekana_transaction.recovery import run_recovery
 from tekana_transaction.repository import TortoiseTransactionRepository
 from tekana_transaction.rpc import TransactionServicer
 from tekana_transaction.service import Saga
 from tekana_transaction.settings import TransactionSettings
+from tekana_transaction.wallet_client import WalletClient
 
 SERVICE = "svc-transaction"
 APP = "tekana_transaction"
@@ -23,7 +23,7 @@ async def main(settings: TransactionSettings) -> None:
     channel = open_channel(settings.wallet_addr, Transport.from_settings(settings))
     saga = Saga(
         repo=TortoiseTransactionRepository(),
-        ledger=GrpcLedger(channel, timeout=settings.wallet_timeout),
+        ledger=WalletClient(channel, timeout=settings.wallet_timeout),
         ceilings=AmountCeilings(
             default_major=settings.max_movement_major,
             by_currency_major=settings.max_movement_major_by_currency,

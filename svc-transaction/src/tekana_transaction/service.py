@@ -39,9 +39,8 @@ from tekana_transaction.domain import (
     fingerprint,
     refusal_error,
 )
-from tekana_transaction.ledger import Ledger, LedgerUnavailable
 from tekana_transaction.metrics import OLDEST_PENDING, RECOVERIES, TRANSFERS
-from tekana_transaction.repository import TransactionRepository
+from tekana_transaction.ports import Ledger, LedgerUnavailable, TransactionRepository
 
 log = get_logger(__name__)
 
@@ -68,7 +67,7 @@ class Saga:
 
 
 @dataclass(frozen=True, slots=True)
-class Movement:
+class MovementRequest:
     """A validated request to move money."""
 
     kind: Kind
@@ -81,10 +80,12 @@ class Movement:
 
 def _movement(
     saga: Saga, kind: Kind, sender: str, receiver: str, amount: int, currency: str, key: str
-) -> Movement:
+) -> MovementRequest:
     money.check_minor(amount, field="amount.amount_minor")
     saga.ceilings.check(amount, currency)
-    return Movement(kind, sender, receiver, amount, currency, check_idempotency_key(key) or None)
+    return MovementRequest(
+        kind, sender, receiver, amount, currency, check_idempotency_key(key) or None
+    )
 
 
 async def create_transfer(
@@ -144,7 +145,7 @@ async def create_deposit(
     return await _start(saga, caller, movement, funding_info, target)
 
 
-async def _answer_replay(saga: Saga, existing: Transaction, movement: Movement) -> Result:
+async def _answer_replay(saga: Saga, existing: Transaction, movement: MovementRequest) -> Result:
     expected = fingerprint(
         movement.kind, movement.sender, movement.receiver, movement.amount, movement.currency
     )
@@ -154,7 +155,7 @@ async def _answer_replay(saga: Saga, existing: Transaction, movement: Movement) 
 
 
 async def _start(
-    saga: Saga, caller: Caller, movement: Movement, sender: Account, receiver: Account
+    saga: Saga, caller: Caller, movement: MovementRequest, sender: Account, receiver: Account
 ) -> Result:
     transaction = Transaction(
         id=str(uuid.uuid4()),
@@ -276,29 +277,33 @@ async def recent_transactions(
     lookup of the accounts and one read for all."""
     if len(queries) > HISTORY_BATCH_MAX:
         raise InvalidArgument.for_field("queries", f"at most {HISTORY_BATCH_MAX} in one call")
-    results: list[RecentTransactions | DomainError] = []
-    for query in queries:
-        try:
-            check_limit(query.limit)
-            check_account("account_number", query.account_number)
-        except InvalidArgument as exc:
-            results.append(exc)
-            continue
-        results.append(WalletNotFound())
-    asked = [i for i, r in enumerate(results) if isinstance(r, WalletNotFound)]
-    if not asked:
-        return results
-    accounts = await _resolve(saga.ledger, sorted({queries[i].account_number for i in asked}))
-    shown = [
-        i for i in asked if _may_see(queries[i].reader, accounts.get(queries[i].account_number))
+    refusals = [_refusal(query) for query in queries]
+    asked = [i for i, refusal in enumerate(refusals) if refusal is None]
+    found: dict[int, RecentTransactions] = {}
+    if asked:
+        accounts = await _resolve(saga.ledger, sorted({queries[i].account_number for i in asked}))
+        shown = [
+            i for i in asked if _may_see(queries[i].reader, accounts.get(queries[i].account_number))
+        ]
+        if shown:
+            recent = await saga.repo.recent_for_accounts(
+                [(queries[i].account_number, queries[i].limit) for i in shown]
+            )
+            found = dict(zip(shown, recent, strict=True))
+    # Neither refused nor found: not there, or not the reader's.
+    return [
+        found[i] if i in found else refusals[i] or WalletNotFound() for i in range(len(queries))
     ]
-    if shown:
-        found = await saga.repo.recent_for_accounts(
-            [(queries[i].account_number, queries[i].limit) for i in shown]
-        )
-        for i, recent in zip(shown, found, strict=True):
-            results[i] = recent
-    return results
+
+
+def _refusal(query: HistoryQuery) -> InvalidArgument | None:
+    """Why a query is refused before anything is read, if it is."""
+    try:
+        check_limit(query.limit)
+        check_account("account_number", query.account_number)
+    except InvalidArgument as exc:
+        return exc
+    return None
 
 
 def _may_see(reader: Caller, account: Account | None) -> bool:

@@ -1,4 +1,4 @@
-"""Wallet storage: the ``WalletRepository`` protocol and its Tortoise implementation.
+"""Wallet storage in PostgreSQL: the ``WalletRepository`` port (``ports``) on Tortoise.
 
 Wallet creation goes through the ORM. The request path speaks SQL on Tortoise's own
 connections: reads skip the ORM's query building, and transfers are one call of the
@@ -6,8 +6,8 @@ connections: reads skip the ORM's query building, and transfers are one call of 
 trip, where a transfer used to take six.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from tortoise.exceptions import IntegrityError
@@ -27,57 +27,7 @@ from tekana_wallet.domain import (
     WalletType,
 )
 from tekana_wallet.models import WalletRow
-
-BeforeCommit = Callable[[], Awaitable[None]]
-
-
-class AccountNumberTaken(Exception):
-    """The random account number collided with an existing one; draw another."""
-
-
-class TransientConflict(Exception):
-    """A deadlock or serialization failure: the whole transaction may simply be retried."""
-
-
-class WalletRepository(Protocol):
-    async def create(
-        self,
-        *,
-        account_number: str,
-        owner_id: int | None,
-        type: WalletType,
-        currency: str,
-        idempotency_key: str | None = None,
-    ) -> Wallet:
-        """Store a new wallet, or return the owner's wallet created under ``idempotency_key``;
-        ``AccountNumberTaken`` on a collision."""
-
-    async def get(self, account_number: str) -> Wallet | None: ...
-
-    async def list_by_owner(self, owner_id: int) -> list[Wallet]: ...
-
-    async def resolve(self, account_numbers: Sequence[str]) -> list[Wallet]: ...
-
-    async def funding(self, currency: str) -> Wallet | None: ...
-
-    async def entries(self, wallet: Wallet, *, before_id: int, limit: int) -> list[LedgerEntry]:
-        """Up to ``limit`` of ``wallet``'s entries with ids below ``before_id``, newest first."""
-
-    async def with_activities(
-        self, queries: Sequence[tuple[str, int]]
-    ) -> list[tuple[Wallet, Activity] | None]:
-        """For each (account number, limit), in order: the wallet and its latest ``limit``
-        entries, or None when there is no such wallet."""
-
-    async def apply_transfers(
-        self, requests: Sequence[TransferRequest], before_commit: BeforeCommit | None = None
-    ) -> list[TransferOutcome]:
-        """In one database transaction, for each request in order: record the transfer (or
-        return the recorded outcome), refuse by the ledger's rules (recorded), else move the
-        money and write both entries; every wallet involved is locked first, in id order.
-        ``before_commit`` runs last inside the transaction. ``TransientConflict`` when the
-        whole may simply be retried."""
-
+from tekana_wallet.ports import AccountNumberTaken, BeforeCommit, TransientConflict
 
 # Looked up rather than calling the enum, ten times dearer, for each of a page's 100 entries.
 _DIRECTIONS = {direction.value: direction for direction in Direction}

@@ -19,7 +19,7 @@ from tekana_wallet.domain import (
     WalletNotFound,
     WalletType,
 )
-from tekana_wallet.repository import AccountNumberTaken, TransientConflict, WalletRepository
+from tekana_wallet.ports import AccountNumberTaken, TransientConflict, WalletRepository
 
 log = get_logger(__name__)
 
@@ -127,26 +127,36 @@ async def wallet_activities(
     ``limit`` entries newest first; or the error that query alone meets. One read for all."""
     if len(queries) > BATCH_MAX:
         raise InvalidArgument.for_field("queries", f"at most {BATCH_MAX} in one call")
-    results: list[tuple[Wallet, Activity] | DomainError] = []
-    asked: list[int] = []
-    for query in queries:
-        try:
-            check_limit(query.limit)
-        except InvalidArgument as exc:
-            results.append(exc)
-            continue
-        results.append(WalletNotFound())
-        # A string that cannot be an account number names no wallet: no need to look.
-        if domain.is_valid_account_number(query.account_number):
-            asked.append(len(results) - 1)
+    refusals = [_refusal(query) for query in queries]
+    # A string that cannot be an account number names no wallet: no need to look.
+    asked = [
+        i
+        for i, query in enumerate(queries)
+        if refusals[i] is None and domain.is_valid_account_number(query.account_number)
+    ]
+    found: dict[int, tuple[Wallet, Activity]] = {}
     if asked:
-        found = await repo.with_activities(
+        pages = await repo.with_activities(
             [(queries[i].account_number, queries[i].limit) for i in asked]
         )
-        for i, page in zip(asked, found, strict=True):
-            if page is not None and _may_see(queries[i].reader, page[0]):
-                results[i] = page
-    return results
+        found = {
+            i: page
+            for i, page in zip(asked, pages, strict=True)
+            if page is not None and _may_see(queries[i].reader, page[0])
+        }
+    # Neither refused nor found: not there, or not the reader's.
+    return [
+        found[i] if i in found else refusals[i] or WalletNotFound() for i in range(len(queries))
+    ]
+
+
+def _refusal(query: ActivityQuery) -> InvalidArgument | None:
+    """Why a query is refused before anything is read, if it is."""
+    try:
+        check_limit(query.limit)
+    except InvalidArgument as exc:
+        return exc
+    return None
 
 
 async def funding_account(repo: WalletRepository, *, currency: str) -> Wallet:
@@ -165,26 +175,15 @@ async def funding_account(repo: WalletRepository, *, currency: str) -> Wallet:
         return created
 
 
-async def apply_transfer(
-    repo: WalletRepository,
-    request: TransferRequest,
-    *,
-    before_commit: Callable[[], Awaitable[None]] | None = None,
-) -> TransferOutcome:
-    """Move the money once, or refuse; replays return the first outcome. Conflicts between
-    concurrent transactions are retried here and never reach the caller."""
-    (outcome,) = await apply_transfers(repo, [request], before_commit=before_commit)
-    return outcome
-
-
 async def apply_transfers(
     repo: WalletRepository,
     requests: Sequence[TransferRequest],
     *,
     before_commit: Callable[[], Awaitable[None]] | None = None,
 ) -> list[TransferOutcome]:
-    """``apply_transfer`` for each request, all in one database transaction; outcomes in
-    the order of the requests."""
+    """Move each request's money once, or refuse it, all in one database transaction;
+    replays return the first outcome, and outcomes come in the order of the requests.
+    Conflicts between concurrent transactions are retried here and never reach the caller."""
     if not requests:
         return []
     if len(requests) > BATCH_MAX:

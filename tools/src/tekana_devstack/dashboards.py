@@ -120,6 +120,20 @@ def red() -> dict[str, Any]:
                 y=16,
             ),
             _panel(
+                "Transfers and deposits (grouped use-cases) by outcome, and p99",
+                {
+                    "{{use_case}} {{grpc_code}}": _rate(
+                        "tekana_use_cases_total", "use_case, grpc_code"
+                    ),
+                    "p99 {{use_case}}": _quantile(
+                        0.99, "tekana_use_case_duration_seconds_bucket", "use_case"
+                    ),
+                },
+                unit="short",
+                x=0,
+                y=32,
+            ),
+            _panel(
                 "Database pool in use",
                 {"{{job}}": 'sum by (job) (tekana_db_pool_connections{state="in_use"})'},
                 unit="short",
@@ -216,13 +230,13 @@ def traces() -> dict[str, Any]:
         [
             _trace_panel(
                 "Failed transfers",
-                '{ name =~ ".*TransactionService/CreateTransfer" && status = error }',
+                '{ name = "transaction.transfer" && status = error }',
                 x=0,
                 y=0,
             ),
             _trace_panel(
                 "Slow transfers (over 250 ms)",
-                '{ name =~ ".*TransactionService/CreateTransfer" && duration > 250ms }',
+                '{ name = "transaction.transfer" && duration > 250ms }',
                 x=12,
                 y=0,
             ),

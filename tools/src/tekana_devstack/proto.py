@@ -1,9 +1,8 @@
 """Generate Python code from every .proto, or check the committed copy is fresh.
 
-Two packages come out under one root: ``tekana_protos`` (betterproto2 messages and grpclib
-stubs, what the services are written against) and ``tekana`` (protoc's own Python classes,
-backed by the upb C runtime), used for the replies that carry long lists, where
-betterproto2's pure-Python codec cost milliseconds per reply (decision 0017).
+One package comes out, ``tekana``: protoc's own message classes (run by the upb C runtime)
+with ``.pyi`` stubs for mypy, and grpclib's stubs and servicer bases (``*_grpc.py``, from the
+protoc plugin grpclib ships). Decision 0023 says why there is no second codec.
 """
 
 import filecmp
@@ -16,9 +15,7 @@ from pathlib import Path
 
 from tekana_devstack.paths import PROTO_ROOT
 
-PLUGIN_OPTIONS = "client_generation=async,server_generation=async"
-# The packages generate() writes under its root; each is replaced whole.
-PACKAGES = ("tekana_protos", "tekana")
+PACKAGE = "tekana"
 
 
 def _proto_files() -> list[str]:
@@ -26,39 +23,37 @@ def _proto_files() -> list[str]:
 
 
 def generate(root: Path) -> None:
-    """Replace the generated packages under ``root`` with freshly generated code."""
+    """Replace the generated package under ``root`` with freshly generated code."""
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp)
-        betterproto = staging / PACKAGES[0]
-        betterproto.mkdir()
         _run_protoc(
-            f"--python_betterproto2_out={betterproto}",
-            f"--python_betterproto2_opt={PLUGIN_OPTIONS}",
+            f"--python_out={staging}", f"--pyi_out={staging}", f"--grpclib_python_out={staging}"
         )
-        _run_protoc(f"--python_out={staging}", f"--pyi_out={staging}")
-        upb = staging / PACKAGES[1]
+        package = staging / PACKAGE
+        # grpclib's plugin writes a module for every file; those that declare no service hold
+        # nothing but imports.
+        for stubs in package.rglob("*_grpc.py"):
+            if "class " not in stubs.read_text():
+                stubs.unlink()
         # protoc writes modules only; packages make them importable by an installed wheel too.
-        for directory in [upb, *(p for p in upb.rglob("*") if p.is_dir())]:
+        for directory in [package, *(p for p in package.rglob("*") if p.is_dir())]:
             (directory / "__init__.py").touch()
-        for package in PACKAGES:
-            (staging / package / "py.typed").touch()
-            target = root / package
-            if target.exists():
-                shutil.rmtree(target)
-            shutil.copytree(staging / package, target)
+        (package / "py.typed").touch()
+        target = root / PACKAGE
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(package, target)
 
 
 def check(root: Path) -> int:
-    """0 when the packages under ``root`` equal what the protos generate now, else 1 with
+    """0 when the package under ``root`` equal what the protos generate now, else 1 with
     the differences."""
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp)
         generate(fresh)
-        differences: list[str] = []
-        for package in PACKAGES:
-            differences += _differences(
-                filecmp.dircmp(fresh / package, root / package, ignore=["__pycache__"])
-            )
+        differences = _differences(
+            filecmp.dircmp(fresh / PACKAGE, root / PACKAGE, ignore=["__pycache__"])
+        )
     if differences:
         print("generated protobuf code is stale; run `./taskw proto`:", file=sys.stderr)
         for line in differences:
@@ -79,9 +74,9 @@ def _differences(cmp: filecmp.dircmp[str]) -> list[str]:
 
 
 def _run_protoc(*outputs: str) -> None:
-    # protoc finds the plugin on PATH; it sits beside this interpreter in the venv.
+    # protoc finds grpclib's plugin on PATH; it sits beside this interpreter in the venv.
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    # The plugin narrates each file on stderr; show that only when something failed.
+    # Show protoc's stderr only when something failed.
     completed = subprocess.run(
         [
             sys.executable,

@@ -2,15 +2,13 @@
 
 from aiohttp import web
 
-from tekana_common import upb
 from tekana_gateway import bodies, throttle, validation
-from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
-from tekana_gateway.customers import GENDER_FROM_CODE, legacy_customer
+from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.legacy.schemas import LoginBody, RegisterBody
+from tekana_gateway.presenters import GENDER_FROM_CODE, legacy_customer
 from tekana_gateway.rendering import envelope
-from tekana_protos.tekana.common.v1 import PageRequest
-from tekana_protos.tekana.customer import v1 as pb
+from tekana_gateway.upstream import Page
 
 routes = web.RouteTableDef()
 
@@ -36,13 +34,11 @@ async def register(request: web.Request) -> web.Response:
     body = await validation.body(request, RegisterBody)
     await throttle.count_registration(request, email=body.email)
     await request.app[UPSTREAMS].customers.register(
-        pb.RegisterRequest(
-            email=body.email,
-            password=body.password,
-            full_name=body.fullName,
-            national_id=body.nationalId,
-            gender=GENDER_FROM_CODE[body.gender],
-        )
+        email=body.email,
+        password=body.password,
+        full_name=body.fullName,
+        national_id=body.nationalId,
+        gender=GENDER_FROM_CODE[body.gender],
     )
     return envelope(request, {"status": 201})
 
@@ -60,10 +56,8 @@ async def register(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     body = await validation.body(request, LoginBody)
     async with throttle.login_attempt(request, email=body.email):
-        token = await request.app[UPSTREAMS].customers.authenticate(
-            pb.AuthenticateRequest(
-                email=body.email, password=body.password, surface=pb.Surface.LEGACY
-            )
+        token = await request.app[UPSTREAMS].customers.log_in(
+            email=body.email, password=body.password, legacy=True
         )
     return envelope(request, {"status": 200, "token": token.token})
 
@@ -73,9 +67,8 @@ async def login(request: web.Request) -> web.Response:
     Doc("All customers, first 100 (admins)", (Reply(200, bodies.LegacyCustomers, "Customers"),))
 )
 async def list_customers(request: web.Request) -> web.Response:
-    validation.require_caller(request)
-    page = await request.app[UPSTREAMS].customers.list_customers(
-        pb.ListCustomersRequest(page=PageRequest(limit=LIST_LIMIT))
+    page = await request.app[UPSTREAMS].customers.customers(
+        caller(request), Page(limit=LIST_LIMIT, after="")
     )
     return envelope(request, {"status": 200, "data": [legacy_customer(c) for c in page.customers]})
 
@@ -89,9 +82,6 @@ async def list_customers(request: web.Request) -> web.Response:
     )
 )
 async def get_customer(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     customer_id = validation.positive_id(request, "id")
-    customer = await upb.call(
-        request.app[UPSTREAMS].customers, upb.GET_CUSTOMER, pb.GetCustomerRequest(id=customer_id)
-    )
+    customer = await request.app[UPSTREAMS].customers.customer(caller(request), customer_id)
     return envelope(request, {"status": 200, "data": legacy_customer(customer)})

@@ -2,11 +2,10 @@
 
 from aiohttp import web
 
-from tekana.common.v1 import money_pb2
-from tekana.transaction.v1 import transaction_pb2
+from tekana.transaction.v1 import transaction_pb2 as transaction_pb
 from tekana_common.money import major_to_minor
-from tekana_gateway import bodies, movements, validation
-from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
+from tekana_gateway import bodies, validation
+from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
 from tekana_gateway.legacy.schemas import TransferBody
 from tekana_gateway.presenters import legacy_history
@@ -28,23 +27,21 @@ HISTORY_LIMIT = 100
     )
 )
 async def transfer(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     key = validation.idempotency_key(request)
     body = await validation.body(request, TransferBody)
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
-    result = await movements.transfer(
-        request,
-        transaction_pb2.CreateTransferRequest(
-            sender_account=body.senderAcc,
-            receiver_account=body.receiverAcc,
-            amount=money_pb2.Money(amount_minor=amount, currency=currency),
-            idempotency_key=key,
-        ),
+    result = await request.app[UPSTREAMS].transactions.transfer(
+        caller(request),
+        sender=body.senderAcc,
+        receiver=body.receiverAcc,
+        amount_minor=amount,
+        currency=currency,
+        idempotency_key=key,
     )
     transaction = result.transaction
     # Pending: the ledger did not answer in time; recovery completes it, so report acceptance.
-    status = 202 if transaction.status == transaction_pb2.STATUS_PENDING else 200
+    status = 202 if transaction.status == transaction_pb.STATUS_PENDING else 200
     return envelope(request, {"status": status, "id": transaction.id})
 
 
@@ -57,14 +54,8 @@ async def transfer(request: web.Request) -> web.Response:
     )
 )
 async def history(request: web.Request) -> web.Response:
-    reader = validation.require_caller(request)
     account = validation.path_text(request, "accNumber")
-    recent = await request.app[UPSTREAMS].histories.call(
-        transaction_pb2.RecentTransactionsQuery(
-            account_number=account,
-            limit=HISTORY_LIMIT,
-            customer_id=reader.customer_id,
-            admin=reader.is_admin,
-        )
+    recent = await request.app[UPSTREAMS].transactions.recent(
+        caller(request), account, limit=HISTORY_LIMIT
     )
     return envelope(request, {"status": 200, "data": legacy_history(recent)})

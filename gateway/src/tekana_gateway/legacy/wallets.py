@@ -5,21 +5,17 @@ import asyncio
 from aiohttp import web
 from grpclib.exceptions import GRPCError
 
-from tekana.common.v1 import money_pb2
-from tekana.transaction.v1 import transaction_pb2
-from tekana.wallet.v1 import wallet_pb2
 from tekana_common.context import Caller
-from tekana_common.grpc import error_code
+from tekana_common.grpc_errors import error_code
 from tekana_common.money import major_to_minor
-from tekana_gateway import bodies, movements, validation
-from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
+from tekana_gateway import bodies, validation
+from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.bodies import WalletLegacy
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
 from tekana_gateway.legacy.schemas import CreateWalletBody, DepositBody
 from tekana_gateway.presenters import WALLET_TYPE_FROM_NAME, legacy_wallet
 from tekana_gateway.rendering import envelope
 from tekana_gateway.upstream import Upstreams
-from tekana_protos.tekana.wallet import v1 as wallet_pb
 
 routes = web.RouteTableDef()
 
@@ -30,14 +26,7 @@ ALREADY_DEPOSITED = "Money already added to your account"
 
 async def _with_activity(upstreams: Upstreams, account: str, reader: Caller) -> WalletLegacy:
     # The wallet and its activity in one read, which refuses others' wallets.
-    page = await upstreams.wallet_pages.call(
-        wallet_pb2.WalletActivityQuery(
-            account_number=account,
-            limit=ACTIVITY_LIMIT,
-            customer_id=reader.customer_id,
-            admin=reader.is_admin,
-        )
-    )
+    page = await upstreams.wallets.with_activity(reader, account, limit=ACTIVITY_LIMIT)
     return legacy_wallet(page)
 
 
@@ -51,13 +40,13 @@ async def _with_activity(upstreams: Upstreams, account: str, reader: Caller) -> 
     )
 )
 async def create_wallet(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     key = validation.idempotency_key(request)
     body = await validation.body(request, CreateWalletBody)
-    wallet = await request.app[UPSTREAMS].wallets.create_wallet(
-        wallet_pb.CreateWalletRequest(
-            type=WALLET_TYPE_FROM_NAME[body.walletType], idempotency_key=key
-        )
+    wallet = await request.app[UPSTREAMS].wallets.create(
+        caller(request),
+        type=WALLET_TYPE_FROM_NAME[body.walletType],
+        currency="",
+        idempotency_key=key,
     )
     return envelope(request, {"status": 200, "id": wallet.id})
 
@@ -65,11 +54,11 @@ async def create_wallet(request: web.Request) -> web.Response:
 @routes.get("/wallet")
 @documented(Doc("The caller's wallets", (Reply(200, bodies.LegacyWallets, "Wallets"),)))
 async def list_wallets(request: web.Request) -> web.Response:
-    caller = validation.require_caller(request)
+    reader = caller(request)
     upstreams = request.app[UPSTREAMS]
-    reply = await upstreams.wallets.list_wallets(wallet_pb.ListWalletsRequest())
+    wallets = await upstreams.wallets.wallets(reader)
     data = await asyncio.gather(
-        *(_with_activity(upstreams, w.account_number, caller) for w in reply.wallets)
+        *(_with_activity(upstreams, w.account_number, reader) for w in wallets)
     )
     return envelope(request, {"status": 200, "data": data})
 
@@ -84,18 +73,16 @@ async def list_wallets(request: web.Request) -> web.Response:
     )
 )
 async def deposit(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     body = await validation.body(request, DepositBody)
     currency = request.app[SETTINGS].default_currency
     amount = major_to_minor(body.amount, currency, field="amount")
     try:
-        result = await movements.deposit(
-            request,
-            transaction_pb2.CreateDepositRequest(
-                account_number=body.accNumber,
-                amount=money_pb2.Money(amount_minor=amount, currency=currency),
-                idempotency_key=str(body.transactionId),
-            ),
+        result = await request.app[UPSTREAMS].transactions.deposit(
+            caller(request),
+            account_number=body.accNumber,
+            amount_minor=amount,
+            currency=currency,
+            idempotency_key=str(body.transactionId),
         )
     except GRPCError as exc:
         if error_code(exc) == "idempotency_key_reused":
@@ -115,7 +102,6 @@ async def deposit(request: web.Request) -> web.Response:
     )
 )
 async def get_wallet(request: web.Request) -> web.Response:
-    caller = validation.require_caller(request)
     account = validation.path_text(request, "accNumber")
-    data = await _with_activity(request.app[UPSTREAMS], account, caller)
+    data = await _with_activity(request.app[UPSTREAMS], account, caller(request))
     return envelope(request, {"status": 200, "data": data})

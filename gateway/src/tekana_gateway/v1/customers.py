@@ -2,15 +2,12 @@
 
 from aiohttp import web
 
-from tekana_common import upb
+from tekana.customer.v1.customer_pb2 import AccessToken
 from tekana_gateway import bodies, jsonio, throttle, validation
-from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, documented
-from tekana_gateway.customers import GENDER_FROM_CODE, v1_customer
+from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.keys import TOKEN, UPSTREAMS
-from tekana_gateway.presenters import page_info
+from tekana_gateway.presenters import GENDER_FROM_CODE, page_info, v1_customer
 from tekana_gateway.v1.schemas import ChangePassword, CreateCustomer, RefreshRequest, TokenRequest
-from tekana_protos.tekana.common.v1 import PageRequest
-from tekana_protos.tekana.customer import v1 as pb
 
 routes = web.RouteTableDef()
 
@@ -34,13 +31,11 @@ async def create_customer(request: web.Request) -> web.Response:
     body = await validation.body(request, CreateCustomer)
     await throttle.count_registration(request, email=body.email)
     customer = await request.app[UPSTREAMS].customers.register(
-        pb.RegisterRequest(
-            email=body.email,
-            password=body.password,
-            full_name=body.full_name,
-            national_id=body.national_id,
-            gender=GENDER_FROM_CODE[body.gender],
-        )
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        national_id=body.national_id,
+        gender=GENDER_FROM_CODE[body.gender],
     )
     response = jsonio.response(v1_customer(customer), status=201)
     response.headers["Location"] = f"/v1/customers/{customer.id}"
@@ -60,13 +55,13 @@ async def create_customer(request: web.Request) -> web.Response:
 async def issue_token(request: web.Request) -> web.Response:
     body = await validation.body(request, TokenRequest)
     async with throttle.login_attempt(request, email=body.email):
-        token = await request.app[UPSTREAMS].customers.authenticate(
-            pb.AuthenticateRequest(email=body.email, password=body.password, surface=pb.Surface.V1)
+        token = await request.app[UPSTREAMS].customers.log_in(
+            email=body.email, password=body.password, legacy=False
         )
     return jsonio.response(_token_body(token))
 
 
-def _token_body(token: pb.AccessToken) -> bodies.AccessTokenV1:
+def _token_body(token: AccessToken) -> bodies.AccessTokenV1:
     return {
         "access_token": token.token,
         "token_type": "Bearer",
@@ -89,9 +84,7 @@ def _token_body(token: pb.AccessToken) -> bodies.AccessTokenV1:
 )
 async def refresh(request: web.Request) -> web.Response:
     body = await validation.body(request, RefreshRequest)
-    token = await request.app[UPSTREAMS].customers.refresh_session(
-        pb.RefreshSessionRequest(refresh_token=body.refresh_token)
-    )
+    token = await request.app[UPSTREAMS].customers.refresh_session(body.refresh_token)
     return jsonio.response(_token_body(token))
 
 
@@ -103,10 +96,7 @@ async def refresh(request: web.Request) -> web.Response:
     )
 )
 async def logout(request: web.Request) -> web.Response:
-    validation.require_caller(request)
-    await request.app[UPSTREAMS].customers.end_session(
-        pb.EndSessionRequest(session_id=request[TOKEN].session_id)
-    )
+    await request.app[UPSTREAMS].customers.end_session(caller(request), request[TOKEN].session_id)
     return web.Response(status=204)
 
 
@@ -120,12 +110,9 @@ async def logout(request: web.Request) -> web.Response:
     )
 )
 async def change_password(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     body = await validation.body(request, ChangePassword)
     await request.app[UPSTREAMS].customers.change_password(
-        pb.ChangePasswordRequest(
-            current_password=body.current_password, new_password=body.new_password
-        )
+        caller(request), current=body.current_password, new=body.new_password
     )
     return web.Response(status=204)
 
@@ -155,9 +142,8 @@ async def enable(request: web.Request) -> web.Response:
 
 
 async def _set_disabled(request: web.Request, *, disabled: bool) -> web.Response:
-    validation.require_caller(request)
-    customer = await request.app[UPSTREAMS].customers.set_customer_disabled(
-        pb.SetCustomerDisabledRequest(id=validation.positive_id(request, "id"), disabled=disabled)
+    customer = await request.app[UPSTREAMS].customers.set_disabled(
+        caller(request), validation.positive_id(request, "id"), disabled=disabled
     )
     return jsonio.response(v1_customer(customer))
 
@@ -165,12 +151,8 @@ async def _set_disabled(request: web.Request, *, disabled: bool) -> web.Response
 @routes.get("/v1/customers/me")
 @documented(Doc("The caller", (Reply(200, bodies.CustomerV1, "The caller"),)))
 async def me(request: web.Request) -> web.Response:
-    caller = validation.require_caller(request)
-    customer = await upb.call(
-        request.app[UPSTREAMS].customers,
-        upb.GET_CUSTOMER,
-        pb.GetCustomerRequest(id=caller.customer_id),
-    )
+    reader = caller(request)
+    customer = await request.app[UPSTREAMS].customers.customer(reader, reader.customer_id)
     return jsonio.response(v1_customer(customer))
 
 
@@ -183,11 +165,8 @@ async def me(request: web.Request) -> web.Response:
     )
 )
 async def get_customer(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     customer_id = validation.positive_id(request, "id")
-    customer = await upb.call(
-        request.app[UPSTREAMS].customers, upb.GET_CUSTOMER, pb.GetCustomerRequest(id=customer_id)
-    )
+    customer = await request.app[UPSTREAMS].customers.customer(caller(request), customer_id)
     return jsonio.response(v1_customer(customer))
 
 
@@ -200,11 +179,8 @@ async def get_customer(request: web.Request) -> web.Response:
     )
 )
 async def list_customers(request: web.Request) -> web.Response:
-    validation.require_caller(request)
-    limit = validation.query_int(request, "limit", default=50, low=1, high=100)
-    after = validation.query_cursor(request)
-    page = await request.app[UPSTREAMS].customers.list_customers(
-        pb.ListCustomersRequest(page=PageRequest(limit=limit, after=after))
+    page = await request.app[UPSTREAMS].customers.customers(
+        caller(request), validation.page(request)
     )
     has_more, next_after = page_info(page.page)
     body: bodies.CustomerPageV1 = {

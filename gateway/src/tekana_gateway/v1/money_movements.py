@@ -2,17 +2,9 @@
 
 from aiohttp import web
 
-from tekana.common.v1 import money_pb2
 from tekana.transaction.v1 import transaction_pb2
-from tekana_common.money import check_minor
 from tekana_gateway import jsonio
 from tekana_gateway.presenters import v1_transaction
-from tekana_gateway.v1.schemas import MoneyBody
-
-
-def money(body: MoneyBody) -> money_pb2.Money:
-    amount = check_minor(body.amount_minor, field="amount.amount_minor")
-    return money_pb2.Money(amount_minor=amount, currency=body.currency)
 
 
 def movement_response(result: transaction_pb2.TransactionResult) -> web.Response:

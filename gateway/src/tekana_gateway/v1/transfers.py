@@ -2,14 +2,13 @@
 
 from aiohttp import web
 
-from tekana.transaction.v1 import transaction_pb2
-from tekana_gateway import bodies, jsonio, movements, validation
-from tekana_gateway.apidoc import UUID_PARAM, Doc, Reply, documented
+from tekana_common.money import check_minor
+from tekana_gateway import bodies, jsonio, validation
+from tekana_gateway.apidoc import UUID_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.presenters import v1_transaction
-from tekana_gateway.v1.money_movements import money, movement_response
+from tekana_gateway.v1.money_movements import movement_response
 from tekana_gateway.v1.schemas import CreateTransfer
-from tekana_protos.tekana.transaction import v1 as tx_pb
 
 routes = web.RouteTableDef()
 
@@ -28,17 +27,15 @@ routes = web.RouteTableDef()
     )
 )
 async def create_transfer(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     key = validation.idempotency_key(request)
     body = await validation.body(request, CreateTransfer)
-    result = await movements.transfer(
-        request,
-        transaction_pb2.CreateTransferRequest(
-            sender_account=body.from_account,
-            receiver_account=body.to_account,
-            amount=money(body.amount),
-            idempotency_key=key,
-        ),
+    result = await request.app[UPSTREAMS].transactions.transfer(
+        caller(request),
+        sender=body.from_account,
+        receiver=body.to_account,
+        amount_minor=check_minor(body.amount.amount_minor, field="amount.amount_minor"),
+        currency=body.amount.currency,
+        idempotency_key=key,
     )
     return movement_response(result)
 
@@ -52,9 +49,6 @@ async def create_transfer(request: web.Request) -> web.Response:
     )
 )
 async def get_transfer(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     transaction_id = validation.path_text(request, "id", max_length=36)
-    found = await request.app[UPSTREAMS].transactions.get_transaction(
-        tx_pb.GetTransactionRequest(id=transaction_id)
-    )
+    found = await request.app[UPSTREAMS].transactions.transaction(caller(request), transaction_id)
     return jsonio.response(v1_transaction(found))

@@ -2,10 +2,9 @@
 
 from aiohttp import web
 
-from tekana.transaction.v1 import transaction_pb2
-from tekana_common import upb
-from tekana_gateway import bodies, jsonio, movements, validation
-from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, documented
+from tekana_common.money import check_minor
+from tekana_gateway import bodies, jsonio, validation
+from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.keys import UPSTREAMS
 from tekana_gateway.presenters import (
     WALLET_TYPE_FROM_NAME,
@@ -14,20 +13,10 @@ from tekana_gateway.presenters import (
     v1_transaction,
     v1_wallet,
 )
-from tekana_gateway.v1.money_movements import money, movement_response
+from tekana_gateway.v1.money_movements import movement_response
 from tekana_gateway.v1.schemas import CreateDeposit, CreateWallet
-from tekana_protos.tekana.common.v1 import PageRequest
-from tekana_protos.tekana.transaction import v1 as tx_pb
-from tekana_protos.tekana.wallet import v1 as wallet_pb
 
 routes = web.RouteTableDef()
-
-
-def _page(request: web.Request) -> PageRequest:
-    return PageRequest(
-        limit=validation.query_int(request, "limit", default=50, low=1, high=100),
-        after=validation.query_cursor(request),
-    )
 
 
 @routes.post("/v1/wallets")
@@ -40,15 +29,13 @@ def _page(request: web.Request) -> PageRequest:
     )
 )
 async def create_wallet(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     key = validation.idempotency_key(request)
     body = await validation.body(request, CreateWallet)
-    wallet = await request.app[UPSTREAMS].wallets.create_wallet(
-        wallet_pb.CreateWalletRequest(
-            type=WALLET_TYPE_FROM_NAME[body.type],
-            currency=body.currency or "",
-            idempotency_key=key,
-        )
+    wallet = await request.app[UPSTREAMS].wallets.create(
+        caller(request),
+        type=WALLET_TYPE_FROM_NAME[body.type],
+        currency=body.currency or "",
+        idempotency_key=key,
     )
     response = jsonio.response(v1_wallet(wallet), status=201)
     response.headers["Location"] = f"/v1/wallets/{wallet.account_number}"
@@ -58,9 +45,8 @@ async def create_wallet(request: web.Request) -> web.Response:
 @routes.get("/v1/wallets")
 @documented(Doc("The caller's wallets", (Reply(200, bodies.WalletListV1, "Wallets"),)))
 async def list_wallets(request: web.Request) -> web.Response:
-    validation.require_caller(request)
-    reply = await request.app[UPSTREAMS].wallets.list_wallets(wallet_pb.ListWalletsRequest())
-    body: bodies.WalletListV1 = {"data": [v1_wallet(w) for w in reply.wallets]}
+    wallets = await request.app[UPSTREAMS].wallets.wallets(caller(request))
+    body: bodies.WalletListV1 = {"data": [v1_wallet(w) for w in wallets]}
     return jsonio.response(body)
 
 
@@ -73,11 +59,8 @@ async def list_wallets(request: web.Request) -> web.Response:
     )
 )
 async def get_wallet(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     account = validation.path_text(request, "account")
-    wallet = await request.app[UPSTREAMS].wallets.get_wallet(
-        wallet_pb.GetWalletRequest(account_number=account)
-    )
+    wallet = await request.app[UPSTREAMS].wallets.wallet(caller(request), account)
     return jsonio.response(v1_wallet(wallet))
 
 
@@ -91,12 +74,9 @@ async def get_wallet(request: web.Request) -> web.Response:
     )
 )
 async def list_entries(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     account = validation.path_text(request, "account")
-    reply = await upb.call(
-        request.app[UPSTREAMS].wallets,
-        upb.LIST_ENTRIES,
-        wallet_pb.ListEntriesRequest(account_number=account, page=_page(request)),
+    reply = await request.app[UPSTREAMS].wallets.entries(
+        caller(request), account, validation.page(request)
     )
     has_more, next_after = page_info(reply.page)
     body: bodies.EntryPageV1 = {
@@ -122,15 +102,15 @@ async def list_entries(request: web.Request) -> web.Response:
     )
 )
 async def deposit(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     account = validation.path_text(request, "account")
     key = validation.idempotency_key(request)
     body = await validation.body(request, CreateDeposit)
-    result = await movements.deposit(
-        request,
-        transaction_pb2.CreateDepositRequest(
-            account_number=account, amount=money(body.amount), idempotency_key=key
-        ),
+    result = await request.app[UPSTREAMS].transactions.deposit(
+        caller(request),
+        account_number=account,
+        amount_minor=check_minor(body.amount.amount_minor, field="amount.amount_minor"),
+        currency=body.amount.currency,
+        idempotency_key=key,
     )
     return movement_response(result)
 
@@ -145,12 +125,9 @@ async def deposit(request: web.Request) -> web.Response:
     )
 )
 async def list_transactions(request: web.Request) -> web.Response:
-    validation.require_caller(request)
     account = validation.path_text(request, "account")
-    reply = await upb.call(
-        request.app[UPSTREAMS].transactions,
-        upb.LIST_TRANSACTIONS,
-        tx_pb.ListTransactionsRequest(account_number=account, page=_page(request)),
+    reply = await request.app[UPSTREAMS].transactions.transactions(
+        caller(request), account, validation.page(request)
     )
     has_more, next_after = page_info(reply.page)
     body: bodies.TransactionPageV1 = {

@@ -10,24 +10,21 @@ import time
 from typing import Any
 
 from grpclib.client import Channel
+from grpclib.health.v1.health_grpc import HealthStub
+from grpclib.health.v1.health_pb2 import HealthCheckRequest
 
 from tekana_devstack.bench.platform import bench_environment
 from tekana_devstack.bench.processes import cpu_seconds, free_port
-from tekana_protos.tekana.common.v1 import Money
-from tekana_protos.tekana.wallet import v1 as wallet_pb
 
+# grpclib's own health service: a unary method with a trivial body, on the same protobuf
+# runtime as ours.
 _SERVER = """
 import sys, uvloop
+from grpclib.health.service import Health
 from grpclib.server import Server
-from tekana_protos.tekana.wallet import v1 as pb
-
-class Wallets(pb.WalletServiceBase):
-    async def apply_transfer(self, message):
-        done = pb.TransferStatus.COMPLETED
-        return pb.TransferOutcome(transfer_id=message.transfer_id, status=done)
 
 async def main():
-    server = Server([Wallets()])
+    server = Server([Health()])
     await server.start("127.0.0.1", int(sys.argv[1]))
     print("ready", flush=True)
     await server.wait_closed()
@@ -38,23 +35,18 @@ uvloop.run(main())
 
 async def _drive(port: int, concurrency: int, seconds: float) -> tuple[int, float]:
     channel = Channel("127.0.0.1", port)
-    stub = wallet_pb.WalletServiceStub(channel, timeout=10)
-    request = wallet_pb.ApplyTransferRequest(
-        transfer_id="00000000-0000-4000-8000-000000000000",
-        from_account="2000000000000018",
-        to_account="2000000000000026",
-        amount=Money(amount_minor=100, currency="USD"),
-    )
+    stub = HealthStub(channel)
+    request = HealthCheckRequest()
     calls = 0
     stop = time.monotonic() + seconds
 
     async def caller() -> None:
         nonlocal calls
         while time.monotonic() < stop:
-            await stub.apply_transfer(request)
+            await stub.Check(request, timeout=10)
             calls += 1
 
-    await stub.apply_transfer(request)
+    await stub.Check(request, timeout=10)
     started = time.process_time()
     await asyncio.gather(*(caller() for _ in range(concurrency)))
     spent = time.process_time() - started
@@ -83,7 +75,7 @@ def measure(*, concurrency: int, seconds: float = 5.0) -> dict[str, Any]:
         server.kill()
         server.wait()
     return {
-        "what": "one unary call, plain grpclib + betterproto2, client and server processes",
+        "what": "one unary call (grpc.health.v1 Check), plain grpclib, client and server processes",
         "calls_per_second": round(calls / seconds, 1),
         "client_cpu_us_per_call": round(client_cpu / calls * 1e6, 1),
         "server_cpu_us_per_call": round(server_cpu / calls * 1e6, 1),

@@ -18,7 +18,7 @@ LIBRARIES = {
     "h2": "HTTP/2 (h2, hpack)",
     "hpack": "HTTP/2 (h2, hpack)",
     "grpclib": "grpclib",
-    "betterproto2": "protobuf codec (betterproto2)",
+    "google": "protobuf (upb)",
     "asyncpg": "asyncpg",
     "tortoise": "Tortoise ORM",
     "pypika_tortoise": "Tortoise ORM",

@@ -185,7 +185,7 @@ def machine() -> dict[str, Any]:
         ),
         platform.machine(),
     )
-    packages = ("aiohttp", "grpclib", "betterproto2", "asyncpg", "tortoise-orm", "uvloop", "h2")
+    packages = ("aiohttp", "grpclib", "protobuf", "asyncpg", "tortoise-orm", "uvloop", "h2")
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False, cwd=REPO_ROOT
     ).stdout.strip()

@@ -22,48 +22,49 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from tekana.common.v1 import caller_pb2 as tekana_dot_common_dot_v1_dot_caller__pb2
 from tekana.common.v1 import page_pb2 as tekana_dot_common_dot_v1_dot_page__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!tekana/customer/v1/customer.proto\x12\x12tekana.customer.v1\x1a\x1btekana/common/v1/page.proto\"\xcb\x01\n\x08\x43ustomer\x12\n\n\x02id\x18\x01 \x01(\x03\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x11\n\tfull_name\x18\x03 \x01(\t\x12\x13\n\x0bnational_id\x18\x04 \x01(\t\x12*\n\x06gender\x18\x05 \x01(\x0e\x32\x1a.tekana.customer.v1.Gender\x12\'\n\x05roles\x18\x06 \x03(\x0e\x32\x18.tekana.customer.v1.Role\x12\x15\n\rcreated_at_us\x18\x07 \x01(\x03\x12\x10\n\x08\x64isabled\x18\x08 \x01(\x08\"\x86\x01\n\x0fRegisterRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x11\n\tfull_name\x18\x03 \x01(\t\x12\x13\n\x0bnational_id\x18\x04 \x01(\t\x12*\n\x06gender\x18\x05 \x01(\x0e\x32\x1a.tekana.customer.v1.Gender\"d\n\x13\x41uthenticateRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12,\n\x07surface\x18\x03 \x01(\x0e\x32\x1b.tekana.customer.v1.Surface\"c\n\x0b\x41\x63\x63\x65ssToken\x12\r\n\x05token\x18\x01 \x01(\t\x12\x12\n\nexpires_in\x18\x02 \x01(\r\x12\x15\n\rrefresh_token\x18\x03 \x01(\t\x12\x1a\n\x12refresh_expires_in\x18\x04 \x01(\r\".\n\x15RefreshSessionRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"\'\n\x11\x45ndSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x14\n\x12\x45ndSessionResponse\"G\n\x15\x43hangePasswordRequest\x12\x18\n\x10\x63urrent_password\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x18\n\x16\x43hangePasswordResponse\":\n\x1aSetCustomerDisabledRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08\x64isabled\x18\x02 \x01(\x08\" \n\x12GetCustomerRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"C\n\x14ListCustomersRequest\x12+\n\x04page\x18\x01 \x01(\x0b\x32\x1d.tekana.common.v1.PageRequest\"r\n\x15ListCustomersResponse\x12/\n\tcustomers\x18\x01 \x03(\x0b\x32\x1c.tekana.customer.v1.Customer\x12(\n\x04page\x18\x02 \x01(\x0b\x32\x1a.tekana.common.v1.PageInfo*F\n\x07Surface\x12\x17\n\x13SURFACE_UNSPECIFIED\x10\x00\x12\x0e\n\nSURFACE_V1\x10\x01\x12\x12\n\x0eSURFACE_LEGACY\x10\x02*D\n\x06Gender\x12\x16\n\x12GENDER_UNSPECIFIED\x10\x00\x12\x0f\n\x0bGENDER_MALE\x10\x01\x12\x11\n\rGENDER_FEMALE\x10\x02*?\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x11\n\rROLE_CUSTOMER\x10\x01\x12\x0e\n\nROLE_ADMIN\x10\x02\x32\xfe\x05\n\x0f\x43ustomerService\x12M\n\x08Register\x12#.tekana.customer.v1.RegisterRequest\x1a\x1c.tekana.customer.v1.Customer\x12X\n\x0c\x41uthenticate\x12\'.tekana.customer.v1.AuthenticateRequest\x1a\x1f.tekana.customer.v1.AccessToken\x12S\n\x0bGetCustomer\x12&.tekana.customer.v1.GetCustomerRequest\x1a\x1c.tekana.customer.v1.Customer\x12\x64\n\rListCustomers\x12(.tekana.customer.v1.ListCustomersRequest\x1a).tekana.customer.v1.ListCustomersResponse\x12\\\n\x0eRefreshSession\x12).tekana.customer.v1.RefreshSessionRequest\x1a\x1f.tekana.customer.v1.AccessToken\x12[\n\nEndSession\x12%.tekana.customer.v1.EndSessionRequest\x1a&.tekana.customer.v1.EndSessionResponse\x12\x63\n\x13SetCustomerDisabled\x12..tekana.customer.v1.SetCustomerDisabledRequest\x1a\x1c.tekana.customer.v1.Customer\x12g\n\x0e\x43hangePassword\x12).tekana.customer.v1.ChangePasswordRequest\x1a*.tekana.customer.v1.ChangePasswordResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!tekana/customer/v1/customer.proto\x12\x12tekana.customer.v1\x1a\x1dtekana/common/v1/caller.proto\x1a\x1btekana/common/v1/page.proto\"\xcb\x01\n\x08\x43ustomer\x12\n\n\x02id\x18\x01 \x01(\x03\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x11\n\tfull_name\x18\x03 \x01(\t\x12\x13\n\x0bnational_id\x18\x04 \x01(\t\x12*\n\x06gender\x18\x05 \x01(\x0e\x32\x1a.tekana.customer.v1.Gender\x12\'\n\x05roles\x18\x06 \x03(\x0e\x32\x18.tekana.customer.v1.Role\x12\x15\n\rcreated_at_us\x18\x07 \x01(\x03\x12\x10\n\x08\x64isabled\x18\x08 \x01(\x08\"\x86\x01\n\x0fRegisterRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x11\n\tfull_name\x18\x03 \x01(\t\x12\x13\n\x0bnational_id\x18\x04 \x01(\t\x12*\n\x06gender\x18\x05 \x01(\x0e\x32\x1a.tekana.customer.v1.Gender\"d\n\x13\x41uthenticateRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12,\n\x07surface\x18\x03 \x01(\x0e\x32\x1b.tekana.customer.v1.Surface\"c\n\x0b\x41\x63\x63\x65ssToken\x12\r\n\x05token\x18\x01 \x01(\t\x12\x12\n\nexpires_in\x18\x02 \x01(\r\x12\x15\n\rrefresh_token\x18\x03 \x01(\t\x12\x1a\n\x12refresh_expires_in\x18\x04 \x01(\r\".\n\x15RefreshSessionRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"Q\n\x11\x45ndSessionRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x14\n\x12\x45ndSessionResponse\"q\n\x15\x43hangePasswordRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x18\n\x10\x63urrent_password\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x18\n\x16\x43hangePasswordResponse\"d\n\x1aSetCustomerDisabledRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08\x64isabled\x18\x02 \x01(\x08\"J\n\x12GetCustomerRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\n\n\x02id\x18\x01 \x01(\x03\"m\n\x14ListCustomersRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12+\n\x04page\x18\x01 \x01(\x0b\x32\x1d.tekana.common.v1.PageRequest\"r\n\x15ListCustomersResponse\x12/\n\tcustomers\x18\x01 \x03(\x0b\x32\x1c.tekana.customer.v1.Customer\x12(\n\x04page\x18\x02 \x01(\x0b\x32\x1a.tekana.common.v1.PageInfo*F\n\x07Surface\x12\x17\n\x13SURFACE_UNSPECIFIED\x10\x00\x12\x0e\n\nSURFACE_V1\x10\x01\x12\x12\n\x0eSURFACE_LEGACY\x10\x02*D\n\x06Gender\x12\x16\n\x12GENDER_UNSPECIFIED\x10\x00\x12\x0f\n\x0bGENDER_MALE\x10\x01\x12\x11\n\rGENDER_FEMALE\x10\x02*?\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x11\n\rROLE_CUSTOMER\x10\x01\x12\x0e\n\nROLE_ADMIN\x10\x02\x32\xfe\x05\n\x0f\x43ustomerService\x12M\n\x08Register\x12#.tekana.customer.v1.RegisterRequest\x1a\x1c.tekana.customer.v1.Customer\x12X\n\x0c\x41uthenticate\x12\'.tekana.customer.v1.AuthenticateRequest\x1a\x1f.tekana.customer.v1.AccessToken\x12S\n\x0bGetCustomer\x12&.tekana.customer.v1.GetCustomerRequest\x1a\x1c.tekana.customer.v1.Customer\x12\x64\n\rListCustomers\x12(.tekana.customer.v1.ListCustomersRequest\x1a).tekana.customer.v1.ListCustomersResponse\x12\\\n\x0eRefreshSession\x12).tekana.customer.v1.RefreshSessionRequest\x1a\x1f.tekana.customer.v1.AccessToken\x12[\n\nEndSession\x12%.tekana.customer.v1.EndSessionRequest\x1a&.tekana.customer.v1.EndSessionResponse\x12\x63\n\x13SetCustomerDisabled\x12..tekana.customer.v1.SetCustomerDisabledRequest\x1a\x1c.tekana.customer.v1.Customer\x12g\n\x0e\x43hangePassword\x12).tekana.customer.v1.ChangePasswordRequest\x1a*.tekana.customer.v1.ChangePasswordResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tekana.customer.v1.customer_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SURFACE']._serialized_start=1121
-  _globals['_SURFACE']._serialized_end=1191
-  _globals['_GENDER']._serialized_start=1193
-  _globals['_GENDER']._serialized_end=1261
-  _globals['_ROLE']._serialized_start=1263
-  _globals['_ROLE']._serialized_end=1326
-  _globals['_CUSTOMER']._serialized_start=87
-  _globals['_CUSTOMER']._serialized_end=290
-  _globals['_REGISTERREQUEST']._serialized_start=293
-  _globals['_REGISTERREQUEST']._serialized_end=427
-  _globals['_AUTHENTICATEREQUEST']._serialized_start=429
-  _globals['_AUTHENTICATEREQUEST']._serialized_end=529
-  _globals['_ACCESSTOKEN']._serialized_start=531
-  _globals['_ACCESSTOKEN']._serialized_end=630
-  _globals['_REFRESHSESSIONREQUEST']._serialized_start=632
-  _globals['_REFRESHSESSIONREQUEST']._serialized_end=678
-  _globals['_ENDSESSIONREQUEST']._serialized_start=680
-  _globals['_ENDSESSIONREQUEST']._serialized_end=719
-  _globals['_ENDSESSIONRESPONSE']._serialized_start=721
-  _globals['_ENDSESSIONRESPONSE']._serialized_end=741
-  _globals['_CHANGEPASSWORDREQUEST']._serialized_start=743
-  _globals['_CHANGEPASSWORDREQUEST']._serialized_end=814
-  _globals['_CHANGEPASSWORDRESPONSE']._serialized_start=816
-  _globals['_CHANGEPASSWORDRESPONSE']._serialized_end=840
-  _globals['_SETCUSTOMERDISABLEDREQUEST']._serialized_start=842
-  _globals['_SETCUSTOMERDISABLEDREQUEST']._serialized_end=900
-  _globals['_GETCUSTOMERREQUEST']._serialized_start=902
-  _globals['_GETCUSTOMERREQUEST']._serialized_end=934
-  _globals['_LISTCUSTOMERSREQUEST']._serialized_start=936
-  _globals['_LISTCUSTOMERSREQUEST']._serialized_end=1003
-  _globals['_LISTCUSTOMERSRESPONSE']._serialized_start=1005
-  _globals['_LISTCUSTOMERSRESPONSE']._serialized_end=1119
-  _globals['_CUSTOMERSERVICE']._serialized_start=1329
-  _globals['_CUSTOMERSERVICE']._serialized_end=2095
+  _globals['_SURFACE']._serialized_start=1362
+  _globals['_SURFACE']._serialized_end=1432
+  _globals['_GENDER']._serialized_start=1434
+  _globals['_GENDER']._serialized_end=1502
+  _globals['_ROLE']._serialized_start=1504
+  _globals['_ROLE']._serialized_end=1567
+  _globals['_CUSTOMER']._serialized_start=118
+  _globals['_CUSTOMER']._serialized_end=321
+  _globals['_REGISTERREQUEST']._serialized_start=324
+  _globals['_REGISTERREQUEST']._serialized_end=458
+  _globals['_AUTHENTICATEREQUEST']._serialized_start=460
+  _globals['_AUTHENTICATEREQUEST']._serialized_end=560
+  _globals['_ACCESSTOKEN']._serialized_start=562
+  _globals['_ACCESSTOKEN']._serialized_end=661
+  _globals['_REFRESHSESSIONREQUEST']._serialized_start=663
+  _globals['_REFRESHSESSIONREQUEST']._serialized_end=709
+  _globals['_ENDSESSIONREQUEST']._serialized_start=711
+  _globals['_ENDSESSIONREQUEST']._serialized_end=792
+  _globals['_ENDSESSIONRESPONSE']._serialized_start=794
+  _globals['_ENDSESSIONRESPONSE']._serialized_end=814
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_start=816
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_end=929
+  _globals['_CHANGEPASSWORDRESPONSE']._serialized_start=931
+  _globals['_CHANGEPASSWORDRESPONSE']._serialized_end=955
+  _globals['_SETCUSTOMERDISABLEDREQUEST']._serialized_start=957
+  _globals['_SETCUSTOMERDISABLEDREQUEST']._serialized_end=1057
+  _globals['_GETCUSTOMERREQUEST']._serialized_start=1059
+  _globals['_GETCUSTOMERREQUEST']._serialized_end=1133
+  _globals['_LISTCUSTOMERSREQUEST']._serialized_start=1135
+  _globals['_LISTCUSTOMERSREQUEST']._serialized_end=1244
+  _globals['_LISTCUSTOMERSRESPONSE']._serialized_start=1246
+  _globals['_LISTCUSTOMERSRESPONSE']._serialized_end=1360
+  _globals['_CUSTOMERSERVICE']._serialized_start=1570
+  _globals['_CUSTOMERSERVICE']._serialized_end=2336
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,4 @@
+from tekana.common.v1 import caller_pb2 as _caller_pb2
 from tekana.common.v1 import page_pb2 as _page_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -98,46 +99,56 @@ class RefreshSessionRequest(_message.Message):
     def __init__(self, refresh_token: _Optional[str] = ...) -> None: ...
 
 class EndSessionRequest(_message.Message):
-    __slots__ = ("session_id",)
+    __slots__ = ("caller", "session_id")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     session_id: str
-    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., session_id: _Optional[str] = ...) -> None: ...
 
 class EndSessionResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class ChangePasswordRequest(_message.Message):
-    __slots__ = ("current_password", "new_password")
+    __slots__ = ("caller", "current_password", "new_password")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     CURRENT_PASSWORD_FIELD_NUMBER: _ClassVar[int]
     NEW_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     current_password: str
     new_password: str
-    def __init__(self, current_password: _Optional[str] = ..., new_password: _Optional[str] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., current_password: _Optional[str] = ..., new_password: _Optional[str] = ...) -> None: ...
 
 class ChangePasswordResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class SetCustomerDisabledRequest(_message.Message):
-    __slots__ = ("id", "disabled")
+    __slots__ = ("caller", "id", "disabled")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     DISABLED_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     id: int
     disabled: bool
-    def __init__(self, id: _Optional[int] = ..., disabled: _Optional[bool] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., id: _Optional[int] = ..., disabled: _Optional[bool] = ...) -> None: ...
 
 class GetCustomerRequest(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("caller", "id")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     id: int
-    def __init__(self, id: _Optional[int] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., id: _Optional[int] = ...) -> None: ...
 
 class ListCustomersRequest(_message.Message):
-    __slots__ = ("page",)
+    __slots__ = ("caller", "page")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     page: _page_pb2.PageRequest
-    def __init__(self, page: _Optional[_Union[_page_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., page: _Optional[_Union[_page_pb2.PageRequest, _Mapping]] = ...) -> None: ...
 
 class ListCustomersResponse(_message.Message):
     __slots__ = ("customers", "page")

@@ -1,3 +1,4 @@
+from tekana.common.v1 import caller_pb2 as _caller_pb2
 from tekana.common.v1 import error_pb2 as _error_pb2
 from tekana.common.v1 import money_pb2 as _money_pb2
 from tekana.common.v1 import page_pb2 as _page_pb2
@@ -85,18 +86,22 @@ class CreateDepositRequest(_message.Message):
     def __init__(self, account_number: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class GetTransactionRequest(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("caller", "id")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     id: str
-    def __init__(self, id: _Optional[str] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., id: _Optional[str] = ...) -> None: ...
 
 class ListTransactionsRequest(_message.Message):
-    __slots__ = ("account_number", "page")
+    __slots__ = ("caller", "account_number", "page")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     account_number: str
     page: _page_pb2.PageRequest
-    def __init__(self, account_number: _Optional[str] = ..., page: _Optional[_Union[_page_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., account_number: _Optional[str] = ..., page: _Optional[_Union[_page_pb2.PageRequest, _Mapping]] = ...) -> None: ...
 
 class ListTransactionsResponse(_message.Message):
     __slots__ = ("transactions", "page")
@@ -107,16 +112,14 @@ class ListTransactionsResponse(_message.Message):
     def __init__(self, transactions: _Optional[_Iterable[_Union[Transaction, _Mapping]]] = ..., page: _Optional[_Union[_page_pb2.PageInfo, _Mapping]] = ...) -> None: ...
 
 class RecentTransactionsQuery(_message.Message):
-    __slots__ = ("account_number", "limit", "customer_id", "admin")
+    __slots__ = ("account_number", "limit", "caller")
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
-    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
-    ADMIN_FIELD_NUMBER: _ClassVar[int]
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     account_number: str
     limit: int
-    customer_id: int
-    admin: bool
-    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ..., customer_id: _Optional[int] = ..., admin: _Optional[bool] = ...) -> None: ...
+    caller: _caller_pb2.Caller
+    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ..., caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ...) -> None: ...
 
 class GetRecentTransactionsRequest(_message.Message):
     __slots__ = ("queries",)
@@ -159,18 +162,16 @@ class RecentTransactions(_message.Message):
     def __init__(self, ids: _Optional[_Iterable[str]] = ..., sender_accounts: _Optional[_Iterable[str]] = ..., receiver_accounts: _Optional[_Iterable[str]] = ..., amounts_minor: _Optional[_Iterable[int]] = ..., currencies: _Optional[_Iterable[str]] = ..., statuses: _Optional[_Iterable[_Union[Status, str]]] = ..., created_at_us: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class Movement(_message.Message):
-    __slots__ = ("transfer", "deposit", "customer_id", "admin", "request_id")
+    __slots__ = ("transfer", "deposit", "caller", "request_id")
     TRANSFER_FIELD_NUMBER: _ClassVar[int]
     DEPOSIT_FIELD_NUMBER: _ClassVar[int]
-    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
-    ADMIN_FIELD_NUMBER: _ClassVar[int]
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     transfer: CreateTransferRequest
     deposit: CreateDepositRequest
-    customer_id: int
-    admin: bool
+    caller: _caller_pb2.Caller
     request_id: str
-    def __init__(self, transfer: _Optional[_Union[CreateTransferRequest, _Mapping]] = ..., deposit: _Optional[_Union[CreateDepositRequest, _Mapping]] = ..., customer_id: _Optional[int] = ..., admin: _Optional[bool] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, transfer: _Optional[_Union[CreateTransferRequest, _Mapping]] = ..., deposit: _Optional[_Union[CreateDepositRequest, _Mapping]] = ..., caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class CreateMovementsRequest(_message.Message):
     __slots__ = ("movements",)

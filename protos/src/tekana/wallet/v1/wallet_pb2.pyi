@@ -1,3 +1,4 @@
+from tekana.common.v1 import caller_pb2 as _caller_pb2
 from tekana.common.v1 import error_pb2 as _error_pb2
 from tekana.common.v1 import money_pb2 as _money_pb2
 from tekana.common.v1 import page_pb2 as _page_pb2
@@ -83,26 +84,32 @@ class Account(_message.Message):
     def __init__(self, account_number: _Optional[str] = ..., owner_id: _Optional[int] = ..., currency: _Optional[str] = ..., type: _Optional[_Union[WalletType, str]] = ..., status: _Optional[_Union[WalletStatus, str]] = ...) -> None: ...
 
 class CreateWalletRequest(_message.Message):
-    __slots__ = ("type", "currency", "idempotency_key")
+    __slots__ = ("caller", "type", "currency", "idempotency_key")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     CURRENCY_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     type: WalletType
     currency: str
     idempotency_key: str
-    def __init__(self, type: _Optional[_Union[WalletType, str]] = ..., currency: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., type: _Optional[_Union[WalletType, str]] = ..., currency: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class GetWalletRequest(_message.Message):
-    __slots__ = ("account_number",)
+    __slots__ = ("caller", "account_number")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     account_number: str
-    def __init__(self, account_number: _Optional[str] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., account_number: _Optional[str] = ...) -> None: ...
 
 class ListWalletsRequest(_message.Message):
-    __slots__ = ("owner_id",)
+    __slots__ = ("caller", "owner_id")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     owner_id: int
-    def __init__(self, owner_id: _Optional[int] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., owner_id: _Optional[int] = ...) -> None: ...
 
 class ListWalletsResponse(_message.Message):
     __slots__ = ("wallets",)
@@ -131,12 +138,14 @@ class LedgerEntry(_message.Message):
     def __init__(self, id: _Optional[int] = ..., transfer_id: _Optional[str] = ..., account_number: _Optional[str] = ..., direction: _Optional[_Union[EntryDirection, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., balance_after: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., counterparty_account: _Optional[str] = ..., created_at_us: _Optional[int] = ...) -> None: ...
 
 class ListEntriesRequest(_message.Message):
-    __slots__ = ("account_number", "page")
+    __slots__ = ("caller", "account_number", "page")
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
+    caller: _caller_pb2.Caller
     account_number: str
     page: _page_pb2.PageRequest
-    def __init__(self, account_number: _Optional[str] = ..., page: _Optional[_Union[_page_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+    def __init__(self, caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ..., account_number: _Optional[str] = ..., page: _Optional[_Union[_page_pb2.PageRequest, _Mapping]] = ...) -> None: ...
 
 class ListEntriesResponse(_message.Message):
     __slots__ = ("entries", "page")
@@ -147,16 +156,14 @@ class ListEntriesResponse(_message.Message):
     def __init__(self, entries: _Optional[_Iterable[_Union[LedgerEntry, _Mapping]]] = ..., page: _Optional[_Union[_page_pb2.PageInfo, _Mapping]] = ...) -> None: ...
 
 class WalletActivityQuery(_message.Message):
-    __slots__ = ("account_number", "limit", "customer_id", "admin")
+    __slots__ = ("account_number", "limit", "caller")
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
-    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
-    ADMIN_FIELD_NUMBER: _ClassVar[int]
+    CALLER_FIELD_NUMBER: _ClassVar[int]
     account_number: str
     limit: int
-    customer_id: int
-    admin: bool
-    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ..., customer_id: _Optional[int] = ..., admin: _Optional[bool] = ...) -> None: ...
+    caller: _caller_pb2.Caller
+    def __init__(self, account_number: _Optional[str] = ..., limit: _Optional[int] = ..., caller: _Optional[_Union[_caller_pb2.Caller, _Mapping]] = ...) -> None: ...
 
 class GetWalletActivitiesRequest(_message.Message):
     __slots__ = ("queries",)

@@ -1,54 +1,41 @@
-"""The wallet service as this service sees it: a ledger that resolves accounts and applies
-transfers. ``LedgerUnavailable`` means the outcome is unknown, never that it failed."""
+"""The client of the wallet service: the ``Ledger`` port (``ports``) over gRPC. A call that
+may or may not have reached the ledger raises ``LedgerUnavailable``."""
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable
-from typing import Protocol, TypeVar
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
 
 from grpclib.client import Channel
 from grpclib.const import Status as GrpcStatus
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 
-from tekana.wallet.v1 import wallet_pb2
-from tekana_common import upb
+from tekana.wallet.v1 import wallet_grpc
+from tekana.wallet.v1 import wallet_pb2 as wallet_pb
 from tekana_common.batching import Batcher
 from tekana_common.errors import InvalidArgument
-from tekana_common.grpc import error_detail
-from tekana_protos.tekana.wallet import v1 as wallet_pb
-from tekana_transaction.domain import Account, Outcome
+from tekana_common.grpc_errors import error_detail
+from tekana_transaction.domain import Account, LedgerAnswer
+from tekana_transaction.ports import LedgerUnavailable
 
 T = TypeVar("T")
 
 _UNKNOWN_OUTCOME = (GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED, GrpcStatus.CANCELLED)
 
 
-class LedgerUnavailable(Exception):
-    """The wallet service did not answer; whether it applied the transfer is unknown."""
-
-
-class Ledger(Protocol):
-    async def resolve(self, account_numbers: list[str]) -> dict[str, Account]: ...
-
-    async def funding_account(self, currency: str) -> str: ...
-
-    async def apply(
-        self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
-    ) -> Outcome: ...
-
-
 # Accounts one ResolveAccounts call may name (the wallet service refuses more).
 RESOLVE_MAX = 100
 
 
-class GrpcLedger:
+class WalletClient:
     """Resolved accounts are remembered (the most recently used ``remembered`` of them): a
     wallet's owner and currency never change once it exists, and the ledger checks status
     and balance itself when it applies a transfer. Unknown accounts are always asked again,
     since they may be opened at any moment."""
 
     def __init__(self, channel: Channel, *, timeout: float, remembered: int = 100_000) -> None:
-        self._stub = wallet_pb.WalletServiceStub(channel, timeout=timeout)
+        self._stub = wallet_grpc.WalletServiceStub(channel)
+        self._timeout = timeout
         self._funding: dict[str, str] = {}
         self._accounts: OrderedDict[str, Account] = OrderedDict()
         self._remembered = remembered
@@ -77,8 +64,9 @@ class GrpcLedger:
         replies = await asyncio.gather(
             *(
                 _call(
-                    self._stub.resolve_accounts(
-                        wallet_pb.ResolveAccountsRequest(account_numbers=chunk)
+                    self._stub.ResolveAccounts(
+                        wallet_pb.ResolveAccountsRequest(account_numbers=chunk),
+                        timeout=self._timeout,
                     )
                 )
                 for chunk in chunks
@@ -95,8 +83,8 @@ class GrpcLedger:
         # The funding wallet of a currency never changes once created.
         if currency not in self._funding:
             reply = await _call(
-                self._stub.get_funding_account(
-                    wallet_pb.GetFundingAccountRequest(currency=currency)
+                self._stub.GetFundingAccount(
+                    wallet_pb.GetFundingAccountRequest(currency=currency), timeout=self._timeout
                 )
             )
             self._funding[currency] = reply.account_number
@@ -104,10 +92,9 @@ class GrpcLedger:
 
     async def apply(
         self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
-    ) -> Outcome:
-        # In upb classes (on every transfer's path, decision 0017); a dict builds the
-        # nested message in place.
-        request = wallet_pb2.ApplyTransferRequest(
+    ) -> LedgerAnswer:
+        # Keywords: upb builds the nested message in place.
+        request = wallet_pb.ApplyTransferRequest(
             transfer_id=transfer_id,
             from_account=from_account,
             to_account=to_account,
@@ -116,36 +103,37 @@ class GrpcLedger:
         return await self._applies.submit(request)
 
     async def _apply_batch(
-        self, batch: list[wallet_pb2.ApplyTransferRequest]
-    ) -> list[Outcome | Exception]:
-        if len(batch) == 1:
-            return [await self._apply_one(batch[0])]
+        self, batch: list[wallet_pb.ApplyTransferRequest]
+    ) -> list[LedgerAnswer | Exception]:
         try:
-            reply = await _call(
-                upb.call(
-                    self._stub,
-                    upb.APPLY_TRANSFERS,
-                    wallet_pb2.ApplyTransfersRequest(transfers=batch),
-                )
-            )
+            outcomes = await self._apply(batch)
         except (InvalidArgument, GRPCError):
+            if len(batch) == 1:
+                raise
             # One transfer the ledger will not take must not fail the others with it.
             return [await self._apply_alone(request) for request in batch]
-        return [_outcome(o) for o in reply.outcomes]
+        return [_outcome(o) for o in outcomes]
 
-    async def _apply_alone(self, request: wallet_pb2.ApplyTransferRequest) -> Outcome | Exception:
+    async def _apply_alone(
+        self, request: wallet_pb.ApplyTransferRequest
+    ) -> LedgerAnswer | Exception:
         try:
-            return await self._apply_one(request)
+            (outcome,) = await self._apply([request])
+            return _outcome(outcome)
         except Exception as exc:  # that transfer's own answer, raised to its caller only
             return exc
 
-    async def _apply_one(self, request: wallet_pb2.ApplyTransferRequest) -> Outcome:
-        return _outcome(await _call(upb.call(self._stub, upb.APPLY_TRANSFER, request)))
+    async def _apply(
+        self, transfers: list[wallet_pb.ApplyTransferRequest]
+    ) -> Sequence[wallet_pb.TransferOutcome]:
+        request = wallet_pb.ApplyTransfersRequest(transfers=transfers)
+        reply = await _call(self._stub.ApplyTransfers(request, timeout=self._timeout))
+        return reply.outcomes
 
 
-def _outcome(reply: wallet_pb2.TransferOutcome) -> Outcome:
-    completed = reply.status == wallet_pb2.TRANSFER_STATUS_COMPLETED
-    return Outcome(completed=completed, failure_code="" if completed else reply.failure_code)
+def _outcome(reply: wallet_pb.TransferOutcome) -> LedgerAnswer:
+    completed = reply.status == wallet_pb.TRANSFER_STATUS_COMPLETED
+    return LedgerAnswer(completed=completed, failure_code="" if completed else reply.failure_code)
 
 
 async def _call(pending: Awaitable[T]) -> T:
