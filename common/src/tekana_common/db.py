@@ -1,5 +1,6 @@
 """PostgreSQL plumbing: one database per service, Tortoise configuration, creation, migration."""
 
+import asyncio
 import ssl
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -10,14 +11,15 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
 
 from tekana_common import metrics
-from tekana_common.admission import FifoGate
 from tekana_common.logging import get_logger
 
 log = get_logger(__name__)
 
-# Statements on the request paths take the pool's connections in arrival order (see
-# ``tekana_common.admission``): set up with the pool by ``open_database``.
-_pool_turns: FifoGate | None = None
+# Statements on the request paths take the pool's connections in arrival order (asyncio's
+# semaphore is first come, first served): asyncpg's pool hands a released connection to
+# whichever task asks next, so under contention some waited many times over (decision
+# 0016). Set up with the pool by ``open_database``.
+_pool_turns: asyncio.Semaphore | None = None
 
 
 def database_url(server_url: str, database: str) -> str:
@@ -114,7 +116,7 @@ async def apply_migrations(config: dict[str, Any]) -> None:
 async def open_database(config: dict[str, Any]) -> None:
     global _pool_turns
     await Tortoise.init(config=config)
-    _pool_turns = FifoGate(config["connections"]["default"]["credentials"]["maxsize"])
+    _pool_turns = asyncio.Semaphore(config["connections"]["default"]["credentials"]["maxsize"])
 
 
 async def close_database() -> None:

@@ -2,6 +2,7 @@
 request id and trace in context, in a SERVER span, counted, and admitted in arrival order;
 a domain error raised anywhere becomes its status here, in one place."""
 
+import asyncio
 import hmac
 import time
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
@@ -19,7 +20,6 @@ from opentelemetry.trace import SpanKind
 
 from tekana.common.v1.caller_pb2 import Caller as CallerMessage
 from tekana_common import metrics, tracing
-from tekana_common.admission import FifoGate
 from tekana_common.context import Caller, request_id_var
 from tekana_common.errors import DomainError, Unauthenticated
 from tekana_common.grpc_errors import (
@@ -79,7 +79,7 @@ async def carry_out(service: str, use_case: str, pending: Awaitable[T]) -> T | D
 
 
 def request_listener(
-    internal_token: str, gate: FifoGate | None = None
+    internal_token: str, gate: asyncio.Semaphore | None = None
 ) -> Callable[[RecvRequest], Coroutine[Any, Any, None]]:
     """The server-side listener: refuses calls without the internal token, then serves the
     rest with the request id in context and domain errors turned into statuses, admitted
@@ -101,7 +101,7 @@ async def _refuse_unauthenticated(stream: Stream[Any, Any]) -> None:
     raise GRPCError(Status.UNAUTHENTICATED, "missing or wrong internal token")
 
 
-def _serve_in_context(event: RecvRequest, gate: FifoGate | None) -> None:
+def _serve_in_context(event: RecvRequest, gate: asyncio.Semaphore | None) -> None:
     request_id = str(event.metadata.get(REQUEST_ID_KEY, ""))
     handler = event.method_func
     parent = tracing.extract(event.metadata)
@@ -159,7 +159,10 @@ def build_server(
     service_checks = [ServiceCheck(check, check_ttl=5, check_timeout=2) for check in checks]
     health = Health({servicer: service_checks for servicer in servicers})
     server = Server([*servicers, health], status_details_codec=ErrorDetailCodec())
-    gate = FifoGate(max_concurrent) if max_concurrent else None
+    # In arrival order (asyncio's semaphore is first come, first served) and no more than the
+    # pool holds: admitted by asyncpg's pool instead, some requests waited many times over
+    # (decision 0016).
+    gate = asyncio.Semaphore(max_concurrent) if max_concurrent else None
     listen(server, RecvRequest, request_listener(internal_token, gate))
     return authenticate_before_routing(server)
 
