@@ -1,18 +1,19 @@
-"""Dockerfiles (parsed with Docker's own parser) and the compose file (checked by
-docker-compose) hold to the rules: multi-stage, pinned bases, non-root, health-checked."""
+"""The Dockerfile (parsed with Docker's own parser) and the compose file (checked by
+docker-compose) hold to the rules: multi-stage, pinned bases, non-root, health-checked,
+one file for every component, and a build context of sources only."""
 
+import importlib
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import dockerfile
 import pytest
 
-from tekana_devstack import dockerfiles
-
 REPO = Path(__file__).resolve().parents[2]
-IMAGES = {
+COMPONENTS = {
     "gateway": "tekana_gateway",
     "svc-customer": "tekana_customer",
     "svc-wallet": "tekana_wallet",
@@ -22,25 +23,63 @@ IMAGES = {
 PINNED = re.compile(r"^[\w./-]+:\d+\.\d+\.\d+[\w.-]*( AS \w+)?$", re.IGNORECASE)
 
 
-@pytest.mark.parametrize(("folder", "module"), IMAGES.items())
-def test_each_component_has_a_hardened_multi_stage_dockerfile(folder: str, module: str) -> None:
-    commands = dockerfile.parse_file(str(REPO / folder / "Dockerfile"))
+def test_one_hardened_multi_stage_dockerfile_serves_every_component() -> None:
+    commands = dockerfile.parse_file(str(REPO / "Dockerfile"))
     stages = [c for c in commands if c.cmd == "FROM"]
     assert len(stages) >= 2, "multi-stage"
     for stage in stages:
         assert PINNED.match(" ".join(stage.value)), f"unpinned base {stage.value}"
+    build = commands[: commands.index(stages[-1])]
+    assert ["COMPONENT"] in [list(c.value) for c in build if c.cmd == "ARG"]
+    # The component's folder is the only workspace package copied besides common and protos.
+    copied = {c.value[0] for c in build if c.cmd == "COPY"}
+    assert "${COMPONENT}" in copied
+    # The build refuses a component it does not know, by the names above and no others.
+    guard = next(c for c in build if c.cmd == "RUN" and "COMPONENT" in c.value[0])
+    assert set(re.findall(r"[\w-]+(?=[|)])", guard.value[0])) >= set(COMPONENTS)
     final = commands[commands.index(stages[-1]) :]
     users = [c.value[0] for c in final if c.cmd == "USER"]
     assert users, "the final stage sets a user"
     assert users[-1].split(":")[0] not in ("0", "root")
-    assert any(c.cmd == "HEALTHCHECK" for c in final)
+    health = next(c for c in final if c.cmd == "HEALTHCHECK")
+    assert "tekana-healthcheck" in " ".join(health.value)
     entrypoint = next(c for c in final if c.cmd == "ENTRYPOINT")
-    assert list(entrypoint.value) == ["python", "-m", module]
+    assert list(entrypoint.value) == ["tekana-serve"]
 
 
-def test_the_dockerfiles_are_rendered_from_the_template() -> None:
-    for image in dockerfiles.IMAGES:
-        assert image.path.read_text() == dockerfiles.render(image), "run ./taskw dockerfiles"
+@pytest.mark.parametrize(("folder", "module"), COMPONENTS.items())
+def test_each_component_installs_the_commands_the_image_runs(folder: str, module: str) -> None:
+    project = tomllib.loads((REPO / folder / "pyproject.toml").read_text())
+    scripts = project["project"]["scripts"]
+    assert scripts == {
+        "tekana-serve": f"{module}.__main__:main",
+        "tekana-healthcheck": f"{module}.__main__:healthcheck",
+    }
+    entry = importlib.import_module(f"{module}.__main__")
+    assert callable(entry.main)
+    assert callable(entry.healthcheck)
+
+
+def test_a_healthcheck_fails_when_nothing_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tekana_wallet.__main__ import healthcheck
+
+    # Port 1 on loopback: nothing listens there.
+    monkeypatch.setenv("TEKANA_GRPC_PORT", "1")
+    assert healthcheck() == 1
+
+
+def test_the_build_context_is_sources_only() -> None:
+    lines = (REPO / ".dockerignore").read_text().split("\n")
+    rules = [line for line in lines if line and not line.startswith("#")]
+    assert rules[0] == "*", "everything is left out unless named"
+    admitted = {r[1:].rstrip("/") for r in rules if r.startswith("!")}
+    assert admitted == {
+        "requirements-runtime.txt",
+        "constraints.txt",
+        "common",
+        "protos",
+        *COMPONENTS,
+    }
 
 
 def test_the_compose_file_is_valid() -> None:

@@ -1,8 +1,11 @@
-"""``python -m tekana_common.healthprobe HOST:PORT``: exit 0 when the service's gRPC health
-check answers SERVING. Container health checks and Kubernetes probes run it."""
+"""Health checks run from inside a container: ``python -m tekana_common.healthprobe
+HOST:PORT`` exits 0 when the service's gRPC health check answers SERVING (Kubernetes probes
+run it); each image's ``tekana-healthcheck`` command calls ``grpc_check`` or ``http_check``
+for its own port."""
 
 import asyncio
 import sys
+import urllib.request
 
 from grpclib.client import Channel
 from grpclib.exceptions import GRPCError, StreamTerminatedError
@@ -34,11 +37,25 @@ async def serving(address: str) -> bool:
     return bool(reply.status == HealthCheckResponse.SERVING)
 
 
+def grpc_check(address: str) -> int:
+    """0 when the gRPC service at ``address`` is SERVING, else 1 (a process exit status)."""
+    return 0 if asyncio.run(serving(address)) else 1
+
+
+def http_check(url: str) -> int:
+    """0 when ``url`` answers 200, else 1 (a process exit status)."""
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            return 0 if response.status == 200 else 1
+    except OSError:
+        return 1
+
+
 def main() -> int:
     if len(sys.argv) != 2 or ":" not in sys.argv[1]:
         print("usage: python -m tekana_common.healthprobe HOST:PORT", file=sys.stderr)
         return 2
-    return 0 if asyncio.run(serving(sys.argv[1])) else 1
+    return grpc_check(sys.argv[1])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import uvloop
 from aiohttp import web
 
 from tekana_common import metrics, tunings
+from tekana_common.healthprobe import http_check
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.tracing import configure_tracing
 from tekana_gateway import server
@@ -34,6 +35,11 @@ def main() -> int:
         )
     get_logger(__name__).info("http_stopped")
     return 0
+
+
+def healthcheck() -> int:
+    """The image's ``tekana-healthcheck``: the gateway's own ``/health``."""
+    return http_check(f"http://127.0.0.1:{GatewaySettings().http_port}/health")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@ import sys
 
 import kopf
 
+from tekana_common.healthprobe import http_check
 from tekana_operator import handlers
+
+LIVENESS_PORT = 8080
 
 
 def main() -> int:
@@ -15,9 +18,14 @@ def main() -> int:
         namespaces=[namespace] if namespace else [],
         clusterwide=not namespace,
         standalone=True,
-        liveness_endpoint="http://0.0.0.0:8080/healthz",
+        liveness_endpoint=f"http://0.0.0.0:{LIVENESS_PORT}/healthz",
     )
     return 0 if handlers else 1
+
+
+def healthcheck() -> int:
+    """The image's ``tekana-healthcheck``: kopf's liveness endpoint."""
+    return http_check(f"http://127.0.0.1:{LIVENESS_PORT}/healthz")
 
 
 if __name__ == "__main__":

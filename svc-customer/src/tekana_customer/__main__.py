@@ -8,6 +8,7 @@ from argparse import Namespace
 
 from tekana_common.context import Role
 from tekana_common.errors import DomainError
+from tekana_common.healthprobe import grpc_check
 from tekana_common.runtime import command_parser, run_command, running_database
 from tekana_customer import repository, server, service
 from tekana_customer.domain import Gender
@@ -92,6 +93,11 @@ def main() -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
     return 0
+
+
+def healthcheck() -> int:
+    """The image's ``tekana-healthcheck``: this service's gRPC health, on its own port."""
+    return grpc_check(f"127.0.0.1:{CustomerSettings().grpc_port}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from tekana_common.settings import DEFAULT_DATABASE_URL
 from tekana_devstack import (
     bench_tracing,
     dashboards,
-    dockerfiles,
     k8s,
     pgbench_ceiling,
     postman,
@@ -35,7 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands.add_parser("docs", help="regenerate docs/postman from the OpenAPI document")
     commands.add_parser("secrets", help="make the development keys and token in .tekana/")
-    commands.add_parser("dockerfiles", help="render each component's Dockerfile")
     commands.add_parser("dashboards", help="write the Grafana dashboards")
     commands.add_parser("bench-tracing", help="measure what tracing costs when it is off")
     bench.add_arguments(
@@ -83,9 +81,6 @@ def main(argv: list[str] | None = None) -> int:
         return bench_tracing.run()
     if args.command == "dashboards":
         dashboards.write()
-        return 0
-    if args.command == "dockerfiles":
-        dockerfiles.write()
         return 0
     if args.command == "k8s":
         k8s.write(args.helm)

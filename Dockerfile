@@ -1,16 +1,24 @@
-# {name} image, generated from deploy/Dockerfile.template by `./taskw dockerfiles`.
-# Build from the repository root: docker build -f {folder}/Dockerfile .
+# Every Tekana image, from this one file. The build argument COMPONENT names the workspace
+# folder: gateway, svc-customer, svc-wallet, svc-transaction or operator. From the
+# repository root:
+#   docker build --build-arg COMPONENT=gateway -t tekana/gateway:0.1.0 .
 # Stage 1 installs the pinned run-time dependencies and the workspace packages into a venv;
 # stage 2 copies only that venv onto a slim base and runs as an unprivileged user.
 FROM python:3.11.11-slim-bookworm AS build
+ARG COMPONENT
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+RUN case "$COMPONENT" in \
+        gateway|svc-customer|svc-wallet|svc-transaction|operator) ;; \
+        *) echo "--build-arg COMPONENT= names one of gateway, svc-customer, svc-wallet," \
+                "svc-transaction, operator" >&2; exit 1 ;; \
+    esac
 RUN python -m venv /opt/tekana
 COPY requirements-runtime.txt constraints.txt /src/
 RUN /opt/tekana/bin/pip install -r /src/requirements-runtime.txt -c /src/constraints.txt
 COPY common /src/common
 COPY protos /src/protos
-COPY {folder} /src/{folder}
-RUN /opt/tekana/bin/pip install --no-deps /src/common /src/protos /src/{folder}
+COPY ${COMPONENT} /src/${COMPONENT}
+RUN /opt/tekana/bin/pip install --no-deps /src/common /src/protos /src/${COMPONENT}
 
 FROM python:3.11.11-slim-bookworm AS runtime
 ENV PATH=/opt/tekana/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -19,7 +27,7 @@ RUN groupadd --system --gid 10001 tekana \
     && useradd --system --uid 10001 --gid tekana --no-create-home tekana
 COPY --from=build /opt/tekana /opt/tekana
 USER 10001:10001
-EXPOSE {port}
+# Each component's package installs these two commands: its server and its health check.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-    CMD {probe}
-ENTRYPOINT ["python", "-m", "{module}"]
+    CMD ["tekana-healthcheck"]
+ENTRYPOINT ["tekana-serve"]
