@@ -21,8 +21,9 @@ from tekana_customer.domain import (
 )
 from tekana_customer.national_ids import NationalIdCipher, new_keys_text, parse_keys
 from tekana_customer.passwords import Argon2Hasher
-from tekana_customer.repository import TortoiseCustomerRepository
-from tekana_customer.session_repository import TortoiseSessionRepository
+from tekana_customer.repository import PostgresCustomerRepository
+from tekana_customer.session_repository import PostgresSessionRepository
+from tests.support.database import DATABASE
 from tests.support.fakes import LIFETIMES, FakeRevocations
 from tests.support.keys import key_pair
 
@@ -37,10 +38,12 @@ def hasher() -> Argon2Hasher:
 
 
 def sessions_for(
-    repo: TortoiseCustomerRepository, issuer: TokenIssuer, lifetimes: TokenLifetimes = LIFETIMES
+    repo: PostgresCustomerRepository, issuer: TokenIssuer, lifetimes: TokenLifetimes = LIFETIMES
 ) -> service.Sessions:
     """Sessions stored for real; revocations only recorded (Redis is the e2e tests')."""
-    return service.Sessions(TortoiseSessionRepository(), issuer, lifetimes, FakeRevocations())
+    return service.Sessions(
+        PostgresSessionRepository(DATABASE), issuer, lifetimes, FakeRevocations()
+    )
 
 
 def registration(email: str, password: str = "long enough") -> service.Registration:
@@ -59,7 +62,7 @@ async def count_customers() -> int:
 async def test_twenty_concurrent_identical_registrations_make_exactly_one_customer(
     hasher: Argon2Hasher,
 ) -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     outcomes = await asyncio.gather(
         *(service.register(repo, hasher, registration("race@example.com")) for _ in range(20)),
         return_exceptions=True,
@@ -72,7 +75,7 @@ async def test_twenty_concurrent_identical_registrations_make_exactly_one_custom
 
 
 async def test_emails_are_unique_in_any_letter_case(hasher: Argon2Hasher) -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     await service.register(repo, hasher, registration("Case@Example.com"))
     variants = ["case@example.com", "CASE@EXAMPLE.COM", "cAsE@example.com"]
     outcomes = await asyncio.gather(
@@ -105,14 +108,14 @@ async def test_the_database_refuses_an_unknown_gender() -> None:
 async def test_password_policy_is_enforced_before_storage(hasher: Argon2Hasher) -> None:
     with pytest.raises(InvalidArgument, match="password: must be at least 8"):
         await service.register(
-            TortoiseCustomerRepository(CIPHER), hasher, registration("p@x.com", "1234567")
+            PostgresCustomerRepository(DATABASE, CIPHER), hasher, registration("p@x.com", "1234567")
         )
     assert await count_customers() == 0
 
 
 async def test_passwords_are_stored_as_argon2id_hashes(hasher: Argon2Hasher) -> None:
     await service.register(
-        TortoiseCustomerRepository(CIPHER), hasher, registration("h@example.com")
+        PostgresCustomerRepository(DATABASE, CIPHER), hasher, registration("h@example.com")
     )
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "SELECT password_hash FROM customer"
@@ -123,7 +126,7 @@ async def test_passwords_are_stored_as_argon2id_hashes(hasher: Argon2Hasher) -> 
 
 
 async def test_login_succeeds_and_every_failure_reads_the_same(hasher: Argon2Hasher) -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     issuer, verifier = key_pair()
     ann = await service.register(repo, hasher, registration("Login@Example.com"))
     issued = await service.authenticate(
@@ -154,7 +157,7 @@ async def test_login_succeeds_and_every_failure_reads_the_same(hasher: Argon2Has
 
 
 async def test_token_expiry_is_honoured(hasher: Argon2Hasher) -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     issuer, verifier = key_pair()
     short_lived = TokenLifetimes(access=1, legacy=1, refresh=60)
     strict = TokenVerifier(public_key=verifier.public_key, leeway_seconds=0)
@@ -194,7 +197,7 @@ async def test_hashing_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) 
 
 
 async def test_listing_is_keyset_ordered_by_id(hasher: Argon2Hasher) -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     for n in range(4):
         await service.register(repo, hasher, registration(f"l{n}@example.com"))
     page = await repo.list_after(2, 10)
@@ -202,7 +205,7 @@ async def test_listing_is_keyset_ordered_by_id(hasher: Argon2Hasher) -> None:
 
 
 async def test_reads_arriving_together_each_get_their_own_customer() -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     stored = [
         await repo.add(
             NewCustomer(
@@ -241,7 +244,7 @@ async def test_reads_arriving_together_each_get_their_own_customer() -> None:
 async def test_registration_and_login_normalise_the_email_alike(
     hasher: Argon2Hasher, registered: str, logged_in: str
 ) -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     issuer, verifier = key_pair()
     customer = await service.register(repo, hasher, registration(registered))
     issued = await service.authenticate(
@@ -269,7 +272,7 @@ async def test_registration_and_login_normalise_the_email_alike(
 async def test_confusable_emails_are_refused_at_registration(
     hasher: Argon2Hasher, confusable: str
 ) -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     with pytest.raises(InvalidArgument) as refused:
         await service.register(repo, hasher, registration(confusable))
     assert refused.value.violations[0].field == "email"
@@ -277,7 +280,7 @@ async def test_confusable_emails_are_refused_at_registration(
 
 
 async def test_emails_in_one_script_other_than_latin_are_welcome(hasher: Argon2Hasher) -> None:
-    repo = TortoiseCustomerRepository(CIPHER)
+    repo = PostgresCustomerRepository(DATABASE, CIPHER)
     customer = await service.register(
         repo,
         hasher,

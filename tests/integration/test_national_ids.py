@@ -10,10 +10,11 @@ from tekana_customer import service
 from tekana_customer.domain import Customer, Gender
 from tekana_customer.national_ids import NationalIdCipher, NationalIdKeyError, parse_keys
 from tekana_customer.repository import (
-    TortoiseCustomerRepository,
+    PostgresCustomerRepository,
     count_unsealed,
     reseal_national_ids,
 )
+from tests.support.database import DATABASE
 from tests.support.fakes import FakeHasher
 
 pytestmark = pytest.mark.usefixtures("clean_customers")
@@ -45,7 +46,7 @@ async def raw_rows() -> list[dict[str, object]]:
 
 
 async def test_the_stored_column_holds_no_plain_national_id() -> None:
-    repo = TortoiseCustomerRepository(cipher(KEY_1))
+    repo = PostgresCustomerRepository(DATABASE, cipher(KEY_1))
     customer = await service.register(repo, FakeHasher(), registration(1))
     assert customer.national_id == "1199880000000001"
     (row,) = await raw_rows()
@@ -59,7 +60,7 @@ async def test_the_stored_column_holds_no_plain_national_id() -> None:
 
 
 async def test_a_sealed_value_moved_to_another_row_does_not_open() -> None:
-    repo = TortoiseCustomerRepository(cipher(KEY_1))
+    repo = PostgresCustomerRepository(DATABASE, cipher(KEY_1))
     ann = await service.register(repo, FakeHasher(), registration(1))
     bob = await service.register(repo, FakeHasher(), registration(2))
     await Tortoise.get_connection("default").execute_query(
@@ -78,22 +79,22 @@ async def test_rows_from_before_encryption_are_read_then_sealed() -> None:
         " now())"
     )
     new_keys = cipher(KEY_1)
-    repo = TortoiseCustomerRepository(new_keys)
+    repo = PostgresCustomerRepository(DATABASE, new_keys)
     (old,) = await repo.list_after(0, 10)
     assert old.national_id == "1234567890123456"
-    assert await count_unsealed(new_keys) == 1
-    assert await reseal_national_ids(new_keys, batch=10) == 1
+    assert await count_unsealed(DATABASE, new_keys) == 1
+    assert await reseal_national_ids(DATABASE, new_keys, batch=10) == 1
     (row,) = await raw_rows()
     assert row["national_id"] is None
     assert (await repo.get(old.id)) == old
 
 
 async def test_keys_rotate_while_customers_register_and_read() -> None:
-    old_repo = TortoiseCustomerRepository(cipher(KEY_1))
+    old_repo = PostgresCustomerRepository(DATABASE, cipher(KEY_1))
     before = [await service.register(old_repo, FakeHasher(), registration(n)) for n in range(60)]
     rotated = cipher(KEYS_1_2)
-    repo = TortoiseCustomerRepository(rotated)
-    assert await count_unsealed(rotated) == 60
+    repo = PostgresCustomerRepository(DATABASE, rotated)
+    assert await count_unsealed(DATABASE, rotated) == 60
     stop = asyncio.Event()
     seen: list[tuple[int, str]] = []
 
@@ -110,7 +111,7 @@ async def test_keys_rotate_while_customers_register_and_read() -> None:
 
     async def reseal_in_batches() -> int:
         batches = 0
-        while await reseal_national_ids(rotated, batch=7):
+        while await reseal_national_ids(DATABASE, rotated, batch=7):
             batches += 1
         return batches
 
@@ -119,24 +120,24 @@ async def test_keys_rotate_while_customers_register_and_read() -> None:
     stop.set()
     await reader
     assert batches >= 60 // 7
-    assert await count_unsealed(rotated) == 0
+    assert await count_unsealed(DATABASE, rotated) == 0
     assert {row["national_id_key"] for row in await raw_rows()} == {2}
     # Readers only ever saw the right value, and version 1 can now be dropped.
     expected = {c.id: c.national_id for c in before}
     assert seen
     assert all(expected[cid] == value for cid, value in seen)
-    only_new = TortoiseCustomerRepository(cipher(KEY_2_ONLY))
+    only_new = PostgresCustomerRepository(DATABASE, cipher(KEY_2_ONLY))
     for customer in [*before, *during]:
         assert (await only_new.get(customer.id)) == customer
 
 
 async def test_a_stopped_reencryption_resumes_where_it_was() -> None:
-    repo = TortoiseCustomerRepository(cipher(KEY_1))
+    repo = PostgresCustomerRepository(DATABASE, cipher(KEY_1))
     for n in range(10):
         await service.register(repo, FakeHasher(), registration(n))
     rotated = cipher(KEYS_1_2)
-    assert await reseal_national_ids(rotated, batch=4) == 4
-    assert await count_unsealed(rotated) == 6
-    assert await reseal_national_ids(rotated, batch=4) == 4
-    assert await reseal_national_ids(rotated, batch=4) == 2
-    assert await reseal_national_ids(rotated, batch=4) == 0
+    assert await reseal_national_ids(DATABASE, rotated, batch=4) == 4
+    assert await count_unsealed(DATABASE, rotated) == 6
+    assert await reseal_national_ids(DATABASE, rotated, batch=4) == 4
+    assert await reseal_national_ids(DATABASE, rotated, batch=4) == 2
+    assert await reseal_national_ids(DATABASE, rotated, batch=4) == 0

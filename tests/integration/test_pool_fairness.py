@@ -14,22 +14,24 @@ POOL = 1
 
 
 @pytest.fixture(scope="module")
-async def small_pool() -> AsyncIterator[None]:
+async def small_pool() -> AsyncIterator[db.Database]:
     name = unique_name("tekana_it_pool")
     settings = ServiceSettings(
         database_url=server_url(), database_name=name, grpc_port=0, database_pool_max=POOL
     )
     await migrate(settings, "tekana_customer")
-    async with running_database(settings, "tekana_customer"):
-        yield
+    async with running_database(settings, "tekana_customer") as database:
+        yield database
     await drop_databases_like(name)
 
 
-async def test_statements_beyond_the_pool_are_served_in_arrival_order(small_pool: None) -> None:
+async def test_statements_beyond_the_pool_are_served_in_arrival_order(
+    small_pool: db.Database,
+) -> None:
     finished: list[int] = []
 
     async def statement(n: int) -> None:
-        rows = await db.fetch("SELECT $1::int AS n, pg_sleep(0.005)", n)
+        rows = await small_pool.fetch("SELECT $1::int AS n, pg_sleep(0.005)", n)
         finished.append(rows[0]["n"])
 
     first_wave = [asyncio.create_task(statement(n)) for n in range(10)]

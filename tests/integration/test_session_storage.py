@@ -11,15 +11,16 @@ from tekana_customer import service
 from tekana_customer.domain import Gender, Surface, new_refresh_token
 from tekana_customer.national_ids import NationalIdCipher, new_keys_text, parse_keys
 from tekana_customer.ports import Reused, Rotated
-from tekana_customer.repository import TortoiseCustomerRepository
-from tekana_customer.session_repository import TortoiseSessionRepository
+from tekana_customer.repository import PostgresCustomerRepository
+from tekana_customer.session_repository import PostgresSessionRepository
+from tests.support.database import DATABASE
 from tests.support.fakes import FakeHasher
 
 pytestmark = pytest.mark.usefixtures("clean_customers")
 
 
 async def _customer_id() -> int:
-    repo = TortoiseCustomerRepository(NationalIdCipher(parse_keys(new_keys_text())))
+    repo = PostgresCustomerRepository(DATABASE, NationalIdCipher(parse_keys(new_keys_text())))
     registration = service.Registration(
         email="s@example.com",
         password="long enough",
@@ -38,7 +39,7 @@ async def _count(table: str) -> int:
 
 
 async def test_two_uses_of_one_refresh_token_racing_end_the_session() -> None:
-    sessions = TortoiseSessionRepository()
+    sessions = PostgresSessionRepository(DATABASE)
     customer_id = await _customer_id()
     _, first_hash = new_refresh_token()
     await sessions.start(customer_id, Surface.V1, lifetime=60, refresh_hash=first_hash)
@@ -59,7 +60,7 @@ async def test_two_uses_of_one_refresh_token_racing_end_the_session() -> None:
 
 
 async def test_expired_sessions_are_deleted_with_their_tokens() -> None:
-    sessions = TortoiseSessionRepository()
+    sessions = PostgresSessionRepository(DATABASE)
     customer_id = await _customer_id()
     for _ in range(3):
         await sessions.start(

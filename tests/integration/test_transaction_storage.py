@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tekana_transaction.domain import Kind, Status, Transaction
-from tekana_transaction.repository import TortoiseTransactionRepository
+from tekana_transaction.repository import PostgresTransactionRepository
+from tests.support.database import DATABASE
 
 pytestmark = pytest.mark.usefixtures("transaction_database")
 
@@ -33,7 +34,7 @@ def _pending(initiator: int = 1, amount: int = 100) -> Transaction:
 
 
 async def test_concurrent_transactions_are_stored_and_finished_each_once() -> None:
-    repo = TortoiseTransactionRepository()
+    repo = PostgresTransactionRepository(DATABASE)
     wanted = [_pending(amount=n) for n in range(1, 31)]
     stored = await asyncio.gather(*(repo.add_pending(t, f"key-{uuid.uuid4()}") for t in wanted))
     assert [(s.id, s.amount, created) for s, created in stored] == [
@@ -54,7 +55,7 @@ async def test_concurrent_transactions_are_stored_and_finished_each_once() -> No
 
 
 async def test_one_key_used_twice_at_once_stores_one_transaction() -> None:
-    repo = TortoiseTransactionRepository()
+    repo = PostgresTransactionRepository(DATABASE)
     key = f"key-{uuid.uuid4()}"
     first, twin = _pending(initiator=7), _pending(initiator=7)
     # The first insert leaves alone; the twins queue behind it and go out in one statement.
@@ -73,14 +74,14 @@ async def test_one_key_used_twice_at_once_stores_one_transaction() -> None:
 
 
 async def test_the_database_refuses_a_transaction_within_one_account() -> None:
-    repo = TortoiseTransactionRepository()
+    repo = PostgresTransactionRepository(DATABASE)
     looped = _pending()._replace(receiver_account="2000000000000018")
     with pytest.raises(Exception, match="transaction_two_accounts_ck"):
         await repo.add_pending(looped, f"key-{uuid.uuid4()}")
 
 
 async def test_a_history_page_has_both_sides_newest_first_each_once() -> None:
-    repo = TortoiseTransactionRepository()
+    repo = PostgresTransactionRepository(DATABASE)
     account = "2000000000000034"
     sent = _pending(amount=1)._replace(sender_account=account)
     received = _pending(amount=2)._replace(receiver_account=account)
@@ -94,7 +95,7 @@ async def test_a_history_page_has_both_sides_newest_first_each_once() -> None:
 
 
 async def test_recent_transactions_are_a_history_page_in_columns() -> None:
-    repo = TortoiseTransactionRepository()
+    repo = PostgresTransactionRepository(DATABASE)
     account, other_account = "2000000000000042", "2000000000000067"
     sent = _pending(amount=11)._replace(sender_account=account)
     received = _pending(amount=12)._replace(receiver_account=account)

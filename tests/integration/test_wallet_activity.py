@@ -8,13 +8,14 @@ from tekana_common.context import Caller, Role
 from tekana_common.errors import InvalidArgument
 from tekana_wallet import service
 from tekana_wallet.domain import Activity, ActivityQuery, Direction, Wallet, WalletNotFound
-from tekana_wallet.repository import TortoiseWalletRepository
+from tekana_wallet.repository import PostgresWalletRepository
+from tests.support.database import DATABASE
 
 from .test_wallet_ledger import apply, funded
 
 pytestmark = pytest.mark.usefixtures("wallet_database")
 
-repo = TortoiseWalletRepository()
+repo = PostgresWalletRepository(DATABASE)
 ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
 ADMIN = Caller(customer_id=3, roles=frozenset({Role.ADMIN}))
 

@@ -10,15 +10,12 @@ from tortoise import Tortoise
 from tekana_common.context import Caller
 from tekana_wallet import service
 from tekana_wallet.domain import Refusal, TransferOutcome, TransferRequest, TransferStatus, Wallet
-from tekana_wallet.repository import TortoiseWalletRepository
+from tekana_wallet.repository import PostgresWalletRepository
+from tests.support.database import DATABASE
 
 pytestmark = pytest.mark.usefixtures("wallet_database")
 
-repo = TortoiseWalletRepository()
-
-
-async def nothing() -> None:
-    return None
+repo = PostgresWalletRepository(DATABASE)
 
 
 async def funded(amount: int, owner: int = 1) -> Wallet:
@@ -132,7 +129,7 @@ async def test_the_funding_wallet_goes_negative_by_what_it_issued() -> None:
 
 async def apply_in(sender: str, receiver: str, amount: int, currency: str) -> None:
     request = TransferRequest(str(uuid.uuid4()), sender, receiver, amount, currency)
-    outcome = (await service.apply_transfers(repo, [request], before_commit=nothing))[0]
+    outcome = (await service.apply_transfers(repo, [request]))[0]
     assert outcome.status == TransferStatus.COMPLETED
 
 

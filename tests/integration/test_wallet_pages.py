@@ -13,11 +13,12 @@ from tekana.wallet.v1 import wallet_pb2
 from tekana_common.context import Caller, Role
 from tekana_common.grpc_errors import error_code, error_detail
 from tekana_gateway.upstream import Wallets
-from tekana_wallet.repository import TortoiseWalletRepository
+from tekana_wallet.repository import PostgresWalletRepository
 from tekana_wallet.rpc import WalletServicer
+from tests.support.database import DATABASE
 from tests.support.grpc import in_memory_channel
 
-from .test_wallet_ledger import apply, funded, nothing
+from .test_wallet_ledger import apply, funded
 
 pytestmark = pytest.mark.usefixtures("wallet_database")
 
@@ -28,7 +29,7 @@ WalletPages = Wallets
 
 @pytest.fixture
 async def pages() -> AsyncIterator[WalletPages]:
-    servicer = WalletServicer(TortoiseWalletRepository(), "USD", None, nothing)
+    servicer = WalletServicer(PostgresWalletRepository(DATABASE), "USD")
     async with in_memory_channel([servicer]) as channel:
         yield Wallets(channel, None)
 

@@ -1,9 +1,7 @@
 """When the ledger refuses a transfer: the rules live in the database's apply_transfer
-function, checked here on both ways it is called (alone, and inside a transaction with the
-fault-injection hook); a refusal moves nothing and is recorded."""
+function; a refusal moves nothing and is recorded."""
 
 import uuid
-from collections.abc import Awaitable, Callable
 
 import pytest
 from tortoise import Tortoise
@@ -12,18 +10,12 @@ from tekana_common.context import Caller
 from tekana_common.money import BIGINT_MAX
 from tekana_wallet import service
 from tekana_wallet.domain import Refusal, TransferRequest, TransferStatus, Wallet
-from tekana_wallet.repository import TortoiseWalletRepository
+from tekana_wallet.repository import PostgresWalletRepository
+from tests.support.database import DATABASE
 
 pytestmark = pytest.mark.usefixtures("wallet_database")
 
-repo = TortoiseWalletRepository()
-
-
-async def _nothing() -> None:
-    return None
-
-
-HOOKS: dict[str, Callable[[], Awaitable[None]] | None] = {"alone": None, "in_tx": _nothing}
+repo = PostgresWalletRepository(DATABASE)
 
 
 async def _sql(query: str, *values: object) -> None:
@@ -49,18 +41,16 @@ async def _wallet(balance: int) -> Wallet:
     return wallet
 
 
-@pytest.mark.parametrize("hook", HOOKS)
-async def test_exactly_the_balance_may_be_sent(hook: str) -> None:
+async def test_exactly_the_balance_may_be_sent() -> None:
     sender, receiver = await _wallet(100), await _wallet(0)
     request = TransferRequest(
         str(uuid.uuid4()), sender.account_number, receiver.account_number, 100, "USD"
     )
-    outcome = (await service.apply_transfers(repo, [request], before_commit=HOOKS[hook]))[0]
+    outcome = (await service.apply_transfers(repo, [request]))[0]
     assert outcome.status == TransferStatus.COMPLETED
     assert (await _balance(sender), await _balance(receiver)) == (0, 100)
 
 
-@pytest.mark.parametrize("hook", HOOKS)
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
@@ -74,9 +64,7 @@ async def test_exactly_the_balance_may_be_sent(hook: str) -> None:
         ("receiver_would_overflow", Refusal.BALANCE_LIMIT),
     ],
 )
-async def test_the_ledger_refuses_and_moves_nothing(
-    hook: str, case: str, expected: Refusal
-) -> None:
+async def test_the_ledger_refuses_and_moves_nothing(case: str, expected: Refusal) -> None:
     sender, receiver = await _wallet(100), await _wallet(0)
     source, target, amount, currency = sender.account_number, receiver.account_number, 100, "USD"
     if case == "more_than_the_balance":
@@ -98,29 +86,27 @@ async def test_the_ledger_refuses_and_moves_nothing(
         await _sql("UPDATE wallet SET balance = $2 WHERE id = $1", receiver.id, BIGINT_MAX - 50)
     transfer_id = str(uuid.uuid4())
     request = TransferRequest(transfer_id, source, target, amount, currency)
-    outcome = (await service.apply_transfers(repo, [request], before_commit=HOOKS[hook]))[0]
+    outcome = (await service.apply_transfers(repo, [request]))[0]
     assert (outcome.status, outcome.refusal) == (TransferStatus.FAILED, expected)
     assert await _balance(sender) == 100
     # Recorded: asking again answers the same refusal.
-    again = (await service.apply_transfers(repo, [request], before_commit=HOOKS[hook]))[0]
+    again = (await service.apply_transfers(repo, [request]))[0]
     assert (again.status, again.refusal) == (TransferStatus.FAILED, expected)
 
 
-@pytest.mark.parametrize("hook", HOOKS)
-async def test_the_funding_wallet_may_go_below_zero(hook: str) -> None:
+async def test_the_funding_wallet_may_go_below_zero() -> None:
     funding = await service.funding_account(repo, currency="USD")
     receiver = await _wallet(0)
     before = await _balance(funding)
     request = TransferRequest(
         str(uuid.uuid4()), funding.account_number, receiver.account_number, 5_000, "USD"
     )
-    outcome = (await service.apply_transfers(repo, [request], before_commit=HOOKS[hook]))[0]
+    outcome = (await service.apply_transfers(repo, [request]))[0]
     assert outcome.status == TransferStatus.COMPLETED
     assert await _balance(funding) == before - 5_000
 
 
-@pytest.mark.parametrize("hook", HOOKS)
-async def test_a_batch_applies_each_transfer_in_order_and_answers_in_order(hook: str) -> None:
+async def test_a_batch_applies_each_transfer_in_order_and_answers_in_order() -> None:
     a, b, c = await _wallet(100), await _wallet(0), await _wallet(0)
     first = TransferRequest(str(uuid.uuid4()), a.account_number, b.account_number, 60, "USD")
     batch = [
@@ -130,7 +116,7 @@ async def test_a_batch_applies_each_transfer_in_order_and_answers_in_order(hook:
         TransferRequest(str(uuid.uuid4()), b.account_number, c.account_number, 60, "USD"),
         first,  # the same transfer twice: applied once, answered twice
     ]
-    outcomes = await service.apply_transfers(repo, batch, before_commit=HOOKS[hook])
+    outcomes = await service.apply_transfers(repo, batch)
     assert [(o.transfer_id, o.status, o.refusal) for o in outcomes] == [
         (first.transfer_id, TransferStatus.COMPLETED, None),
         (batch[1].transfer_id, TransferStatus.FAILED, Refusal.INSUFFICIENT_FUNDS),
@@ -139,6 +125,6 @@ async def test_a_batch_applies_each_transfer_in_order_and_answers_in_order(hook:
     ]
     assert (await _balance(a), await _balance(b), await _balance(c)) == (40, 0, 60)
     # Replayed as a batch again: the recorded outcomes, nothing moves.
-    again = await service.apply_transfers(repo, batch, before_commit=HOOKS[hook])
+    again = await service.apply_transfers(repo, batch)
     assert again == outcomes
     assert (await _balance(a), await _balance(b), await _balance(c)) == (40, 0, 60)

@@ -5,8 +5,12 @@ import uuid
 
 import asyncpg
 
-from tekana_common.db import database_url
+from tekana_common.db import Database, database_url
 from tekana_common.settings import DEFAULT_DATABASE_URL
+
+# What the storage tests give their repositories: Tortoise's default connection, which the
+# integration fixtures open for each test module.
+DATABASE = Database(pool_max=10)
 
 
 def server_url() -> str:

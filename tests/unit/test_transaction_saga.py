@@ -1,6 +1,7 @@
 """The transaction service's use-cases and saga over an in-memory ledger and repository."""
 
 from datetime import timedelta
+from typing import Any, cast
 
 import pytest
 
@@ -19,9 +20,11 @@ from tekana_transaction.domain import (
     SameWallet,
     SenderWalletNotFound,
     Status,
+    Transaction,
     TransactionNotFound,
     WalletNotFound,
 )
+from tekana_transaction.ports import TransactionRepository
 from tests.support.fakes import FakeLedger, FakeTransactionRepository
 
 ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
@@ -120,9 +123,8 @@ async def test_with_the_ledger_down_it_stays_pending_and_recovery_finishes_it_on
     ledger.available = True
     accounts_known = await move(saga, idempotency_key="k")
     assert accounts_known.transaction.status == Status.COMPLETED
-    pending_case = service.Saga(
-        repo=saga.repo, ledger=ledger, after_pending=_take_ledger_down(ledger)
-    )
+    down_once_stored = cast(TransactionRepository, _LedgerDownOnceStored(saga.repo, ledger))
+    pending_case = service.Saga(repo=down_once_stored, ledger=ledger)
     result = await move(pending_case, idempotency_key="k2")
     assert result.transaction.status == Status.PENDING
     ledger.available = True
@@ -134,11 +136,23 @@ async def test_with_the_ledger_down_it_stays_pending_and_recovery_finishes_it_on
     assert ledger.applied.count(result.transaction.id) == 1
 
 
-def _take_ledger_down(ledger: FakeLedger) -> service.Hook:
-    async def hook() -> None:
-        ledger.available = False
+class _LedgerDownOnceStored:
+    """Storage after which the ledger goes down: the transaction is stored pending, and the
+    ledger cannot be asked."""
 
-    return hook
+    def __init__(self, repo: TransactionRepository, ledger: FakeLedger) -> None:
+        self._repo = repo
+        self._ledger = ledger
+
+    async def add_pending(
+        self, transaction: Transaction, idempotency_key: str | None
+    ) -> tuple[Transaction, bool]:
+        stored = await self._repo.add_pending(transaction, idempotency_key)
+        self._ledger.available = False
+        return stored
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
 
 
 async def test_a_replay_answers_the_first_result_without_moving_money_again(

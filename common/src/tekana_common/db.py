@@ -2,6 +2,8 @@
 
 import asyncio
 import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -9,17 +11,12 @@ import asyncpg
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
+from tortoise.transactions import in_transaction
 
 from tekana_common import metrics
 from tekana_common.logging import get_logger
 
 log = get_logger(__name__)
-
-# Statements on the request paths take the pool's connections in arrival order (asyncio's
-# semaphore is first come, first served): asyncpg's pool hands a released connection to
-# whichever task asks next, so under contention some waited many times over (decision
-# 0016). Set up with the pool by ``open_database``.
-_pool_turns: asyncio.Semaphore | None = None
 
 
 def database_url(server_url: str, database: str) -> str:
@@ -113,25 +110,40 @@ async def apply_migrations(config: dict[str, Any]) -> None:
     await Tortoise.close_connections()
 
 
-async def open_database(config: dict[str, Any]) -> None:
-    global _pool_turns
+class Database:
+    """A service's PostgreSQL, on Tortoise's connection pool (the schema, the models and the
+    migrations are Tortoise's): the request paths' statements, and transactions. Repositories
+    are given one; nothing reaches the pool otherwise."""
+
+    def __init__(self, *, pool_max: int, connection: str = "default") -> None:
+        self._connection = connection
+        # Statements take the pool's connections in arrival order (asyncio's semaphore is
+        # first come, first served): asyncpg's pool hands a released connection to whichever
+        # task asks next, so under contention some waited many times over (decision 0016).
+        self._turns = asyncio.Semaphore(pool_max)
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        """Rows of ``query``, in a transaction of its own. The request paths speak SQL here
+        rather than through the ORM's query building, which was most of their CPU."""
+        client = Tortoise.get_connection(self._connection)
+        async with self._turns, client.acquire_connection() as conn:
+            rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+            return rows
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection in a transaction, committed when the block ends without an error."""
+        async with in_transaction(self._connection) as tx, tx.acquire_connection() as conn:
+            yield conn
+
+
+async def open_database(config: dict[str, Any]) -> Database:
     await Tortoise.init(config=config)
-    _pool_turns = asyncio.Semaphore(config["connections"]["default"]["credentials"]["maxsize"])
+    return Database(pool_max=config["connections"]["default"]["credentials"]["maxsize"])
 
 
 async def close_database() -> None:
     await Tortoise.close_connections()
-
-
-async def fetch(query: str, *args: Any) -> list[asyncpg.Record]:
-    """Rows of ``query`` on a connection of Tortoise's default pool. The request paths use it
-    instead of the ORM's query building, which was most of their CPU; schema, migrations and
-    the rest stay Tortoise's."""
-    if _pool_turns is None:
-        raise RuntimeError("open_database() first")
-    async with _pool_turns, Tortoise.get_connection("default").acquire_connection() as conn:
-        rows: list[asyncpg.Record] = await conn.fetch(query, *args)
-        return rows
 
 
 async def database_answers() -> bool:

@@ -36,10 +36,10 @@ async def migrate(settings: ServiceSettings, app: str) -> None:
 
 
 @asynccontextmanager
-async def running_database(settings: ServiceSettings, app: str) -> AsyncIterator[None]:
-    await db.open_database(database_config(settings, app))
+async def running_database(settings: ServiceSettings, app: str) -> AsyncIterator[db.Database]:
+    database = await db.open_database(database_config(settings, app))
     try:
-        yield
+        yield database
     finally:
         await db.close_database()
 

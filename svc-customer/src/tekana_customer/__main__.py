@@ -13,7 +13,7 @@ from tekana_common.runtime import command_parser, run_command, running_database
 from tekana_customer import repository, server, service
 from tekana_customer.domain import Gender
 from tekana_customer.passwords import Argon2Hasher
-from tekana_customer.repository import TortoiseCustomerRepository
+from tekana_customer.repository import PostgresCustomerRepository
 from tekana_customer.settings import CustomerSettings
 
 
@@ -35,9 +35,9 @@ async def _create_admin(settings: CustomerSettings, args: Namespace) -> None:
         gender=Gender(args.gender),
     )
     hasher = Argon2Hasher(workers=1)
-    async with running_database(settings, server.APP):
+    async with running_database(settings, server.APP) as database:
         admin = await service.register(
-            TortoiseCustomerRepository(server.national_id_cipher(settings)),
+            PostgresCustomerRepository(database, server.national_id_cipher(settings)),
             hasher,
             registration,
             roles=frozenset({Role.CUSTOMER, Role.ADMIN}),
@@ -48,11 +48,13 @@ async def _create_admin(settings: CustomerSettings, args: Namespace) -> None:
 
 async def _reencrypt(settings: CustomerSettings, args: Namespace) -> None:
     cipher = server.national_id_cipher(settings)
-    async with running_database(settings, server.APP):
-        left = await repository.count_unsealed(cipher)
+    async with running_database(settings, server.APP) as database:
+        left = await repository.count_unsealed(database, cipher)
         print(f"{left} national ids to seal under key version {cipher.newest}", flush=True)
         done = 0
-        while sealed := await repository.reseal_national_ids(cipher, batch=args.batch_size):
+        while sealed := await repository.reseal_national_ids(
+            database, cipher, batch=args.batch_size
+        ):
             done += sealed
             print(f"sealed {done} of {left}", flush=True)
     print(f"every national id is sealed under key version {cipher.newest}")

@@ -3,11 +3,10 @@
 from typing import Any
 
 import asyncpg
-from tortoise.transactions import in_transaction
 
 from tekana_common.batching import Batcher
 from tekana_common.context import Role
-from tekana_common.db import fetch
+from tekana_common.db import Database
 from tekana_customer.domain import Customer, EmailTaken, Gender, NewCustomer
 from tekana_customer.models import CustomerRow
 from tekana_customer.national_ids import NationalIdCipher, Sealed
@@ -68,18 +67,21 @@ _END_ALL_SESSIONS = """
     UPDATE session SET revoked_at = now() WHERE customer_id = $1 AND revoked_at IS NULL"""
 
 
-class TortoiseCustomerRepository:
-    def __init__(self, cipher: NationalIdCipher) -> None:
+class PostgresCustomerRepository:
+    """Customers in SQL on the given database, national ids sealed with ``cipher``."""
+
+    def __init__(self, database: Database, cipher: NationalIdCipher) -> None:
+        self._db = database
         self._cipher = cipher
         # Reads by id arriving together share one query: on a loaded service the per-query
         # round trip, not the row, was most of a read's database cost.
         self._reads = Batcher(self._get_many, name="customer_get")
 
     async def add(self, new: NewCustomer) -> Customer:
-        customer_id = (await fetch(_NEXT_ID))[0][0]
+        customer_id = (await self._db.fetch(_NEXT_ID))[0][0]
         sealed = self._cipher.seal(customer_id, new.national_id)
         try:
-            rows = await fetch(
+            rows = await self._db.fetch(
                 _INSERT,
                 customer_id,
                 new.email,
@@ -100,7 +102,7 @@ class TortoiseCustomerRepository:
 
     async def find_credentials(self, email: str) -> tuple[Customer, str] | None:
         # lower(email) is the unique index's expression, so this is an index scan.
-        rows = await fetch(
+        rows = await self._db.fetch(
             f"{_SELECT}, password_hash FROM customer WHERE lower(email) = $1",
             email.lower(),
         )
@@ -112,21 +114,21 @@ class TortoiseCustomerRepository:
 
     async def _get_many(self, ids: list[int]) -> list[Customer | None]:
         # The most frequent read: SQL, not the ORM's query building (most of its CPU).
-        rows = await fetch(f"{_SELECT} FROM customer WHERE id = ANY($1::bigint[])", ids)
+        rows = await self._db.fetch(f"{_SELECT} FROM customer WHERE id = ANY($1::bigint[])", ids)
         found = {row["id"]: customer_from_row(row, self._cipher) for row in rows}
         return [found.get(customer_id) for customer_id in ids]
 
     async def credentials_of(self, customer_id: int) -> str | None:
-        rows = await fetch("SELECT password_hash FROM customer WHERE id = $1", customer_id)
+        rows = await self._db.fetch("SELECT password_hash FROM customer WHERE id = $1", customer_id)
         return str(rows[0]["password_hash"]) if rows else None
 
     async def change_password(self, customer_id: int, password_hash: str) -> None:
-        async with in_transaction() as tx, tx.acquire_connection() as conn:
+        async with self._db.transaction() as conn:
             await conn.execute(_SET_HASH, customer_id, password_hash)
             await conn.execute(_END_ALL_SESSIONS, customer_id)
 
     async def set_disabled(self, customer_id: int, disabled: bool) -> Customer | None:
-        async with in_transaction() as tx, tx.acquire_connection() as conn:
+        async with self._db.transaction() as conn:
             row = await conn.fetchrow(_ENABLE if not disabled else _DISABLE, customer_id)
             if row is not None and disabled:
                 await conn.execute(_END_ALL_SESSIONS, customer_id)
@@ -144,11 +146,11 @@ _RESEAL = """
     WHERE id = $1"""
 
 
-async def reseal_national_ids(cipher: NationalIdCipher, *, batch: int) -> int:
+async def reseal_national_ids(database: Database, cipher: NationalIdCipher, *, batch: int) -> int:
     """Seal one batch of national ids under the newest key (plain ones from before, and
     ones under older keys), in one transaction; how many. Zero when every row is done, so
     a run stopped anywhere resumes by running again."""
-    async with in_transaction() as tx, tx.acquire_connection() as conn:
+    async with database.transaction() as conn:
         rows = await conn.fetch(_TO_RESEAL, cipher.newest, batch)
         resealed = []
         for row in rows:
@@ -158,9 +160,9 @@ async def reseal_national_ids(cipher: NationalIdCipher, *, batch: int) -> int:
     return len(resealed)
 
 
-async def count_unsealed(cipher: NationalIdCipher) -> int:
+async def count_unsealed(database: Database, cipher: NationalIdCipher) -> int:
     """Rows whose national id is not sealed under the newest key."""
-    rows = await fetch(
+    rows = await database.fetch(
         "SELECT count(*) FROM customer WHERE national_id_key IS DISTINCT FROM $1", cipher.newest
     )
     count: int = rows[0][0]

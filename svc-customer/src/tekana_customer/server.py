@@ -15,11 +15,11 @@ from tekana_customer.passwords import (
     memory_limit_bytes,
     workers_for,
 )
-from tekana_customer.repository import TortoiseCustomerRepository
+from tekana_customer.repository import PostgresCustomerRepository
 from tekana_customer.revocations import PublishedRevocations
 from tekana_customer.rpc import CustomerServicer
 from tekana_customer.service import Sessions
-from tekana_customer.session_repository import TortoiseSessionRepository
+from tekana_customer.session_repository import PostgresSessionRepository
 from tekana_customer.settings import CustomerSettings
 
 log = get_logger(__name__)
@@ -66,15 +66,17 @@ async def main(settings: CustomerSettings) -> None:
     cipher = national_id_cipher(settings)
     hasher = password_hasher(settings)
     client = redis_client(settings.redis_url)
-    session_repo = TortoiseSessionRepository()
-    revocations = PublishedRevocations(
-        RevocationPublisher(client, prefix=settings.redis_prefix), session_repo, lifetimes(settings)
-    )
-    sessions = Sessions(session_repo, issuer, lifetimes(settings), revocations)
     try:
-        async with running_database(settings, APP):
+        async with running_database(settings, APP) as database:
+            session_repo = PostgresSessionRepository(database)
+            revocations = PublishedRevocations(
+                RevocationPublisher(client, prefix=settings.redis_prefix),
+                session_repo,
+                lifetimes(settings),
+            )
+            sessions = Sessions(session_repo, issuer, lifetimes(settings), revocations)
             servicer = CustomerServicer(
-                repo=TortoiseCustomerRepository(cipher), hasher=hasher, sessions=sessions
+                repo=PostgresCustomerRepository(database, cipher), hasher=hasher, sessions=sessions
             )
             await serve_service(
                 settings,

@@ -2,9 +2,7 @@
 
 from datetime import datetime
 
-from tortoise.transactions import in_transaction
-
-from tekana_common.db import fetch
+from tekana_common.db import Database
 from tekana_customer.domain import Surface
 from tekana_customer.ports import Reused, Rotated
 from tekana_customer.repository import COLUMNS, customer_from_row
@@ -36,14 +34,18 @@ _FIND_TOKEN = f"""
     FOR UPDATE OF r, s"""  # noqa: S608 (constant columns)
 
 
-class TortoiseSessionRepository:
-    """Sessions in SQL: each operation is one transaction of a few statements on the
-    session and refresh token tables (see the migration for their rules)."""
+class PostgresSessionRepository:
+    """Sessions in SQL on the given database: each operation is one transaction of a few
+    statements on the session and refresh token tables (see the migration for their
+    rules)."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     async def start(
         self, customer_id: int, surface: Surface, *, lifetime: int, refresh_hash: bytes | None
     ) -> str:
-        async with in_transaction() as tx, tx.acquire_connection() as conn:
+        async with self._db.transaction() as conn:
             session_id: str = await conn.fetchval(_START, customer_id, surface.value, lifetime)
             if refresh_hash is not None:
                 await conn.execute(_ADD_REFRESH, refresh_hash, session_id)
@@ -52,7 +54,7 @@ class TortoiseSessionRepository:
     async def rotate(
         self, used_hash: bytes, new_hash: bytes, *, lifetime: int
     ) -> Rotated | Reused | None:
-        async with in_transaction() as tx, tx.acquire_connection() as conn:
+        async with self._db.transaction() as conn:
             row = await conn.fetchrow(_FIND_TOKEN, used_hash)
             if row is None:
                 return None
@@ -77,7 +79,7 @@ class TortoiseSessionRepository:
         return Rotated(customer_from_row(row, None), session_id)
 
     async def end(self, session_id: str, customer_id: int) -> Surface | None:
-        rows = await fetch(
+        rows = await self._db.fetch(
             """UPDATE session SET revoked_at = coalesce(revoked_at, now())
                WHERE id = $1::uuid AND customer_id = $2 RETURNING surface""",
             session_id,
@@ -88,8 +90,10 @@ class TortoiseSessionRepository:
     async def revoked_since(
         self, since: datetime
     ) -> tuple[list[tuple[str, Surface]], list[tuple[int, datetime]]]:
-        sessions = await fetch("SELECT id::text, surface FROM session WHERE revoked_at > $1", since)
-        customers = await fetch(
+        sessions = await self._db.fetch(
+            "SELECT id::text, surface FROM session WHERE revoked_at > $1", since
+        )
+        customers = await self._db.fetch(
             "SELECT id, tokens_valid_after FROM customer WHERE tokens_valid_after > $1", since
         )
         return (
@@ -98,7 +102,7 @@ class TortoiseSessionRepository:
         )
 
     async def forget_expired(self, before: datetime, *, batch: int) -> int:
-        rows = await fetch(
+        rows = await self._db.fetch(
             """DELETE FROM session WHERE id IN (
                    SELECT id FROM session WHERE expires_at < $1 LIMIT $2)
                RETURNING 1""",

@@ -4,11 +4,12 @@ Tortoise's connections (the schema is the Tortoise model's, migrated by Tortoise
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import asyncpg
 
 from tekana_common.batching import Batcher
-from tekana_common.db import fetch
+from tekana_common.db import Database
 from tekana_transaction.domain import Kind, RecentTransactions, Status, Transaction
 
 # The table's columns are the domain's fields, in the same order, after ``seq``: rows are
@@ -101,9 +102,9 @@ Pending = tuple[Transaction, str | None]  # the transaction and its idempotency 
 Finish = tuple[str, Status, str | None]  # transaction id, final status, failure code
 
 
-async def _insert_pending(batch: list[Pending]) -> list[Transaction | None]:
+async def _insert_pending(database: Database, batch: list[Pending]) -> list[Transaction | None]:
     """Each transaction stored, or None where its key was already used."""
-    rows = await fetch(
+    rows = await database.fetch(
         _INSERT_PENDING,
         [uuid.UUID(t.id) for t, _ in batch],
         [t.kind.value for t, _ in batch],
@@ -121,10 +122,10 @@ async def _insert_pending(batch: list[Pending]) -> list[Transaction | None]:
     return [stored.get(t.id) for t, _ in batch]
 
 
-async def _finish(batch: list[Finish]) -> list[Transaction | None]:
+async def _finish(database: Database, batch: list[Finish]) -> list[Transaction | None]:
     """Each transaction marked, or None where it was no longer pending."""
     ordered = sorted(batch)  # rows locked in one order, whoever else finishes some of them
-    rows = await fetch(
+    rows = await database.fetch(
         _FINISH,
         [uuid.UUID(i) for i, _, _ in ordered],
         [status.value for _, status, _ in ordered],
@@ -134,10 +135,16 @@ async def _finish(batch: list[Finish]) -> list[Transaction | None]:
     return [marked.get(i) for i, _, _ in batch]
 
 
-class TortoiseTransactionRepository:
-    def __init__(self) -> None:
-        self._pending_writes = Batcher(_insert_pending, name="transaction_pending")
-        self._finish_writes = Batcher(_finish, name="transaction_finish")
+class PostgresTransactionRepository:
+    """Transactions in SQL on the given database; concurrent inserts of pending ones, and
+    concurrent finishes, are each one statement (group commit, decision 0015)."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._pending_writes = Batcher(
+            partial(_insert_pending, database), name="transaction_pending"
+        )
+        self._finish_writes = Batcher(partial(_finish, database), name="transaction_finish")
 
     async def add_pending(
         self, transaction: Transaction, idempotency_key: str | None
@@ -152,7 +159,7 @@ class TortoiseTransactionRepository:
         return existing, False
 
     async def find_by_key(self, initiator_id: int, idempotency_key: str) -> Transaction | None:
-        rows = await fetch(
+        rows = await self._db.fetch(
             f"{_SELECT} WHERE initiator_id = $1 AND idempotency_key = $2",
             initiator_id,
             idempotency_key,
@@ -160,7 +167,7 @@ class TortoiseTransactionRepository:
         return _to_domain(rows[0]) if rows else None
 
     async def get(self, transaction_id: str) -> Transaction | None:
-        rows = await fetch(f"{_SELECT} WHERE id = $1", uuid.UUID(transaction_id))
+        rows = await self._db.fetch(f"{_SELECT} WHERE id = $1", uuid.UUID(transaction_id))
         return _to_domain(rows[0]) if rows else None
 
     async def finish(self, transaction_id: str, *, failure_code: str | None) -> Transaction:
@@ -178,7 +185,7 @@ class TortoiseTransactionRepository:
         # One index range per side (sender, receiver), merged: each stops after ``limit``.
         # UNION ALL: no row is on both sides (transaction_two_accounts_ck), so nothing to
         # deduplicate, and the two ordered ranges merge without a sort.
-        rows = await fetch(
+        rows = await self._db.fetch(
             f"""SELECT {_COLUMNS} FROM (
                     (SELECT {_COLUMNS} FROM "transaction"
                      WHERE sender_account = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3)
@@ -195,7 +202,7 @@ class TortoiseTransactionRepository:
     async def recent_for_accounts(
         self, queries: Sequence[tuple[str, int]]
     ) -> list[RecentTransactions]:
-        rows = await fetch(_RECENT, [a for a, _ in queries], [size for _, size in queries])
+        rows = await self._db.fetch(_RECENT, [a for a, _ in queries], [size for _, size in queries])
         recent = [RecentTransactions([], [], [], [], [], [], []) for _ in queries]
         for row in rows:
             if row[1] is not None:  # none yet: the aggregates over nothing are NULL
@@ -205,7 +212,7 @@ class TortoiseTransactionRepository:
         return recent
 
     async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]:
-        rows = await fetch(
+        rows = await self._db.fetch(
             f"{_SELECT} WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2",
             datetime.now(UTC) - age,
             limit,

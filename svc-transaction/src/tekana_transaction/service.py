@@ -6,7 +6,7 @@ it exactly once.
 """
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -48,22 +48,15 @@ T = TypeVar("T")
 
 # Queries in one GetRecentTransactions call (the gateway groups concurrent history reads).
 HISTORY_BATCH_MAX = 256
-Hook = Callable[[], Awaitable[None]]
-
-
-async def _no_fault() -> None:
-    return None
 
 
 @dataclass(frozen=True)
 class Saga:
-    """What the saga needs: storage, the ledger, and fault-injection hooks for tests."""
+    """What the saga needs: storage, the ledger, and the amounts it allows."""
 
     repo: TransactionRepository
     ledger: Ledger
     ceilings: AmountCeilings = field(default_factory=AmountCeilings)
-    after_pending: Hook = _no_fault
-    after_apply: Hook = _no_fault
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +177,6 @@ async def _start(
         # The key was used before (a retry, or a concurrent twin that won the insert): the
         # insert is the replay check, one round trip fewer than looking first.
         return await _answer_replay(saga, stored, movement)
-    await saga.after_pending()
     return Result(await _answer(saga, stored), replayed=False)
 
 
@@ -217,7 +209,6 @@ async def drive(saga: Saga, transaction: Transaction) -> Transaction:
             return transaction
         if not outcome.completed:
             mark_failed(span, RuntimeError(outcome.failure_code), outcome.failure_code)
-    await saga.after_apply()
     status = Status.COMPLETED if outcome.completed else Status.FAILED
     TRANSFERS.labels(transaction.kind.value, status.value).inc()
     with tracing.span(f"saga.{status.value}", attributes={"tekana.transaction.id": transaction.id}):

@@ -1,6 +1,6 @@
 """What the wallet use-cases need from outside: storage, and the failures it reports."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from tekana_wallet.domain import (
@@ -11,8 +11,6 @@ from tekana_wallet.domain import (
     Wallet,
     WalletType,
 )
-
-BeforeCommit = Callable[[], Awaitable[None]]
 
 
 class AccountNumberTaken(Exception):
@@ -53,11 +51,8 @@ class WalletRepository(Protocol):
         """For each (account number, limit), in order: the wallet and its latest ``limit``
         entries, or None when there is no such wallet."""
 
-    async def apply_transfers(
-        self, requests: Sequence[TransferRequest], before_commit: BeforeCommit | None = None
-    ) -> list[TransferOutcome]:
+    async def apply_transfers(self, requests: Sequence[TransferRequest]) -> list[TransferOutcome]:
         """In one database transaction, for each request in order: record the transfer (or
         return the recorded outcome), refuse by the ledger's rules (recorded), else move the
         money and write both entries; every wallet involved is locked first, in id order.
-        ``before_commit`` runs last inside the transaction. ``TransientConflict`` when the
-        whole may simply be retried."""
+        ``TransientConflict`` when the whole may simply be retried."""

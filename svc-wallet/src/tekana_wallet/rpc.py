@@ -1,6 +1,5 @@
 """gRPC edge of the wallet service: protobuf in, one use-case, protobuf out."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,10 +123,6 @@ def _outcome_fields(outcome: TransferOutcome) -> dict[str, Any]:
 class WalletServicer(wallet_grpc.WalletServiceBase):
     repo: WalletRepository
     default_currency: str
-    # Fault-injection hooks (no-ops unless configured): inside the ledger transaction just
-    # before it commits, and after it committed but before the reply is sent.
-    before_commit: Callable[[], Awaitable[None]] | None  # fault injection; None in production
-    after_commit: Callable[[], Awaitable[None]]
 
     async def CreateWallet(self, stream: Stream[pb.CreateWalletRequest, pb.Wallet]) -> None:
         request = await receive(stream)
@@ -215,11 +210,8 @@ class WalletServicer(wallet_grpc.WalletServiceBase):
     ) -> None:
         request = await receive(stream)
         outcomes = await service.apply_transfers(
-            self.repo,
-            [_transfer_request(t) for t in request.transfers],
-            before_commit=self.before_commit,
+            self.repo, [_transfer_request(t) for t in request.transfers]
         )
-        await self.after_commit()
         reply = pb.ApplyTransfersResponse()
         for outcome in outcomes:
             reply.outcomes.add(**_outcome_fields(outcome))

@@ -1,7 +1,7 @@
 """Wallet use-cases. Each takes its dependencies as arguments and raises domain errors."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 from tekana_common import money
 from tekana_common.context import Caller
@@ -176,10 +176,7 @@ async def funding_account(repo: WalletRepository, *, currency: str) -> Wallet:
 
 
 async def apply_transfers(
-    repo: WalletRepository,
-    requests: Sequence[TransferRequest],
-    *,
-    before_commit: Callable[[], Awaitable[None]] | None = None,
+    repo: WalletRepository, requests: Sequence[TransferRequest]
 ) -> list[TransferOutcome]:
     """Move each request's money once, or refuse it, all in one database transaction;
     replays return the first outcome, and outcomes come in the order of the requests.
@@ -192,7 +189,7 @@ async def apply_transfers(
         _check_transfer(request)
     for attempt in range(1, TRANSFER_ATTEMPTS + 1):
         try:
-            return await repo.apply_transfers(requests, before_commit)
+            return await repo.apply_transfers(requests)
         except TransientConflict:
             log.warning("transfers_retried", transfers=len(requests), attempt=attempt)
     raise Unavailable("ledger_busy", "The ledger is busy; retry the transfer")
