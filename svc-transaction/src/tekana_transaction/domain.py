@@ -212,7 +212,10 @@ class IdempotencyKeyReused(Conflict):
         )
 
 
-_REFUSALS: dict[str, Callable[[], DomainError]] = {
+# The errors of the ledger's refusals, by code. The wallet service's ``Refusal`` is the one
+# list of codes; tests/integration/test_ledger_codes.py holds this map, and the SQL function
+# that refuses, to it.
+LEDGER_REFUSALS: dict[str, Callable[[], DomainError]] = {
     "insufficient_funds": InsufficientFunds,
     "currency_mismatch": CurrencyMismatch,
     "sender_wallet_not_found": SenderWalletNotFound,
@@ -225,7 +228,7 @@ _REFUSALS: dict[str, Callable[[], DomainError]] = {
 
 def refusal_error(failure_code: str | None) -> DomainError:
     """The error a recorded failure answers with, on the first call and on every replay."""
-    error_type = _REFUSALS.get(failure_code or "")
+    error_type = LEDGER_REFUSALS.get(failure_code or "")
     if error_type is None:
         return FailedPrecondition(failure_code or "transfer_failed", "The transfer failed")
     return error_type()

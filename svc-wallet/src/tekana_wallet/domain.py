@@ -37,7 +37,9 @@ class TransferStatus(StrEnum):
 
 
 class Refusal(StrEnum):
-    """Why the ledger refused a transfer; recorded, so a replay gives the same answer."""
+    """Why the ledger refused a transfer; recorded, so a replay gives the same answer. The one
+    list of the ledger's codes: the SQL function that applies transfers (migration 0004) and
+    the transaction service's errors are held to it by tests."""
 
     INSUFFICIENT_FUNDS = "insufficient_funds"
     CURRENCY_MISMATCH = "currency_mismatch"
