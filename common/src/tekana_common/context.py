@@ -1,10 +1,9 @@
-"""Per-request values (request id, caller) carried in context variables."""
+"""Who a request is for (``Caller``, passed to every use-case as an argument) and its id (a
+context variable, for logs and for the metadata of the calls it makes)."""
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-from tekana_common.errors import Unauthenticated
 
 
 class Role(StrEnum):
@@ -25,17 +24,8 @@ class Caller:
 
     @classmethod
     def named(cls, customer_id: int, *, admin: bool) -> "Caller":
-        """The caller a grouped call's item names (its customer id, admin or not)."""
+        """The caller a request names (its customer id, admin or not)."""
         return cls(customer_id, frozenset({Role.ADMIN if admin else Role.CUSTOMER}))
 
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
-caller_var: ContextVar[Caller | None] = ContextVar("caller", default=None)
-
-
-def current_caller() -> Caller:
-    """The caller of the request being served; ``Unauthenticated`` when none was sent."""
-    caller = caller_var.get()
-    if caller is None:
-        raise Unauthenticated("missing_caller", "Unauthorized")
-    return caller

@@ -10,17 +10,19 @@ from tekana_common import tracing
 from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
 from tekana_common.revocation import RevocationList, redis_client
 from tekana_common.transport import Transport
-from tekana_gateway import docs, hardening, health, middlewares
+from tekana_gateway import middlewares
 from tekana_gateway.keys import LIMITER, REVOCATIONS, SETTINGS, UPSTREAMS, VERIFIER
-from tekana_gateway.legacy import customers as legacy_customers
-from tekana_gateway.legacy import transactions as legacy_transactions
-from tekana_gateway.legacy import wallets as legacy_wallets
+from tekana_gateway.openapi import serve as openapi
 from tekana_gateway.ratelimit import Limits, RateLimiter
+from tekana_gateway.routes import health
+from tekana_gateway.routes.legacy import customers as legacy_customers
+from tekana_gateway.routes.legacy import transactions as legacy_transactions
+from tekana_gateway.routes.legacy import wallets as legacy_wallets
+from tekana_gateway.routes.v1 import customers as v1_customers
+from tekana_gateway.routes.v1 import transfers as v1_transfers
+from tekana_gateway.routes.v1 import wallets as v1_wallets
 from tekana_gateway.settings import GatewaySettings
 from tekana_gateway.upstream import Upstreams
-from tekana_gateway.v1 import customers as v1_customers
-from tekana_gateway.v1 import transfers as v1_transfers
-from tekana_gateway.v1 import wallets as v1_wallets
 
 
 def token_verifier(settings: GatewaySettings) -> TokenVerifier:
@@ -79,7 +81,7 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
     """The gateway; given ``upstreams`` replace the channels it would open (tests)."""
     app = web.Application(
         middlewares=[
-            hardening.cors_preflight,
+            middlewares.cors_preflight,
             # Only with tracing on: a middleware layer costs every request its own coroutine.
             *([middlewares.tracing_span] if tracing.enabled() else []),
             middlewares.request_context,
@@ -89,7 +91,7 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
-    app.on_response_prepare.append(hardening.security_headers)
+    app.on_response_prepare.append(middlewares.security_headers)
     app[VERIFIER] = token_verifier(settings)
     app[LIMITER] = rate_limiter(settings)
     app.on_cleanup.append(_close_limiter)
@@ -113,6 +115,6 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
         v1_transfers.routes,
     ):
         app.add_routes(routes)
-    docs.add_routes(app)
-    app.on_startup.append(docs.build_spec_on_startup)
+    openapi.add_routes(app)
+    app.on_startup.append(openapi.build_spec_on_startup)
     return app

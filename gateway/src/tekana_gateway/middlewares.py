@@ -10,12 +10,20 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from tekana_common import metrics, tracing
 from tekana_common.auth import Verified
-from tekana_common.context import caller_var, request_id_var
+from tekana_common.context import request_id_var
 from tekana_common.errors import DomainError
 from tekana_common.logging import get_logger
 from tekana_common.revocation import RevocationUnavailable
-from tekana_gateway import errors, rendering
-from tekana_gateway.keys import AUTH_ERROR, CALLER, REQUEST_ID, REVOCATIONS, TOKEN, VERIFIER
+from tekana_gateway import errors
+from tekana_gateway.keys import (
+    AUTH_ERROR,
+    CALLER,
+    REQUEST_ID,
+    REVOCATIONS,
+    SETTINGS,
+    TOKEN,
+    VERIFIER,
+)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = get_logger("tekana_gateway.access")
@@ -120,7 +128,6 @@ def _accept_unless_revoked(request: web.Request, verified: Verified) -> None:
         return
     request[CALLER] = caller
     request[TOKEN] = verified
-    caller_var.set(caller)
 
 
 @web.middleware
@@ -155,10 +162,10 @@ async def error_responses(request: web.Request, handler: Handler) -> web.StreamR
         error = errors.ApiError(500, "internal", "Internal Server Error")
     if error.status >= 500:
         log.warning("request_failed", code=error.code, status=error.status)
-    if rendering.is_v1(request):
-        response = rendering.problem(error, instance=request.path, request_id=request[REQUEST_ID])
+    if errors.is_v1(request):
+        response = errors.problem(error, instance=request.path, request_id=request[REQUEST_ID])
     else:
-        response = rendering.legacy(error, request=request)
+        response = errors.legacy(error, request=request)
     if error.status == 408:
         # The rest of a slow body is not waited for: the connection goes.
         response.force_close()
@@ -182,3 +189,59 @@ def _from_http_exception(exc: web.HTTPException) -> errors.ApiError:
         415: "unsupported_media_type",
     }.get(exc.status, "http_error")
     return errors.ApiError(exc.status, code, errors.TITLES.get(exc.status, exc.reason))
+
+
+# ---- response headers every answer carries, and CORS for an allow-list of origins
+# An API answers JSON to programs: nothing on it may be framed, sniffed or cached, and it
+# loads nothing. The docs page loads its own scripts and styles, and nothing else.
+_API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+_DOCS_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    # Replaces aiohttp's "Python/x aiohttp/y": no version banner.
+    "Server": "tekana",
+}
+CORS_METHODS = "GET, POST, PUT, OPTIONS"
+CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-ID"
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: runs for every response, errors and 404s included."""
+    response.headers.update(SECURITY_HEADERS)
+    is_docs = request.path == "/docs" or request.path.startswith("/docs/")
+    response.headers["Content-Security-Policy"] = _DOCS_POLICY if is_docs else _API_POLICY
+    if not is_docs:
+        response.headers.setdefault("Cache-Control", "no-store")
+    origin = request.headers.get("Origin")
+    if origin and origin in request.app[SETTINGS].cors_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Retry-After, Location"
+        response.headers["Vary"] = "Origin"
+
+
+@web.middleware
+async def cors_preflight(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer browsers' preflight requests from allowed origins; refuse others plainly."""
+    is_preflight = (
+        request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+    )
+    if not is_preflight:
+        return await handler(request)
+    if request.headers.get("Origin") not in request.app[SETTINGS].cors_origins:
+        return web.Response(status=403)
+    return web.Response(
+        status=204,
+        headers={
+            "Access-Control-Allow-Methods": CORS_METHODS,
+            "Access-Control-Allow-Headers": CORS_HEADERS,
+            "Access-Control-Max-Age": "600",
+        },
+    )

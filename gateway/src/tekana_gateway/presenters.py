@@ -14,7 +14,13 @@ from tekana.customer.v1 import customer_pb2 as customer_pb
 from tekana.transaction.v1 import transaction_pb2 as transaction_pb
 from tekana.wallet.v1 import wallet_pb2 as wallet_pb
 from tekana_common.money import MINOR_UNITS, minor_to_major
-from tekana_gateway import bodies
+from tekana_gateway.schemas.legacy import (
+    ActivityLog,
+    CustomerLegacy,
+    TransactionLegacy,
+    WalletLegacy,
+)
+from tekana_gateway.schemas.v1 import CustomerV1, EntryV1, MoneyV1, TransactionV1, WalletV1
 
 GENDER_CODES: dict[int, str] = {customer_pb.GENDER_MALE: "M", customer_pb.GENDER_FEMALE: "F"}
 GENDER_FROM_CODE = {code: gender for gender, code in GENDER_CODES.items()}
@@ -48,7 +54,7 @@ TX_KINDS: dict[int, str] = {
 }
 
 
-def legacy_customer(customer: customer_pb.Customer) -> bodies.CustomerLegacy:
+def legacy_customer(customer: customer_pb.Customer) -> CustomerLegacy:
     return {
         "id": customer.id,
         "email": customer.email,
@@ -58,7 +64,7 @@ def legacy_customer(customer: customer_pb.Customer) -> bodies.CustomerLegacy:
     }
 
 
-def v1_customer(customer: customer_pb.Customer) -> bodies.CustomerV1:
+def v1_customer(customer: customer_pb.Customer) -> CustomerV1:
     return {
         "id": customer.id,
         "email": customer.email,
@@ -111,13 +117,13 @@ def major_units(amount_minor: int, currency: str) -> Decimal | int:
     return minor_to_major(amount_minor, currency).normalize()
 
 
-def v1_money(value: Money) -> bodies.MoneyV1:
+def v1_money(value: Money) -> MoneyV1:
     return {"amount_minor": value.amount_minor, "currency": value.currency}
 
 
-def legacy_wallet(page: wallet_pb.WalletActivity) -> bodies.WalletLegacy:
+def legacy_wallet(page: wallet_pb.WalletActivity) -> WalletLegacy:
     wallet = page.wallet
-    body: bodies.WalletLegacy = {
+    body: WalletLegacy = {
         "id": wallet.id,
         "accNumber": wallet.account_number,
         "customerId": wallet.owner_id,
@@ -127,7 +133,7 @@ def legacy_wallet(page: wallet_pb.WalletActivity) -> bodies.WalletLegacy:
         "createdAt": timestamp(wallet.created_at_us),
     }
     currency = body["currency"]
-    activity: list[bodies.ActivityLog] = [
+    activity: list[ActivityLog] = [
         {
             "transactionId": transfer_id,
             "action": DIRECTIONS[direction],
@@ -142,7 +148,7 @@ def legacy_wallet(page: wallet_pb.WalletActivity) -> bodies.WalletLegacy:
     return body
 
 
-def v1_wallet(wallet: wallet_pb.Wallet) -> bodies.WalletV1:
+def v1_wallet(wallet: wallet_pb.Wallet) -> WalletV1:
     return {
         "id": wallet.id,
         "account_number": wallet.account_number,
@@ -154,7 +160,7 @@ def v1_wallet(wallet: wallet_pb.Wallet) -> bodies.WalletV1:
     }
 
 
-def v1_entry(entry: wallet_pb.LedgerEntry) -> bodies.EntryV1:
+def v1_entry(entry: wallet_pb.LedgerEntry) -> EntryV1:
     return {
         "id": entry.id,
         "transfer_id": entry.transfer_id,
@@ -166,7 +172,7 @@ def v1_entry(entry: wallet_pb.LedgerEntry) -> bodies.EntryV1:
     }
 
 
-def legacy_history(recent: transaction_pb.RecentTransactions) -> list[bodies.TransactionLegacy]:
+def legacy_history(recent: transaction_pb.RecentTransactions) -> list[TransactionLegacy]:
     return [
         {
             "id": id,
@@ -190,7 +196,7 @@ def legacy_history(recent: transaction_pb.RecentTransactions) -> list[bodies.Tra
     ]
 
 
-def v1_transaction(transaction: transaction_pb.Transaction) -> bodies.TransactionV1:
+def v1_transaction(transaction: transaction_pb.Transaction) -> TransactionV1:
     return {
         "id": transaction.id,
         "kind": TX_KINDS.get(transaction.kind, ""),

@@ -6,18 +6,28 @@ logged and shown on /ready), except that login is refused when configured to fai
 """
 
 import hashlib
+import math
 import secrets
 import time
 import unicodedata
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
 import redis.asyncio as redis
+from grpclib.exceptions import GRPCError
 from redis.exceptions import RedisError
 
+from tekana_common.grpc_errors import error_code
 from tekana_common.logging import get_logger
+from tekana_gateway.errors import ApiError
 
 log = get_logger(__name__)
+
+TOO_MANY = "Too many attempts, try again later"
+# The customer service's code for a wrong e-mail or password (tekana_customer.domain).
+INVALID_CREDENTIALS = "invalid_credentials"
 
 # Every key is trimmed to the window and checked against its limit (ARGV[i + 3]); with
 # ARGV[3] = "count" the attempt is then recorded in each key, but only if none was over, so a
@@ -78,6 +88,28 @@ class RateLimiter:
         )
         self._script = self._redis.register_script(_SLIDING_WINDOW) if self._redis else None
         self._failed_at: float | None = None
+
+    async def count_registration(self, *, email: str, address: str) -> None:
+        """One registration attempt; 429 with Retry-After when over a limit."""
+        _refuse_if_waiting(await self.attempt("register", email=email, address=address))
+
+    @asynccontextmanager
+    async def login_attempt(self, *, email: str, address: str) -> AsyncIterator[None]:
+        """Around one login: 429 if this client has failed too often, and a wrong password
+        counted as a failure when it comes back. Correct passwords never count."""
+        try:
+            _refuse_if_waiting(await self.login_allowed(email=email, address=address))
+        except RateLimiterUnavailable:
+            raise ApiError(
+                503, "login_unavailable", "Login is unavailable, try again later"
+            ) from None
+        try:
+            yield
+        except GRPCError as exc:
+            if error_code(exc) == INVALID_CREDENTIALS:
+                await self.login_failed(email=email, address=address)
+            raise
+        await self.login_succeeded(email=email, address=address)
 
     async def attempt(self, bucket: str, *, email: str, address: str) -> float:
         """Count one attempt (registration); 0, or the seconds to wait when over a limit."""
@@ -168,6 +200,11 @@ class RateLimiter:
         if self._failed_at is not None:
             log.info("rate_limiter_recovered")
         self._failed_at = None
+
+
+def _refuse_if_waiting(wait: float) -> None:
+    if wait > 0:
+        raise ApiError(429, "rate_limited", TOO_MANY, retry_after=max(1, math.ceil(wait)))
 
 
 def _key(prefix: str, bucket: str, kind: str, value: str) -> str:

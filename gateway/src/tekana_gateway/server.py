@@ -15,9 +15,9 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
 from tekana_common.logging import get_logger
-from tekana_gateway import rendering
+from tekana_gateway import errors
 from tekana_gateway.errors import ApiError
-from tekana_gateway.hardening import SECURITY_HEADERS
+from tekana_gateway.middlewares import SECURITY_HEADERS
 
 log = get_logger("tekana_gateway.server")
 
@@ -84,10 +84,10 @@ class GatewayRequestHandler(RequestHandler):
         error = MALFORMED if status == 400 else ApiError(status, "internal", "Internal Error")
         request_id = uuid.uuid4().hex
         path = self._target.decode("ascii", "replace")
-        if rendering.is_v1_path(path):
-            response = rendering.problem(error, instance=path, request_id=request_id)
+        if errors.is_v1_path(path):
+            response = errors.problem(error, instance=path, request_id=request_id)
         else:
-            response = rendering.legacy(error, request=request)
+            response = errors.legacy(error, request=request)
         response.headers.update(SECURITY_HEADERS)
         response.headers["X-Request-ID"] = request_id
         response.force_close()

@@ -12,9 +12,9 @@ from pydantic import BaseModel, ValidationError
 from tekana_common.errors import FieldViolation
 from tekana_common.paging import CURSOR_DIGITS_MAX, DEFAULT_LIMIT, PAGE_MAX
 from tekana_gateway import jsonio
-from tekana_gateway.apidoc import doc_of
 from tekana_gateway.errors import ApiError, invalid
 from tekana_gateway.keys import SETTINGS
+from tekana_gateway.openapi.declare import doc_of
 from tekana_gateway.upstream import Page
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -157,3 +157,12 @@ def path_text(request: web.Request, name: str, *, max_length: int = 32) -> str:
     if not value or len(value) > max_length:
         raise invalid([FieldViolation(name, f"must be 1 to {max_length} characters")])
     return value
+
+
+def client_address(request: web.Request) -> str:
+    """The peer's address, or the one a trusted proxy reports for it."""
+    hops = request.app[SETTINGS].trusted_proxy_hops
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.remote or "unknown"

@@ -6,8 +6,8 @@ from typing import Any
 
 from tekana_common.auth import generate_key_pair
 from tekana_devstack.paths import REPO_ROOT
-from tekana_gateway import docs
 from tekana_gateway.app import create_app
+from tekana_gateway.openapi import serve
 from tekana_gateway.settings import GatewaySettings
 
 COLLECTION = REPO_ROOT / "docs" / "postman" / "tekana-v1.postman_collection.json"
@@ -18,7 +18,7 @@ def gateway_spec() -> dict[str, Any]:
     """The OpenAPI document of a gateway built with a throw-away verification key."""
     _, public_pem = generate_key_pair()
     app = create_app(GatewaySettings(jwt_public_key=public_pem.decode()))
-    return docs.spec_of(app)
+    return serve.spec_of(app)
 
 
 def collection(spec: dict[str, Any]) -> dict[str, Any]:

@@ -3,9 +3,9 @@
 from aiohttp import web
 
 from tekana_common.money import check_minor
-from tekana_gateway import bodies, jsonio, validation
-from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, caller, documented
+from tekana_gateway import jsonio, validation
 from tekana_gateway.keys import UPSTREAMS
+from tekana_gateway.openapi.declare import ACCOUNT_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.presenters import (
     WALLET_TYPE_FROM_NAME,
     page_info,
@@ -13,8 +13,16 @@ from tekana_gateway.presenters import (
     v1_transaction,
     v1_wallet,
 )
-from tekana_gateway.v1.money_movements import movement_response
-from tekana_gateway.v1.schemas import CreateDeposit, CreateWallet
+from tekana_gateway.routes.v1.movements import movement_response
+from tekana_gateway.schemas.v1 import (
+    CreateDeposit,
+    CreateWallet,
+    EntryPageV1,
+    TransactionPageV1,
+    TransactionV1,
+    WalletListV1,
+    WalletV1,
+)
 
 routes = web.RouteTableDef()
 
@@ -23,7 +31,7 @@ routes = web.RouteTableDef()
 @documented(
     Doc(
         "Open a wallet",
-        (Reply(201, bodies.WalletV1, "The new wallet (or, on a retry, the same one)"),),
+        (Reply(201, WalletV1, "The new wallet (or, on a retry, the same one)"),),
         request=CreateWallet,
         idempotent=True,
     )
@@ -43,10 +51,10 @@ async def create_wallet(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/wallets")
-@documented(Doc("The caller's wallets", (Reply(200, bodies.WalletListV1, "Wallets"),)))
+@documented(Doc("The caller's wallets", (Reply(200, WalletListV1, "Wallets"),)))
 async def list_wallets(request: web.Request) -> web.Response:
     wallets = await request.app[UPSTREAMS].wallets.wallets(caller(request))
-    body: bodies.WalletListV1 = {"data": [v1_wallet(w) for w in wallets]}
+    body: WalletListV1 = {"data": [v1_wallet(w) for w in wallets]}
     return jsonio.response(body)
 
 
@@ -54,7 +62,7 @@ async def list_wallets(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "One of the caller's wallets",
-        (Reply(200, bodies.WalletV1, "The wallet"),),
+        (Reply(200, WalletV1, "The wallet"),),
         path={"account": ACCOUNT_PARAM},
     )
 )
@@ -68,7 +76,7 @@ async def get_wallet(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "A wallet's ledger entries, newest first",
-        (Reply(200, bodies.EntryPageV1, "A page"),),
+        (Reply(200, EntryPageV1, "A page"),),
         path={"account": ACCOUNT_PARAM},
         paginated=True,
     )
@@ -79,7 +87,7 @@ async def list_entries(request: web.Request) -> web.Response:
         caller(request), account, validation.page(request)
     )
     has_more, next_after = page_info(reply.page)
-    body: bodies.EntryPageV1 = {
+    body: EntryPageV1 = {
         "data": [v1_entry(e) for e in reply.entries],
         "has_more": has_more,
         "next_after": next_after,
@@ -92,8 +100,8 @@ async def list_entries(request: web.Request) -> web.Response:
     Doc(
         "Deposit into one's own wallet (while test deposits are on) or, for admins, any",
         (
-            Reply(201, bodies.TransactionV1, "Deposited"),
-            Reply(202, bodies.TransactionV1, "Accepted; the ledger will apply it shortly"),
+            Reply(201, TransactionV1, "Deposited"),
+            Reply(202, TransactionV1, "Accepted; the ledger will apply it shortly"),
         ),
         request=CreateDeposit,
         path={"account": ACCOUNT_PARAM},
@@ -119,7 +127,7 @@ async def deposit(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "A wallet's transactions, newest first",
-        (Reply(200, bodies.TransactionPageV1, "A page"),),
+        (Reply(200, TransactionPageV1, "A page"),),
         path={"account": ACCOUNT_PARAM},
         paginated=True,
     )
@@ -130,7 +138,7 @@ async def list_transactions(request: web.Request) -> web.Response:
         caller(request), account, validation.page(request)
     )
     has_more, next_after = page_info(reply.page)
-    body: bodies.TransactionPageV1 = {
+    body: TransactionPageV1 = {
         "data": [v1_transaction(t) for t in reply.transactions],
         "has_more": has_more,
         "next_after": next_after,

@@ -1,10 +1,13 @@
-"""Request bodies of /v1. Unknown fields are refused, so typos never pass silently."""
+"""The /v1 bodies: requests (pydantic models; unknown fields are refused, so typos never pass
+silently) and responses (typed dictionaries, as on the legacy surface), errors included
+(RFC 9457 problem details)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from typing_extensions import TypedDict
 
-from tekana_gateway.legacy.schemas import Email, Password
+from tekana_gateway.schemas.legacy import Email, Password
 
 
 class V1Model(BaseModel):
@@ -103,3 +106,102 @@ class CreateTransfer(V1Model):
     from_account: AccountNumber
     to_account: AccountNumber
     amount: MoneyBody
+
+
+# ---- responses
+class FieldError(TypedDict):
+    field: str
+    message: str
+
+
+class Problem(TypedDict):
+    """RFC 9457 problem details, with Tekana's stable ``code``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    errors: NotRequired[list[FieldError]]
+    request_id: NotRequired[str]
+
+
+class CustomerV1(TypedDict):
+    id: int
+    email: str
+    full_name: str
+    national_id: str
+    gender: str
+    roles: list[str]
+    created_at: str | None
+    disabled: bool
+
+
+class CustomerPageV1(TypedDict):
+    data: list[CustomerV1]
+    has_more: bool
+    next_after: str | None
+
+
+class AccessTokenV1(TypedDict):
+    access_token: str
+    token_type: str
+    expires_in: int
+    # Opaque, for POST /v1/auth/refresh; used once, each use returns a new one.
+    refresh_token: str
+    refresh_expires_in: int
+
+
+class MoneyV1(TypedDict):
+    amount_minor: int
+    currency: str
+
+
+class WalletV1(TypedDict):
+    id: int
+    account_number: str
+    owner_id: int
+    type: str
+    status: str
+    balance: MoneyV1
+    created_at: str | None
+
+
+class WalletListV1(TypedDict):
+    data: list[WalletV1]
+
+
+class EntryV1(TypedDict):
+    id: int
+    transfer_id: str
+    direction: str
+    amount: MoneyV1
+    balance_after: MoneyV1
+    counterparty_account: str
+    created_at: str | None
+
+
+class EntryPageV1(TypedDict):
+    data: list[EntryV1]
+    has_more: bool
+    next_after: str | None
+
+
+class TransactionV1(TypedDict):
+    id: str
+    kind: str
+    from_account: str
+    to_account: str
+    amount: MoneyV1
+    status: str
+    failure_code: str | None
+    initiator_id: int
+    created_at: str | None
+    completed_at: str | None
+
+
+class TransactionPageV1(TypedDict):
+    data: list[TransactionV1]
+    has_more: bool
+    next_after: str | None

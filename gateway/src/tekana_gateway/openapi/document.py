@@ -7,8 +7,9 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter
 
-from tekana_gateway import bodies
-from tekana_gateway.apidoc import Doc, doc_of
+from tekana_gateway.openapi.declare import Doc, doc_of
+from tekana_gateway.schemas.legacy import LegacyError, LegacyUnauthorized
+from tekana_gateway.schemas.v1 import Problem
 
 _REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"{(\w+)}")
@@ -174,19 +175,19 @@ def _responses(schemas: Schemas, surface: str, doc: Doc) -> dict[str, Any]:
         schema: dict[str, Any] = schemas.ref(reply.body)
         if surface == "legacy":
             # Business refusals arrive in the same HTTP status, as an error envelope.
-            schema = {"anyOf": [schema, schemas.ref(bodies.LegacyError)]}
+            schema = {"anyOf": [schema, schemas.ref(LegacyError)]}
         responses[str(reply.status)] = {
             "description": reply.description,
             "content": {"application/json": {"schema": schema}},
         }
     if surface == "v1":
-        problem = {"application/problem+json": {"schema": schemas.ref(bodies.Problem)}}
+        problem = {"application/problem+json": {"schema": schemas.ref(Problem)}}
         for status, description in V1_ERRORS.items():
             if status == 429 and not doc.rate_limited:
                 continue
             responses.setdefault(str(status), {"description": description, "content": problem})
     elif surface == "legacy":
-        envelope = {"application/json": {"schema": schemas.ref(bodies.LegacyError)}}
+        envelope = {"application/json": {"schema": schemas.ref(LegacyError)}}
         for status, description in LEGACY_ERRORS.items():
             if status == 429 and not doc.rate_limited:
                 continue
@@ -194,7 +195,7 @@ def _responses(schemas: Schemas, surface: str, doc: Doc) -> dict[str, Any]:
         if doc.auth:
             responses["401"] = {
                 "description": "Missing, malformed, expired or wrongly signed token",
-                "content": {"application/json": {"schema": schemas.ref(bodies.LegacyUnauthorized)}},
+                "content": {"application/json": {"schema": schemas.ref(LegacyUnauthorized)}},
             }
     if doc.request is not None:
         refused = responses.get("400", {}).get("content")

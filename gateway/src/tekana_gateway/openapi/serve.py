@@ -7,7 +7,8 @@ from typing import Any
 import swagger_ui
 from aiohttp import web
 
-from tekana_gateway import jsonio, openapi
+from tekana_gateway import jsonio
+from tekana_gateway.openapi import document
 
 SPEC = web.AppKey("openapi_spec", dict)
 ASSETS = Path(swagger_ui.__file__).parent / "static"
@@ -43,7 +44,7 @@ _INIT = """window.ui = SwaggerUIBundle({
 
 def spec_of(app: web.Application) -> dict[str, Any]:
     if SPEC not in app:
-        app[SPEC] = openapi.build(app, title=TITLE, version=VERSION)
+        app[SPEC] = document.build(app, title=TITLE, version=VERSION)
     return app[SPEC]
 
 

@@ -3,11 +3,19 @@
 from aiohttp import web
 
 from tekana.customer.v1.customer_pb2 import AccessToken
-from tekana_gateway import bodies, jsonio, throttle, validation
-from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, caller, documented
-from tekana_gateway.keys import TOKEN, UPSTREAMS
+from tekana_gateway import jsonio, validation
+from tekana_gateway.keys import LIMITER, TOKEN, UPSTREAMS
+from tekana_gateway.openapi.declare import ID_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.presenters import GENDER_FROM_CODE, page_info, v1_customer
-from tekana_gateway.v1.schemas import ChangePassword, CreateCustomer, RefreshRequest, TokenRequest
+from tekana_gateway.schemas.v1 import (
+    AccessTokenV1,
+    ChangePassword,
+    CreateCustomer,
+    CustomerPageV1,
+    CustomerV1,
+    RefreshRequest,
+    TokenRequest,
+)
 
 routes = web.RouteTableDef()
 
@@ -16,7 +24,7 @@ routes = web.RouteTableDef()
 @documented(
     Doc(
         "Register a customer",
-        (Reply(201, bodies.CustomerV1, "Registered"),),
+        (Reply(201, CustomerV1, "Registered"),),
         request=CreateCustomer,
         auth=False,
         rate_limited=True,
@@ -29,7 +37,9 @@ async def create_customer(request: web.Request) -> web.Response:
     # the header is accepted, and checked, like on every POST.
     validation.idempotency_key(request)
     body = await validation.body(request, CreateCustomer)
-    await throttle.count_registration(request, email=body.email)
+    await request.app[LIMITER].count_registration(
+        email=body.email, address=validation.client_address(request)
+    )
     customer = await request.app[UPSTREAMS].customers.register(
         email=body.email,
         password=body.password,
@@ -46,7 +56,7 @@ async def create_customer(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "Exchange credentials for an access token",
-        (Reply(200, bodies.AccessTokenV1, "A bearer token"),),
+        (Reply(200, AccessTokenV1, "A bearer token"),),
         request=TokenRequest,
         auth=False,
         rate_limited=True,
@@ -54,14 +64,15 @@ async def create_customer(request: web.Request) -> web.Response:
 )
 async def issue_token(request: web.Request) -> web.Response:
     body = await validation.body(request, TokenRequest)
-    async with throttle.login_attempt(request, email=body.email):
+    address = validation.client_address(request)
+    async with request.app[LIMITER].login_attempt(email=body.email, address=address):
         token = await request.app[UPSTREAMS].customers.log_in(
             email=body.email, password=body.password, legacy=False
         )
     return jsonio.response(_token_body(token))
 
 
-def _token_body(token: AccessToken) -> bodies.AccessTokenV1:
+def _token_body(token: AccessToken) -> AccessTokenV1:
     return {
         "access_token": token.token,
         "token_type": "Bearer",
@@ -75,7 +86,7 @@ def _token_body(token: AccessToken) -> bodies.AccessTokenV1:
 @documented(
     Doc(
         "A new access token and refresh token for a refresh token, which is used up",
-        (Reply(200, bodies.AccessTokenV1, "A new pair; the refresh token sent no longer works"),),
+        (Reply(200, AccessTokenV1, "A new pair; the refresh token sent no longer works"),),
         request=RefreshRequest,
         auth=False,
         description="A refresh token sent a second time ends its whole session (every "
@@ -121,7 +132,7 @@ async def change_password(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "Disable a customer (admins): no login, every token refused at once; money stays",
-        (Reply(200, bodies.CustomerV1, "The customer, disabled"),),
+        (Reply(200, CustomerV1, "The customer, disabled"),),
         path={"id": ID_PARAM},
     )
 )
@@ -133,7 +144,7 @@ async def disable(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "Enable a disabled customer (admins); tokens issued before stay refused",
-        (Reply(200, bodies.CustomerV1, "The customer, enabled"),),
+        (Reply(200, CustomerV1, "The customer, enabled"),),
         path={"id": ID_PARAM},
     )
 )
@@ -149,7 +160,7 @@ async def _set_disabled(request: web.Request, *, disabled: bool) -> web.Response
 
 
 @routes.get("/v1/customers/me")
-@documented(Doc("The caller", (Reply(200, bodies.CustomerV1, "The caller"),)))
+@documented(Doc("The caller", (Reply(200, CustomerV1, "The caller"),)))
 async def me(request: web.Request) -> web.Response:
     reader = caller(request)
     customer = await request.app[UPSTREAMS].customers.customer(reader, reader.customer_id)
@@ -160,7 +171,7 @@ async def me(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "One customer: the caller, or anyone for an admin",
-        (Reply(200, bodies.CustomerV1, "The customer"),),
+        (Reply(200, CustomerV1, "The customer"),),
         path={"id": ID_PARAM},
     )
 )
@@ -174,7 +185,7 @@ async def get_customer(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "All customers by id (admins)",
-        (Reply(200, bodies.CustomerPageV1, "A page"),),
+        (Reply(200, CustomerPageV1, "A page"),),
         paginated=True,
     )
 )
@@ -183,7 +194,7 @@ async def list_customers(request: web.Request) -> web.Response:
         caller(request), validation.page(request)
     )
     has_more, next_after = page_info(page.page)
-    body: bodies.CustomerPageV1 = {
+    body: CustomerPageV1 = {
         "data": [v1_customer(c) for c in page.customers],
         "has_more": has_more,
         "next_after": next_after,

@@ -8,13 +8,20 @@ from grpclib.exceptions import GRPCError
 from tekana_common.context import Caller
 from tekana_common.grpc_errors import error_code
 from tekana_common.money import major_to_minor
-from tekana_gateway import bodies, validation
-from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, caller, documented
-from tekana_gateway.bodies import WalletLegacy
+from tekana_gateway import validation
+from tekana_gateway.errors import envelope
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
-from tekana_gateway.legacy.schemas import CreateWalletBody, DepositBody
+from tekana_gateway.openapi.declare import ACCOUNT_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.presenters import WALLET_TYPE_FROM_NAME, legacy_wallet
-from tekana_gateway.rendering import envelope
+from tekana_gateway.schemas.legacy import (
+    CreateWalletBody,
+    DepositBody,
+    LegacyStatus,
+    LegacyWallet,
+    LegacyWalletId,
+    LegacyWallets,
+    WalletLegacy,
+)
 from tekana_gateway.upstream import Upstreams
 
 routes = web.RouteTableDef()
@@ -34,7 +41,7 @@ async def _with_activity(upstreams: Upstreams, account: str, reader: Caller) -> 
 @documented(
     Doc(
         "Open a wallet in the default currency",
-        (Reply(201, bodies.LegacyWalletId, "The new wallet's id"),),
+        (Reply(201, LegacyWalletId, "The new wallet's id"),),
         request=CreateWalletBody,
         idempotent=True,
     )
@@ -52,7 +59,7 @@ async def create_wallet(request: web.Request) -> web.Response:
 
 
 @routes.get("/wallet")
-@documented(Doc("The caller's wallets", (Reply(200, bodies.LegacyWallets, "Wallets"),)))
+@documented(Doc("The caller's wallets", (Reply(200, LegacyWallets, "Wallets"),)))
 async def list_wallets(request: web.Request) -> web.Response:
     reader = caller(request)
     upstreams = request.app[UPSTREAMS]
@@ -67,7 +74,7 @@ async def list_wallets(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "Deposit into one's own wallet (admins: any); transactionId makes it idempotent",
-        (Reply(201, bodies.LegacyStatus, "Deposited, or Money already added to your account"),),
+        (Reply(201, LegacyStatus, "Deposited, or Money already added to your account"),),
         request=DepositBody,
         json_only=True,
     )
@@ -97,7 +104,7 @@ async def deposit(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "One of the caller's wallets with its latest 100 activity entries",
-        (Reply(200, bodies.LegacyWallet, "The wallet, or Wallet not found"),),
+        (Reply(200, LegacyWallet, "The wallet, or Wallet not found"),),
         path={"accNumber": ACCOUNT_PARAM},
     )
 )

@@ -1,9 +1,12 @@
-"""Request bodies of the legacy surface. Unknown fields are ignored, as the old gateway did."""
+"""The legacy surface's bodies: requests (pydantic models; unknown fields are ignored, as the
+old gateway did) and responses (typed dictionaries the presenters build, mypy holds them to
+it, and the OpenAPI document is generated from them, so it cannot drift from what is sent)."""
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StrictInt, StrictStr, WithJsonSchema
+from typing_extensions import TypedDict
 
 Email = Annotated[StrictStr, Field(min_length=3, max_length=254)]
 Password = Annotated[StrictStr, Field(min_length=1, max_length=128)]
@@ -82,3 +85,99 @@ class TransferBody(LegacyModel):
     senderAcc: AccountNumber  # noqa: N815
     receiverAcc: AccountNumber  # noqa: N815
     amount: MajorAmount
+
+
+# ---- responses
+# Major units, exact: written from Decimal as a plain JSON number.
+ShownAmount = Annotated[Decimal | int, WithJsonSchema({"type": "number"})]
+
+
+class LegacyError(TypedDict):
+    """A refused request: the outcome in ``status``, the reasons in ``error``."""
+
+    status: int
+    error: list[str]
+
+
+class LegacyUnauthorized(TypedDict):
+    statusCode: int
+    message: str
+
+
+class LegacyStatus(TypedDict):
+    status: int
+
+
+class LegacyToken(TypedDict):
+    status: int
+    token: str
+
+
+class CustomerLegacy(TypedDict):
+    id: int
+    email: str
+    fullName: str
+    nationalId: str
+    gender: str
+
+
+class LegacyCustomer(TypedDict):
+    status: int
+    data: CustomerLegacy
+
+
+class LegacyCustomers(TypedDict):
+    status: int
+    data: list[CustomerLegacy]
+
+
+class LegacyWalletId(TypedDict):
+    status: int
+    id: int
+
+
+class ActivityLog(TypedDict):
+    transactionId: str
+    action: str
+    amount: ShownAmount
+
+
+class WalletLegacy(TypedDict):
+    id: int
+    accNumber: str
+    customerId: int
+    walletType: str
+    balance: ShownAmount
+    currency: str
+    createdAt: str | None
+    walletActivityLogs: NotRequired[list[ActivityLog]]
+
+
+class LegacyWallet(TypedDict):
+    status: int
+    data: WalletLegacy
+
+
+class LegacyWallets(TypedDict):
+    status: int
+    data: list[WalletLegacy]
+
+
+class LegacyTransactionId(TypedDict):
+    status: int
+    id: str
+
+
+class TransactionLegacy(TypedDict):
+    id: str
+    senderAcc: str
+    receiverAcc: str
+    amount: ShownAmount
+    currency: str
+    status: str
+    createdAt: str | None
+
+
+class LegacyTransactions(TypedDict):
+    status: int
+    data: list[TransactionLegacy]

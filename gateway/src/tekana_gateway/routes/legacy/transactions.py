@@ -4,12 +4,12 @@ from aiohttp import web
 
 from tekana.transaction.v1 import transaction_pb2 as transaction_pb
 from tekana_common.money import major_to_minor
-from tekana_gateway import bodies, validation
-from tekana_gateway.apidoc import ACCOUNT_PARAM, Doc, Reply, caller, documented
+from tekana_gateway import validation
+from tekana_gateway.errors import envelope
 from tekana_gateway.keys import SETTINGS, UPSTREAMS
-from tekana_gateway.legacy.schemas import TransferBody
+from tekana_gateway.openapi.declare import ACCOUNT_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.presenters import legacy_history
-from tekana_gateway.rendering import envelope
+from tekana_gateway.schemas.legacy import LegacyTransactionId, LegacyTransactions, TransferBody
 
 routes = web.RouteTableDef()
 
@@ -20,7 +20,7 @@ HISTORY_LIMIT = 100
 @documented(
     Doc(
         "Transfer between wallets (status 202 in the body while the ledger has not answered)",
-        (Reply(201, bodies.LegacyTransactionId, "The transaction id, or the refusal"),),
+        (Reply(201, LegacyTransactionId, "The transaction id, or the refusal"),),
         request=TransferBody,
         idempotent=True,
         json_only=True,
@@ -49,7 +49,7 @@ async def transfer(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "A wallet's latest 100 transactions, newest first",
-        (Reply(200, bodies.LegacyTransactions, "Transactions, or Wallet not found"),),
+        (Reply(200, LegacyTransactions, "Transactions, or Wallet not found"),),
         path={"accNumber": ACCOUNT_PARAM},
     )
 )

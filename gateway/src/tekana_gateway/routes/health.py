@@ -1,16 +1,29 @@
 """``/health``: the process answers. ``/ready``: every upstream's gRPC health check passes."""
 
 from aiohttp import web
+from typing_extensions import TypedDict
 
-from tekana_gateway import bodies, jsonio
-from tekana_gateway.apidoc import Doc, Reply, documented
+from tekana_gateway import jsonio
 from tekana_gateway.keys import LIMITER, REVOCATIONS, UPSTREAMS
+from tekana_gateway.openapi.declare import Doc, Reply, documented
+
+
+class Health(TypedDict):
+    status: str
+
+
+class Readiness(TypedDict):
+    status: str
+    upstreams: dict[str, str]
+    rate_limiter: str
+    revocations: str
+
 
 routes = web.RouteTableDef()
 
 
 @routes.get("/health")
-@documented(Doc("The process is up", (Reply(200, bodies.Health, "Alive"),), auth=False))
+@documented(Doc("The process is up", (Reply(200, Health, "Alive"),), auth=False))
 async def health(_: web.Request) -> web.Response:
     return jsonio.response({"status": "ok"})
 
@@ -20,8 +33,8 @@ async def health(_: web.Request) -> web.Response:
     Doc(
         "Every upstream service passes its gRPC health check",
         (
-            Reply(200, bodies.Readiness, "Ready to serve"),
-            Reply(503, bodies.Readiness, "An upstream is not serving"),
+            Reply(200, Readiness, "Ready to serve"),
+            Reply(503, Readiness, "An upstream is not serving"),
         ),
         auth=False,
     )
@@ -31,7 +44,7 @@ async def ready(request: web.Request) -> web.Response:
     all_serving = all(state == "serving" for state in upstreams.values())
     # Redis down degrades the limits and the revocation list, not the service: reported,
     # but still ready (revocation_fail_closed makes tokens 503 instead).
-    body: bodies.Readiness = {
+    body: Readiness = {
         "status": "ready" if all_serving else "not_ready",
         "upstreams": upstreams,
         "rate_limiter": await request.app[LIMITER].state(),

@@ -2,12 +2,19 @@
 
 from aiohttp import web
 
-from tekana_gateway import bodies, throttle, validation
-from tekana_gateway.apidoc import ID_PARAM, Doc, Reply, caller, documented
-from tekana_gateway.keys import UPSTREAMS
-from tekana_gateway.legacy.schemas import LoginBody, RegisterBody
+from tekana_gateway import validation
+from tekana_gateway.errors import envelope
+from tekana_gateway.keys import LIMITER, UPSTREAMS
+from tekana_gateway.openapi.declare import ID_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.presenters import GENDER_FROM_CODE, legacy_customer
-from tekana_gateway.rendering import envelope
+from tekana_gateway.schemas.legacy import (
+    LegacyCustomer,
+    LegacyCustomers,
+    LegacyStatus,
+    LegacyToken,
+    LoginBody,
+    RegisterBody,
+)
 from tekana_gateway.upstream import Page
 
 routes = web.RouteTableDef()
@@ -20,7 +27,7 @@ LIST_LIMIT = 100
 @documented(
     Doc(
         "Register a customer",
-        (Reply(201, bodies.LegacyStatus, "Registered, or refused: E-Mail already exists"),),
+        (Reply(201, LegacyStatus, "Registered, or refused: E-Mail already exists"),),
         request=RegisterBody,
         auth=False,
         rate_limited=True,
@@ -32,7 +39,9 @@ async def register(request: web.Request) -> web.Response:
     # As on /v1: a retried registration answers "E-Mail already exists", never a duplicate.
     validation.idempotency_key(request)
     body = await validation.body(request, RegisterBody)
-    await throttle.count_registration(request, email=body.email)
+    await request.app[LIMITER].count_registration(
+        email=body.email, address=validation.client_address(request)
+    )
     await request.app[UPSTREAMS].customers.register(
         email=body.email,
         password=body.password,
@@ -47,7 +56,7 @@ async def register(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "Log in and receive an access token",
-        (Reply(200, bodies.LegacyToken, "A token, or one message for any wrong credential"),),
+        (Reply(200, LegacyToken, "A token, or one message for any wrong credential"),),
         request=LoginBody,
         auth=False,
         rate_limited=True,
@@ -55,7 +64,8 @@ async def register(request: web.Request) -> web.Response:
 )
 async def login(request: web.Request) -> web.Response:
     body = await validation.body(request, LoginBody)
-    async with throttle.login_attempt(request, email=body.email):
+    address = validation.client_address(request)
+    async with request.app[LIMITER].login_attempt(email=body.email, address=address):
         token = await request.app[UPSTREAMS].customers.log_in(
             email=body.email, password=body.password, legacy=True
         )
@@ -63,9 +73,7 @@ async def login(request: web.Request) -> web.Response:
 
 
 @routes.get("/customer")
-@documented(
-    Doc("All customers, first 100 (admins)", (Reply(200, bodies.LegacyCustomers, "Customers"),))
-)
+@documented(Doc("All customers, first 100 (admins)", (Reply(200, LegacyCustomers, "Customers"),)))
 async def list_customers(request: web.Request) -> web.Response:
     page = await request.app[UPSTREAMS].customers.customers(
         caller(request), Page(limit=LIST_LIMIT, after="")
@@ -77,7 +85,7 @@ async def list_customers(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "One customer: the caller, or anyone for an admin",
-        (Reply(200, bodies.LegacyCustomer, "The customer, or Customer not found"),),
+        (Reply(200, LegacyCustomer, "The customer, or Customer not found"),),
         path={"id": ID_PARAM},
     )
 )

@@ -3,12 +3,12 @@
 from aiohttp import web
 
 from tekana_common.money import check_minor
-from tekana_gateway import bodies, jsonio, validation
-from tekana_gateway.apidoc import UUID_PARAM, Doc, Reply, caller, documented
+from tekana_gateway import jsonio, validation
 from tekana_gateway.keys import UPSTREAMS
+from tekana_gateway.openapi.declare import UUID_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.presenters import v1_transaction
-from tekana_gateway.v1.money_movements import movement_response
-from tekana_gateway.v1.schemas import CreateTransfer
+from tekana_gateway.routes.v1.movements import movement_response
+from tekana_gateway.schemas.v1 import CreateTransfer, TransactionV1
 
 routes = web.RouteTableDef()
 
@@ -18,8 +18,8 @@ routes = web.RouteTableDef()
     Doc(
         "Move money from one of the caller's wallets",
         (
-            Reply(201, bodies.TransactionV1, "Transferred"),
-            Reply(202, bodies.TransactionV1, "Accepted; the ledger will apply it shortly"),
+            Reply(201, TransactionV1, "Transferred"),
+            Reply(202, TransactionV1, "Accepted; the ledger will apply it shortly"),
         ),
         request=CreateTransfer,
         idempotent=True,
@@ -44,7 +44,7 @@ async def create_transfer(request: web.Request) -> web.Response:
 @documented(
     Doc(
         "One transaction the caller took part in",
-        (Reply(200, bodies.TransactionV1, "The transaction"),),
+        (Reply(200, TransactionV1, "The transaction"),),
         path={"id": UUID_PARAM},
     )
 )

@@ -1,0 +1,1 @@
+"""The routes of both surfaces, and the health endpoints."""
