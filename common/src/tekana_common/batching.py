@@ -6,8 +6,8 @@ the batcher idle leaves at the end of the event loop's current turn, with every 
 submitted in that turn: no timer, and under light load a lone item waits only for the turn
 to end. Under load this matters: the callers one batch answers all wake in the same turn,
 and they now go on to the next stage as one batch. Leaving at once, the first of them went
-alone and the rest waited a whole round trip for it (half of the wallet applies carried a
-single transfer). Under heavy load batches grow by themselves, and the per-statement costs
+alone and the rest waited a whole round trip for it (many wallet applies carried a single
+transfer). Under heavy load batches grow by themselves, and the per-statement costs
 (a round trip, a commit) are shared.
 """
 

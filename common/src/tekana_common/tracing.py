@@ -2,8 +2,8 @@
 
 With no exporter endpoint set, nothing is installed and ``enabled()`` is False: ``span``
 then hands out one shared non-recording span, and no trace context is read or written (the
-API's own no-op tracer still cost ~5 % of a transfer's CPU in the gateway and in the
-transaction service, building context managers and parsing headers for nothing). With an
+API's own no-op tracer still cost a measurable share of a transfer's CPU, building context
+managers and parsing headers for nothing; `./taskw bench:tracing` measures what is left). With an
 endpoint, spans go out over OTLP/HTTP and SQL statements (asyncpg) are traced too. grpclib
 has no instrumentation package: the W3C ``traceparent`` is carried in gRPC metadata here,
 by hand.

@@ -80,7 +80,7 @@ def v1_customer(customer: customer_pb.Customer) -> CustomerV1:
 def timestamp(micros: int) -> str | None:
     """ISO 8601 in UTC, as ``datetime.isoformat`` writes it (``...T08:00:00.123457+00:00``),
     exact to the microsecond. Built from a cached whole second: a history page writes 100 of
-    these, and a ``datetime`` each cost half of the page's presenting."""
+    these, and a ``datetime`` each was most of the page's presenting (decision 0019)."""
     if not micros:
         return None
     seconds, fraction = divmod(micros, 1_000_000)

@@ -45,7 +45,7 @@ COLUMNS = (
 )
 _SELECT = f"SELECT {COLUMNS}"
 # Registration and login also hash a password each; their SQL costs no more than it must
-# (the ORM's query building was ~1 ms of the customer service's CPU per login).
+# (the ORM's query building was a measurable share of a login's CPU).
 # The id is taken first: the sealed national id is bound to it.
 _NEXT_ID = "SELECT nextval(pg_get_serial_sequence('customer', 'id'))"
 _INSERT = f"""

@@ -35,8 +35,8 @@ class Status(StrEnum):
 
 class Transaction(NamedTuple):
     """Immutable. A NamedTuple rather than a frozen dataclass: a history page builds 100 of
-    them, and a frozen dataclass's ``__init__`` cost 1.7 µs each against 0.5 µs (a tenth of
-    the page's CPU in this service). Copies with changes: ``_replace``."""
+    them, and a frozen dataclass's ``__init__`` costs several times a tuple's (decision
+    0018). Copies with changes: ``_replace``."""
 
     id: str
     kind: Kind

@@ -13,7 +13,7 @@ from tekana_common.db import Database
 from tekana_transaction.domain import Kind, RecentTransactions, Status, Transaction
 
 # The table's columns are the domain's fields, in the same order, after ``seq``: rows are
-# read by position (a history page converts 100 rows; a lookup by name cost twice as much).
+# read by position (a history page converts 100 rows; a lookup by name costs more).
 # The id comes as text: PostgreSQL's cast is cheaper than str() of a UUID here.
 _FIELDS = ("seq", *Transaction._fields)
 

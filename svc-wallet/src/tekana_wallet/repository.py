@@ -28,7 +28,7 @@ from tekana_wallet.domain import (
 from tekana_wallet.models import WalletRow
 from tekana_wallet.ports import AccountNumberTaken, TransientConflict
 
-# Looked up rather than calling the enum, ten times dearer, for each of a page's 100 entries.
+# Looked up rather than calling the enum, which costs more, for each of a page's entries.
 _DIRECTIONS = {direction.value: direction for direction in Direction}
 
 
