@@ -10,7 +10,7 @@ from tekana.transaction.v1.transaction_grpc import TransactionServiceStub
 from tekana_common.context import Caller
 from tekana_gateway.upstream import Transactions
 from tekana_transaction.rpc import TransactionServicer
-from tekana_transaction.service import Saga
+from tekana_transaction.saga import Saga
 from tests.support.fakes import FakeLedger, FakeTransactionRepository
 from tests.support.grpc import in_memory_channel
 

@@ -25,6 +25,7 @@ from tekana_transaction.domain import (
     WalletNotFound,
 )
 from tekana_transaction.ports import TransactionRepository
+from tekana_transaction.saga import Saga
 from tests.support.fakes import FakeLedger, FakeTransactionRepository
 
 ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
@@ -42,12 +43,12 @@ def ledger() -> FakeLedger:
 
 
 @pytest.fixture
-def saga(ledger: FakeLedger) -> service.Saga:
-    return service.Saga(repo=FakeTransactionRepository(), ledger=ledger)
+def saga(ledger: FakeLedger) -> Saga:
+    return Saga(repo=FakeTransactionRepository(), ledger=ledger)
 
 
 async def move(
-    saga: service.Saga, caller: Caller = ANN, sender: str = A, receiver: str = B, **kw: object
+    saga: Saga, caller: Caller = ANN, sender: str = A, receiver: str = B, **kw: object
 ) -> Result:
     args: dict[str, object] = {"amount": 100, "currency": "USD", "idempotency_key": "", **kw}
     return await service.create_transfer(
@@ -59,9 +60,7 @@ async def move(
     )
 
 
-async def test_a_transfer_is_stored_applied_and_completed(
-    saga: service.Saga, ledger: FakeLedger
-) -> None:
+async def test_a_transfer_is_stored_applied_and_completed(saga: Saga, ledger: FakeLedger) -> None:
     result = await move(saga)
     assert result.transaction.status == Status.COMPLETED
     assert not result.replayed
@@ -71,7 +70,7 @@ async def test_a_transfer_is_stored_applied_and_completed(
 
 
 async def test_a_refused_transfer_is_recorded_failed_and_raised(
-    saga: service.Saga, ledger: FakeLedger
+    saga: Saga, ledger: FakeLedger
 ) -> None:
     with pytest.raises(InsufficientFunds):
         await move(saga, amount=5_000)
@@ -83,7 +82,7 @@ async def test_a_refused_transfer_is_recorded_failed_and_raised(
 
 
 @pytest.mark.parametrize("stranger", [BOB, ADMIN])
-async def test_only_the_owner_moves_money_out(saga: service.Saga, stranger: Caller) -> None:
+async def test_only_the_owner_moves_money_out(saga: Saga, stranger: Caller) -> None:
     # Someone else's wallet answers exactly as a wallet that does not exist.
     with pytest.raises(SenderWalletNotFound):
         await move(saga, caller=stranger)
@@ -99,7 +98,7 @@ async def test_only_the_owner_moves_money_out(saga: service.Saga, stranger: Call
     ],
 )
 async def test_wallets_must_exist_and_differ(
-    saga: service.Saga, sender: str, receiver: str, error: type[Exception]
+    saga: Saga, sender: str, receiver: str, error: type[Exception]
 ) -> None:
     with pytest.raises(error):
         await move(saga, sender=sender, receiver=receiver)
@@ -109,13 +108,13 @@ async def test_wallets_must_exist_and_differ(
 @pytest.mark.parametrize(
     ("amount", "currency"), [(0, "USD"), (-1, "USD"), (100, "XXX"), (2**63, "USD")]
 )
-async def test_amounts_are_checked(saga: service.Saga, amount: int, currency: str) -> None:
+async def test_amounts_are_checked(saga: Saga, amount: int, currency: str) -> None:
     with pytest.raises(InvalidArgument):
         await move(saga, amount=amount, currency=currency)
 
 
 async def test_with_the_ledger_down_it_stays_pending_and_recovery_finishes_it_once(
-    saga: service.Saga, ledger: FakeLedger
+    saga: Saga, ledger: FakeLedger
 ) -> None:
     ledger.available = False
     with pytest.raises(Unavailable):
@@ -124,7 +123,7 @@ async def test_with_the_ledger_down_it_stays_pending_and_recovery_finishes_it_on
     accounts_known = await move(saga, idempotency_key="k")
     assert accounts_known.transaction.status == Status.COMPLETED
     down_once_stored = cast(TransactionRepository, _LedgerDownOnceStored(saga.repo, ledger))
-    pending_case = service.Saga(repo=down_once_stored, ledger=ledger)
+    pending_case = Saga(repo=down_once_stored, ledger=ledger)
     result = await move(pending_case, idempotency_key="k2")
     assert result.transaction.status == Status.PENDING
     ledger.available = True
@@ -156,7 +155,7 @@ class _LedgerDownOnceStored:
 
 
 async def test_a_replay_answers_the_first_result_without_moving_money_again(
-    saga: service.Saga, ledger: FakeLedger
+    saga: Saga, ledger: FakeLedger
 ) -> None:
     first = await move(saga, idempotency_key="same")
     again = await move(saga, idempotency_key="same")
@@ -165,13 +164,13 @@ async def test_a_replay_answers_the_first_result_without_moving_money_again(
     assert ledger.balances[A] == 900
 
 
-async def test_a_reused_key_with_another_request_is_refused(saga: service.Saga) -> None:
+async def test_a_reused_key_with_another_request_is_refused(saga: Saga) -> None:
     await move(saga, idempotency_key="same")
     with pytest.raises(IdempotencyKeyReused):
         await move(saga, idempotency_key="same", amount=101)
 
 
-async def test_keys_are_per_customer(saga: service.Saga, ledger: FakeLedger) -> None:
+async def test_keys_are_per_customer(saga: Saga, ledger: FakeLedger) -> None:
     await move(saga, idempotency_key="same")
     theirs = await move(
         saga, caller=BOB, sender=C, receiver=A, idempotency_key="same", amount=0 + 1
@@ -179,9 +178,7 @@ async def test_keys_are_per_customer(saga: service.Saga, ledger: FakeLedger) -> 
     assert not theirs.replayed or theirs.transaction.sender_account == C
 
 
-async def test_deposits_need_admin_or_the_test_setting(
-    saga: service.Saga, ledger: FakeLedger
-) -> None:
+async def test_deposits_need_admin_or_the_test_setting(saga: Saga, ledger: FakeLedger) -> None:
     async def deposit(caller: Caller, account: str, allowed: bool) -> Result:
         return await service.create_deposit(
             saga,
@@ -204,7 +201,7 @@ async def test_deposits_need_admin_or_the_test_setting(
     assert ledger.balances[FakeLedger.FUNDING] == -1_000
 
 
-async def test_a_transaction_is_visible_to_the_parties_and_admins(saga: service.Saga) -> None:
+async def test_a_transaction_is_visible_to_the_parties_and_admins(saga: Saga) -> None:
     done = await move(saga, receiver=C)
     for caller in (ANN, BOB, ADMIN):
         found = await service.get_transaction(
@@ -219,7 +216,7 @@ async def test_a_transaction_is_visible_to_the_parties_and_admins(saga: service.
         await service.get_transaction(saga.repo, caller=ADMIN, transaction_id="not-a-uuid")
 
 
-async def test_history_pages_newest_first_for_the_owner_only(saga: service.Saga) -> None:
+async def test_history_pages_newest_first_for_the_owner_only(saga: Saga) -> None:
     ids = [(await move(saga, amount=n)).transaction.id for n in (1, 2, 3)]
     first = await service.list_transactions(saga, caller=ANN, account_number=A, limit=2, after="")
     assert [t.id for t in first.items] == ids[::-1][:2]
@@ -234,7 +231,7 @@ async def test_history_pages_newest_first_for_the_owner_only(saga: service.Saga)
 
 
 async def test_recent_transactions_show_each_reader_only_what_they_may(
-    saga: service.Saga,
+    saga: Saga,
 ) -> None:
     ids = [(await move(saga, amount=n)).transaction.id for n in (1, 2, 3)]
     results = await service.recent_transactions(
@@ -263,7 +260,7 @@ async def test_recent_transactions_show_each_reader_only_what_they_may(
 
 
 async def test_more_history_queries_than_a_call_may_carry_are_refused(
-    saga: service.Saga,
+    saga: Saga,
 ) -> None:
     queries = [HistoryQuery(A, 1, ANN)] * (service.HISTORY_BATCH_MAX + 1)
     with pytest.raises(InvalidArgument):
@@ -271,7 +268,7 @@ async def test_more_history_queries_than_a_call_may_carry_are_refused(
 
 
 async def test_no_single_deposit_can_exhaust_a_funding_wallet(
-    saga: service.Saga, ledger: FakeLedger
+    saga: Saga, ledger: FakeLedger
 ) -> None:
     async def deposit(amount: int, currency: str = "USD") -> Result:
         return await service.create_deposit(
@@ -296,7 +293,7 @@ async def test_no_single_deposit_can_exhaust_a_funding_wallet(
 
 async def test_movement_ceilings_are_per_currency(ledger: FakeLedger) -> None:
     ceilings = AmountCeilings(default_major=5, by_currency_major={"EUR": 50})
-    saga = service.Saga(repo=FakeTransactionRepository(), ledger=ledger, ceilings=ceilings)
+    saga = Saga(repo=FakeTransactionRepository(), ledger=ledger, ceilings=ceilings)
     with pytest.raises(InvalidArgument, match="at most 500 "):
         await move(saga, amount=501)
     assert (await move(saga, amount=500)).transaction.status == Status.COMPLETED

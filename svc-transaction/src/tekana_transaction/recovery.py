@@ -4,7 +4,8 @@ import asyncio
 from datetime import timedelta
 
 from tekana_common.logging import get_logger
-from tekana_transaction.service import Saga, recover_pending
+from tekana_transaction.saga import Saga
+from tekana_transaction.service import recover_pending
 
 log = get_logger(__name__)
 

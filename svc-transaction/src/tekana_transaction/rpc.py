@@ -22,6 +22,7 @@ from tekana_transaction.domain import (
     Status,
     Transaction,
 )
+from tekana_transaction.saga import Saga
 
 SERVICE = "transaction"
 KIND_TO_PB = {Kind.TRANSFER: pb.KIND_TRANSFER, Kind.DEPOSIT: pb.KIND_DEPOSIT}
@@ -73,7 +74,7 @@ def _history_query(query: pb.RecentTransactionsQuery) -> HistoryQuery:
 
 @dataclass(eq=False)
 class TransactionServicer(transaction_grpc.TransactionServiceBase):
-    saga: service.Saga
+    saga: Saga
     allow_test_deposits: bool
 
     async def CreateMovements(

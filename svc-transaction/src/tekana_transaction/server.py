@@ -13,7 +13,7 @@ from tekana_transaction.ports import Ledger, TransactionRepository
 from tekana_transaction.recovery import run_recovery
 from tekana_transaction.repository import PostgresTransactionRepository
 from tekana_transaction.rpc import TransactionServicer
-from tekana_transaction.service import Saga
+from tekana_transaction.saga import Saga
 from tekana_transaction.settings import TransactionSettings
 from tekana_transaction.wallet_client import WalletClient
 
