@@ -1,9 +1,15 @@
-"""Who a request is for (``Caller``, passed to every use-case as an argument) and its id (a
-context variable, for logs and for the metadata of the calls it makes)."""
+"""What every request carries: who it is for (``Caller``, passed to every use-case as an
+argument), its id (a context variable, for logs and for the metadata of the calls it makes)
+and, when it may be retried, an idempotency key."""
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from tekana_common.errors import InvalidArgument
+
+# The longest idempotency key any surface or service accepts.
+IDEMPOTENCY_KEY_MAX = 128
 
 
 class Role(StrEnum):
@@ -29,3 +35,12 @@ class Caller:
 
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+
+
+def check_idempotency_key(key: str) -> str:
+    """``key``, if it is at most ``IDEMPOTENCY_KEY_MAX`` printable characters (empty: none)."""
+    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise InvalidArgument.for_field(
+            "idempotency_key", f"must be at most {IDEMPOTENCY_KEY_MAX} printable characters"
+        )
+    return key

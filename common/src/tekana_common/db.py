@@ -121,20 +121,30 @@ class Database:
         # first come, first served): asyncpg's pool hands a released connection to whichever
         # task asks next, so under contention some waited many times over (decision 0016).
         self._turns = asyncio.Semaphore(pool_max)
+        self.pool_max = pool_max
+        self.in_use = 0  # connections held by this object's statements and transactions
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         """Rows of ``query``, in a transaction of its own. The request paths speak SQL here
         rather than through the ORM's query building, which was most of their CPU."""
         client = Tortoise.get_connection(self._connection)
         async with self._turns, client.acquire_connection() as conn:
-            rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+            self.in_use += 1
+            try:
+                rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+            finally:
+                self.in_use -= 1
             return rows
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
         """A connection in a transaction, committed when the block ends without an error."""
         async with in_transaction(self._connection) as tx, tx.acquire_connection() as conn:
-            yield conn
+            self.in_use += 1
+            try:
+                yield conn
+            finally:
+                self.in_use -= 1
 
 
 async def open_database(config: dict[str, Any]) -> Database:
@@ -153,16 +163,6 @@ async def database_answers() -> bool:
     return True
 
 
-def watch_pool(maximum: int) -> None:
-    """Report the default connection's pool in metrics."""
-    # Tortoise exposes no pool statistics; its asyncpg client keeps the pool in ``_pool``.
-    client = Tortoise.get_connection("default")
-
-    def pool() -> Any:
-        return getattr(client, "_pool", None)
-
-    metrics.watch_pool(
-        size=lambda: pool().get_size() if pool() else 0,
-        idle=lambda: pool().get_idle_size() if pool() else 0,
-        maximum=maximum,
-    )
+def watch_pool(database: Database) -> None:
+    """Report the connections ``database`` holds in metrics."""
+    metrics.watch_pool(in_use=lambda: database.in_use, maximum=database.pool_max)

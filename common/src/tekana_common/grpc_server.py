@@ -31,7 +31,7 @@ from tekana_common.grpc_errors import (
     to_grpc_error,
 )
 from tekana_common.logging import get_logger
-from tekana_common.routing import authenticate_before_routing
+from tekana_common.tunings import authenticate_before_routing
 
 log = get_logger(__name__)
 

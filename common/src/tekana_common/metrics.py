@@ -67,7 +67,7 @@ def serve(host: str, port: int) -> None:
         start_http_server(port, addr=host)
 
 
-def watch_pool(size: Callable[[], int], idle: Callable[[], int], maximum: int) -> None:
-    DB_POOL.labels(state="in_use").set_function(lambda: size() - idle())
-    DB_POOL.labels(state="idle").set_function(idle)
+def watch_pool(in_use: Callable[[], int], maximum: int) -> None:
+    DB_POOL.labels(state="in_use").set_function(in_use)
+    DB_POOL.labels(state="available").set_function(lambda: maximum - in_use())
     DB_POOL.labels(state="max").set(maximum)

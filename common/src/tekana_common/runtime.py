@@ -38,6 +38,7 @@ async def migrate(settings: ServiceSettings, app: str) -> None:
 @asynccontextmanager
 async def running_database(settings: ServiceSettings, app: str) -> AsyncIterator[db.Database]:
     database = await db.open_database(database_config(settings, app))
+    db.watch_pool(database)
     try:
         yield database
     finally:
@@ -55,7 +56,6 @@ async def serve_service(
     beside them; everything stops on SIGINT or SIGTERM."""
     transport = Transport.from_settings(settings)
     metrics.serve(settings.metrics_host, settings.metrics_port)
-    db.watch_pool(settings.database_pool_max)
     server = build_server(
         servicers,
         internal_token=transport.internal_token,

@@ -1,5 +1,5 @@
-"""Every process-wide change to how third-party code behaves, installed by one call,
-``install()``, when a process starts serving. Each is guarded by a test:
+"""Every change to how third-party code behaves, each guarded by a test. The process-wide
+ones are installed by one call, ``install()``, when a process starts serving:
 
 - grpclib's connections write once per loop turn, not once per frame batch (a call's
   headers, message and trailers were separate system calls; under load those writes were
@@ -12,13 +12,24 @@
 - start-up objects are frozen out of the cyclic collector and young collections run less
   often (each request allocates hundreds of short-lived objects, nearly all freed by
   reference counting): ``test_install_freezes_what_start_up_built``.
+
+One applies to each gRPC server, by ``grpc_server.build_server``:
+
+- a server answers an unknown method only after its request listener has checked the
+  internal token, so a caller without it cannot tell which methods exist
+  (``authenticate_before_routing``): ``tests/unit/test_internal_calls.py``
+  (``test_without_the_token_unknown_methods_answer_like_known_ones``).
 """
 
 import asyncio
 import gc
 from typing import Any
 
+from google.protobuf.empty_pb2 import Empty
+from grpclib.const import Cardinality, Handler, Status
+from grpclib.exceptions import GRPCError
 from grpclib.protocol import H2Protocol
+from grpclib.server import Server, Stream
 from h2.connection import H2Connection
 
 # Enough for any late frame of a unary call.
@@ -74,3 +85,27 @@ def install() -> None:
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+
+
+class _EveryPath(dict[str, Handler]):
+    """A server's method table that has an entry for every path: unknown ones are answered
+    UNIMPLEMENTED by a handler of their own, after the request listener has checked the
+    internal token, so a caller without it cannot tell which methods exist."""
+
+    def get(self, path: str, default: Any = None) -> Handler:
+        return super().get(path) or _UNKNOWN_METHOD
+
+
+async def _method_not_found(stream: Stream[Any, Any]) -> None:
+    raise GRPCError(Status.UNIMPLEMENTED, "Method not found")
+
+
+_UNKNOWN_METHOD = Handler(_method_not_found, Cardinality.UNARY_UNARY, Empty, Empty)
+
+
+def authenticate_before_routing(server: Server) -> Server:
+    """Make ``server`` run its request listener (the token check) for unknown methods too.
+    grpclib answers a path missing from its table before any event; ``_mapping`` is the
+    table it reads (guarded by ``test_internal_calls``)."""
+    server._mapping = _EveryPath(server._mapping)
+    return server

@@ -9,6 +9,7 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from tekana_common.context import IDEMPOTENCY_KEY_MAX
 from tekana_common.errors import FieldViolation
 from tekana_common.paging import CURSOR_DIGITS_MAX, DEFAULT_LIMIT, PAGE_MAX
 from tekana_gateway import jsonio
@@ -135,9 +136,6 @@ def query_cursor(request: web.Request, name: str = "after") -> str:
     if len(raw) > CURSOR_DIGITS_MAX or (raw and not ascii_digits(raw)):
         raise invalid([FieldViolation(name, "is not a cursor this API returned")])
     return raw
-
-
-IDEMPOTENCY_KEY_MAX = 128
 
 
 def idempotency_key(request: web.Request) -> str:

@@ -18,7 +18,6 @@ from tekana_common.errors import (
     PermissionDenied,
 )
 
-IDEMPOTENCY_KEY_MAX = 128
 ACCOUNT_NUMBER_MAX = 32
 
 
@@ -90,14 +89,6 @@ def check_account(field: str, value: str) -> str:
     if not value or len(value) > ACCOUNT_NUMBER_MAX or not value.isprintable():
         raise InvalidArgument.for_field(field, "is not an account number")
     return value
-
-
-def check_idempotency_key(key: str) -> str:
-    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
-        raise InvalidArgument.for_field(
-            "idempotency_key", f"must be at most {IDEMPOTENCY_KEY_MAX} printable characters"
-        )
-    return key
 
 
 # What one movement may carry unless configured otherwise, in major units of its currency.

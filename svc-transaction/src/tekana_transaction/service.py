@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from tekana_common import money, tracing
-from tekana_common.context import Caller
+from tekana_common.context import Caller, check_idempotency_key
 from tekana_common.errors import DomainError, InvalidArgument, Unavailable
 from tekana_common.logging import get_logger
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
@@ -27,7 +27,6 @@ from tekana_transaction.domain import (
     TransactionNotFound,
     WalletNotFound,
     check_account,
-    check_idempotency_key,
 )
 from tekana_transaction.metrics import OLDEST_PENDING, RECOVERIES
 from tekana_transaction.ports import Ledger, LedgerUnavailable, TransactionRepository

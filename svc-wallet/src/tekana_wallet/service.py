@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 
 from tekana_common import money
-from tekana_common.context import Caller
+from tekana_common.context import Caller, check_idempotency_key
 from tekana_common.errors import DomainError, InvalidArgument, Unavailable
 from tekana_common.logging import get_logger
 from tekana_common.paging import Page, check_limit, page_of, parse_cursor
@@ -30,7 +30,6 @@ BATCH_MAX = 256
 TRANSFER_ATTEMPTS = 10
 RESOLVE_MAX = 100
 ACCOUNT_NUMBER_MAX = 32
-IDEMPOTENCY_KEY_MAX = 128
 
 
 async def create_wallet(
@@ -45,10 +44,7 @@ async def create_wallet(
     with the same idempotency key returns the wallet the first call created."""
     checked_type = domain.check_wallet_type(wallet_type)
     money.exponent(currency)
-    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
-        raise InvalidArgument.for_field(
-            "idempotency_key", f"must be at most {IDEMPOTENCY_KEY_MAX} characters"
-        )
+    check_idempotency_key(idempotency_key)
     return await _create(
         repo,
         owner_id=caller.customer_id,
