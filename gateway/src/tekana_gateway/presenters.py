@@ -22,13 +22,16 @@ from tekana_gateway.schemas.legacy import (
 )
 from tekana_gateway.schemas.v1 import CustomerV1, EntryV1, MoneyV1, TransactionV1, WalletV1
 
-GENDER_CODES: dict[int, str] = {customer_pb.GENDER_MALE: "M", customer_pb.GENDER_FEMALE: "F"}
+GENDER_CODES: dict[customer_pb.Gender, str] = {
+    customer_pb.GENDER_MALE: "M",
+    customer_pb.GENDER_FEMALE: "F",
+}
 GENDER_FROM_CODE = {code: gender for gender, code in GENDER_CODES.items()}
 ROLE_NAMES: dict[int, str] = {
     customer_pb.ROLE_CUSTOMER: "customer",
     customer_pb.ROLE_ADMIN: "admin",
 }
-WALLET_TYPES: dict[int, str] = {
+WALLET_TYPES: dict[wallet_pb.WalletType, str] = {
     wallet_pb.WALLET_TYPE_SAVING: "saving",
     wallet_pb.WALLET_TYPE_PERSONAL: "personal",
     wallet_pb.WALLET_TYPE_LOAN: "loan",

@@ -40,14 +40,20 @@ class Customers:
         self._timeout = timeout
 
     async def register(
-        self, *, email: str, password: str, full_name: str, national_id: str, gender: int
+        self,
+        *,
+        email: str,
+        password: str,
+        full_name: str,
+        national_id: str,
+        gender: customer_pb.Gender,
     ) -> customer_pb.Customer:
         request = customer_pb.RegisterRequest(
             email=email,
             password=password,
             full_name=full_name,
             national_id=national_id,
-            gender=gender,  # type: ignore[arg-type]
+            gender=gender,
         )
         return await self._stub.Register(request, timeout=self._timeout)
 
@@ -96,11 +102,11 @@ class Wallets:
         self._activities = GroupedCalls(self._get_activities, _activity, name="wallet_pages")
 
     async def create(
-        self, caller: Caller, *, type: int, currency: str, idempotency_key: str
+        self, caller: Caller, *, type: wallet_pb.WalletType, currency: str, idempotency_key: str
     ) -> wallet_pb.Wallet:
         request = wallet_pb.CreateWalletRequest(
             caller=caller_fields(caller),
-            type=type,  # type: ignore[arg-type]
+            type=type,
             currency=currency,
             idempotency_key=idempotency_key,
         )
@@ -170,7 +176,10 @@ class Transactions:
             "amount": {"amount_minor": amount_minor, "currency": currency},
             "idempotency_key": idempotency_key,
         }
-        return await self._movements.submit(_movement(caller, transfer=transfer))
+        movement = transaction_pb.Movement(
+            caller=caller_fields(caller), request_id=request_id_var.get(), transfer=transfer
+        )
+        return await self._movements.submit(movement)
 
     async def deposit(
         self,
@@ -187,7 +196,10 @@ class Transactions:
             "amount": {"amount_minor": amount_minor, "currency": currency},
             "idempotency_key": idempotency_key,
         }
-        return await self._movements.submit(_movement(caller, deposit=deposit))
+        movement = transaction_pb.Movement(
+            caller=caller_fields(caller), request_id=request_id_var.get(), deposit=deposit
+        )
+        return await self._movements.submit(movement)
 
     async def transaction(self, caller: Caller, transaction_id: str) -> transaction_pb.Transaction:
         request = transaction_pb.GetTransactionRequest(
@@ -226,14 +238,6 @@ class Transactions:
         request = transaction_pb.GetRecentTransactionsRequest(queries=queries)
         reply = await self._stub.GetRecentTransactions(request, timeout=self._timeout)
         return list(reply.answers)
-
-
-def _movement(caller: Caller, **what: object) -> transaction_pb.Movement:
-    return transaction_pb.Movement(
-        caller=caller_fields(caller),
-        request_id=request_id_var.get(),
-        **what,  # type: ignore[arg-type]
-    )
 
 
 def _result(answer: transaction_pb.MovementAnswer) -> transaction_pb.TransactionResult:
