@@ -14,7 +14,7 @@ from tekana.wallet.v1 import wallet_pb2 as wallet_pb
 from tekana_common.context import Caller, Role
 from tekana_common.db import database_url
 from tekana_common.grpc_client import open_channel
-from tekana_common.transport import Transport
+from tekana_common.settings import Transport
 from tekana_gateway.upstream import Transactions, Wallets
 from tests.support.database import drop_databases_like, server_url, unique_name
 from tests.support.grpc import INTERNAL_TOKEN

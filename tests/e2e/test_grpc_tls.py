@@ -10,7 +10,7 @@ from grpclib.exceptions import GRPCError, StreamTerminatedError
 from tekana.wallet.v1 import wallet_pb2 as wallet_pb
 from tekana.wallet.v1.wallet_grpc import WalletServiceStub
 from tekana_common.grpc_client import open_channel
-from tekana_common.transport import Transport
+from tekana_common.settings import Transport
 from tests.support.database import drop_databases_like, unique_name
 from tests.support.grpc import INTERNAL_TOKEN
 from tests.support.services import ServiceProcess, ledger_services

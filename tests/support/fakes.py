@@ -248,8 +248,10 @@ class FakeLedger:
         self.available = True
         self.applied: list[str] = []
 
-    def open(self, account_number: str, owner_id: int, balance: int = 0) -> str:
-        self.accounts[account_number] = Account(account_number, owner_id, "USD")
+    def open(
+        self, account_number: str, owner_id: int, balance: int = 0, currency: str = "USD"
+    ) -> str:
+        self.accounts[account_number] = Account(account_number, owner_id, currency)
         self.balances[account_number] = balance
         return account_number
 
@@ -267,15 +269,30 @@ class FakeLedger:
     ) -> LedgerAnswer:
         self._check_available()
         if transfer_id not in self.outcomes:
-            funded = from_account == self.FUNDING or self.balances[from_account] >= amount
-            if funded:
+            refusal = self._refusal(from_account, to_account, amount, currency)
+            if not refusal:
                 self.balances[from_account] -= amount
                 self.balances[to_account] += amount
                 self.applied.append(transfer_id)
-            self.outcomes[transfer_id] = LedgerAnswer(
-                funded, "" if funded else "insufficient_funds"
-            )
+            self.outcomes[transfer_id] = LedgerAnswer(not refusal, refusal)
         return self.outcomes[transfer_id]
+
+    def _refusal(self, from_account: str, to_account: str, amount: int, currency: str) -> str:
+        """The wallet service's checks, in the order its SQL function makes them."""
+        funding = from_account == self.FUNDING
+        receiver = self.accounts.get(to_account)
+        if from_account == to_account:
+            return "same_wallet"
+        if not funding and from_account not in self.accounts:
+            return "sender_wallet_not_found"
+        if receiver is None:
+            return "receiver_wallet_not_found"
+        sender_currency = currency if funding else self.accounts[from_account].currency
+        if not sender_currency == receiver.currency == currency:
+            return "currency_mismatch"
+        if not funding and self.balances[from_account] < amount:
+            return "insufficient_funds"
+        return ""
 
     def _check_available(self) -> None:
         if not self.available:

@@ -13,7 +13,7 @@ from grpclib.exceptions import GRPCError, StreamTerminatedError
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
-from tekana_common.transport import Transport
+from tekana_common.settings import Transport
 from tests.support.database import server_url
 from tests.support.grpc import INTERNAL_TOKEN
 from tests.support.platform import free_port

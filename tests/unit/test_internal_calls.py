@@ -19,8 +19,7 @@ from tekana_common import tracing
 from tekana_common.grpc_client import instrument_channel
 from tekana_common.grpc_errors import ErrorDetailCodec
 from tekana_common.grpc_server import build_server
-from tekana_common.settings import CommonSettings
-from tekana_common.transport import Transport, TransportConfigError
+from tekana_common.settings import CommonSettings, Transport, TransportConfigError
 from tekana_customer.rpc import CustomerServicer
 from tests.support.fakes import FakeCustomerRepository, FakeHasher, fake_sessions
 from tests.support.grpc import INTERNAL_TOKEN, in_memory_channel

@@ -6,10 +6,14 @@ import jsonschema
 import kubernetes_validate
 import pytest
 
+from tekana_common.settings import ServiceSettings
+from tekana_customer.settings import CustomerSettings
 from tekana_operator import resources, workloads
 from tekana_operator.network import ApiVersions
-from tekana_operator.stack import parse
+from tekana_operator.stack import GRPC_PORTS, parse
 from tekana_operator.status import Observed, compute
+from tekana_transaction.settings import TransactionSettings
+from tekana_wallet.settings import WalletSettings
 from tests.support.k8s import KUBERNETES_VERSION, crd, stack_body
 
 FULL_SPEC: dict[str, Any] = {
@@ -78,6 +82,27 @@ def test_containers_run_hardened_and_probed() -> None:
         assert pod["automountServiceAccountToken"] is False
     gateway = by_kind(children({}), "Deployment")["prod-gateway"]["spec"]["template"]["spec"]
     assert gateway["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/ready"
+
+
+@pytest.mark.parametrize(
+    ("component", "settings"),
+    [
+        ("customer", CustomerSettings),
+        ("wallet", WalletSettings),
+        ("transaction", TransactionSettings),
+    ],
+)
+def test_a_service_probe_asks_the_port_the_service_is_given(
+    component: str, settings: type[ServiceSettings]
+) -> None:
+    # The image's checker asks the service's own port setting; the pod must serve there.
+    deployment = by_kind(children({}), "Deployment")[f"prod-{component}"]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["readinessProbe"]["exec"]["command"] == ["tekana-healthcheck"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    port = int(env.get("TEKANA_GRPC_PORT") or settings.model_fields["grpc_port"].default)
+    assert port == GRPC_PORTS[component]
+    assert [p["containerPort"] for p in container["ports"] if p["name"] == "grpc"] == [port]
 
 
 def test_network_policies_allow_only_gateway_to_services_to_database() -> None:

@@ -10,7 +10,7 @@ from tekana_common import tracing
 
 
 def test_off_spans_record_nothing_and_carry_no_context() -> None:
-    assert not tracing.enabled()  # no OTEL_EXPORTER_OTLP_* endpoint in the test run
+    assert not tracing.ENABLED  # no OTEL_EXPORTER_OTLP_* endpoint in the test run
     with tracing.span("saga.apply", attributes={"tekana.transaction.id": "t"}) as span:
         span.set_attribute("tekana.error.code", "x")  # accepted and dropped
         assert not span.is_recording()
@@ -24,7 +24,7 @@ def test_on_spans_record_and_the_context_travels(monkeypatch: pytest.MonkeyPatch
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    monkeypatch.setattr(tracing, "_enabled", True)
+    monkeypatch.setattr(tracing, "ENABLED", True)
     monkeypatch.setattr(tracing, "tracer", lambda: provider.get_tracer("test"))
     parent = tracing.extract({"traceparent": f"00-{'1' * 32}-{'2' * 16}-01"})
     metadata: dict[str, str] = {}

@@ -10,6 +10,7 @@ from tekana_common.errors import InvalidArgument, Unavailable
 from tekana_transaction import service
 from tekana_transaction.domain import (
     AmountCeilings,
+    CurrencyMismatch,
     DepositsNotAllowed,
     HistoryQuery,
     IdempotencyKeyReused,
@@ -31,6 +32,7 @@ from tests.support.fakes import FakeLedger, FakeTransactionRepository
 ANN, BOB = Caller(customer_id=1), Caller(customer_id=2)
 ADMIN = Caller(customer_id=9, roles=frozenset({Role.CUSTOMER, Role.ADMIN}))
 A, B, C = "2000000000000018", "2000000000000026", "2000000000000034"
+D = "2000000000000042"  # Ann's, in euros
 
 
 @pytest.fixture
@@ -39,6 +41,7 @@ def ledger() -> FakeLedger:
     fake.open(A, owner_id=1, balance=1_000)
     fake.open(B, owner_id=1)
     fake.open(C, owner_id=2, balance=1_000)
+    fake.open(D, owner_id=1, currency="EUR")
     return fake
 
 
@@ -89,20 +92,35 @@ async def test_only_the_owner_moves_money_out(saga: Saga, stranger: Caller) -> N
     assert (await move(saga, caller=ANN)).transaction.status == Status.COMPLETED
 
 
+async def test_a_sender_wallet_that_does_not_exist_is_refused_before_anything_is_stored(
+    saga: Saga,
+) -> None:
+    with pytest.raises(SenderWalletNotFound):
+        await move(saga, sender="2000000000000999")
+    assert await saga.repo.page_for_account("2000000000000999", before_seq=10**9, limit=10) == []
+
+
 @pytest.mark.parametrize(
-    ("sender", "receiver", "error"),
+    ("receiver", "error", "code"),
     [
-        ("2000000000000999", B, SenderWalletNotFound),
-        (A, "2000000000000999", ReceiverWalletNotFound),
-        (A, A, SameWallet),
+        ("2000000000000999", ReceiverWalletNotFound, "receiver_wallet_not_found"),
+        (A, SameWallet, "same_wallet"),
+        (D, CurrencyMismatch, "currency_mismatch"),
     ],
 )
-async def test_wallets_must_exist_and_differ(
-    saga: Saga, sender: str, receiver: str, error: type[Exception]
+async def test_the_ledgers_rules_refuse_and_the_refusal_is_recorded(
+    saga: Saga, ledger: FakeLedger, receiver: str, error: type[Exception], code: str
 ) -> None:
+    # The service checks only whose the sender is; the rest are the ledger's rules, and its
+    # refusal is kept like any other, so a retry with the key answers the same.
     with pytest.raises(error):
-        await move(saga, sender=sender, receiver=receiver)
-    assert await saga.repo.page_for_account(A, before_seq=10**9, limit=10) == []
+        await move(saga, receiver=receiver, idempotency_key="k")
+    with pytest.raises(error):
+        await move(saga, receiver=receiver, idempotency_key="k")
+    stored = await saga.repo.page_for_account(A, before_seq=10**9, limit=10)
+    assert [(t.status, t.failure_code) for _, t in stored] == [(Status.FAILED, code)]
+    assert ledger.balances[A] == 1_000
+    assert ledger.applied == []
 
 
 @pytest.mark.parametrize(

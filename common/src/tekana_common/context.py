@@ -5,8 +5,9 @@ and, when it may be retried, an idempotency key."""
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
-from tekana_common.errors import InvalidArgument
+from tekana_common.errors import InvalidArgument, Unauthenticated
 
 # The longest idempotency key any surface or service accepts.
 IDEMPOTENCY_KEY_MAX = 128
@@ -37,6 +38,26 @@ class Caller:
 # Every request names one of these (built once: ``named`` runs for every call and item).
 _CUSTOMER = frozenset({Role.CUSTOMER})
 _ADMIN = frozenset({Role.ADMIN})
+
+
+class _CallerField(Protocol):
+    customer_id: int
+    admin: bool
+
+
+class _NamesCaller(Protocol):
+    @property
+    def caller(self) -> _CallerField: ...
+
+
+def caller_of(request: _NamesCaller) -> Caller:
+    """The caller a request names (its ``caller`` field); ``Unauthenticated``
+    (missing_caller) when it names none."""
+    caller = request.caller
+    if not caller.customer_id:
+        raise Unauthenticated("missing_caller", "Unauthorized")
+    return Caller.named(caller.customer_id, admin=caller.admin)
+
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 

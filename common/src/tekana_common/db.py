@@ -10,10 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
-from tortoise.migrations.api import migrate
 from tortoise.transactions import in_transaction
 
-from tekana_common import metrics
 from tekana_common.logging import get_logger
 
 log = get_logger(__name__)
@@ -26,8 +24,6 @@ def database_url(server_url: str, database: str) -> str:
 
 
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
-
-
 Tls = ssl.SSLContext | SslMode | bool | None
 
 
@@ -80,11 +76,9 @@ def _connection(url: str, pool_max: int) -> dict[str, Any]:
 
 
 async def _keep_session(_: asyncpg.Connection) -> None:
-    """Pool release hook in place of asyncpg's default reset, which sends one more query
-    (``RESET ALL``, ``UNLISTEN *``, unlocking advisory locks) after every checkout: a second
-    round trip per statement on every hot path. No service keeps session state — no SET
-    outside a transaction, no LISTEN, no advisory lock — and asyncpg still rolls back a
-    transaction left open before calling this."""
+    """Pool release hook in place of asyncpg's default reset (``RESET ALL``, ``UNLISTEN *``,
+    advisory unlocks: one more round trip after every statement). No service keeps session
+    state, and asyncpg still rolls back a transaction left open before calling this."""
 
 
 async def ensure_database(server_url: str, database: str, *, tls: Tls = None) -> None:
@@ -102,12 +96,6 @@ async def ensure_database(server_url: str, database: str, *, tls: Tls = None) ->
                 pass
     finally:
         await conn.close()
-
-
-async def apply_migrations(config: dict[str, Any]) -> None:
-    """Bring the schema to the newest migration of every app in ``config``."""
-    await migrate(config=config)
-    await Tortoise.close_connections()
 
 
 class Database:
@@ -161,8 +149,3 @@ async def database_answers() -> bool:
     conn = Tortoise.get_connection("default")
     await conn.execute_query("SELECT 1")
     return True
-
-
-def watch_pool(database: Database) -> None:
-    """Report the connections ``database`` holds in metrics."""
-    metrics.watch_pool(in_use=lambda: database.in_use, maximum=database.pool_max)

@@ -11,7 +11,7 @@ from tekana_common import tracing
 from tekana_common.context import Caller, request_id_var
 from tekana_common.grpc_errors import ErrorDetailCodec
 from tekana_common.grpc_server import INTERNAL_TOKEN_KEY, REQUEST_ID_KEY
-from tekana_common.transport import Transport
+from tekana_common.settings import Transport
 
 
 def caller_fields(caller: Caller) -> dict[str, Any]:
@@ -35,11 +35,12 @@ def instrument_channel(channel: Channel, *, internal_token: str) -> Channel:
     """Make every call on ``channel`` carry the internal token, request id and trace
     context, and run in a CLIENT span."""
     listen(channel, SendRequest, _send_listener(internal_token))
+    if not tracing.ENABLED:
+        return channel
     request = channel.request
 
     def traced_request(name: str, *args: Any, **kwargs: Any) -> Any:
-        stream = request(name, *args, **kwargs)
-        return tracing.TracedStream(stream, name) if tracing.enabled() else stream
+        return tracing.TracedStream(request(name, *args, **kwargs), name)
 
     channel.request = traced_request  # type: ignore[method-assign]
     return channel

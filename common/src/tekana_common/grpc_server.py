@@ -6,8 +6,7 @@ import asyncio
 import hmac
 import time
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
-from ssl import SSLContext
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from grpclib.const import Status
 from grpclib.events import RecvRequest, listen
@@ -15,13 +14,11 @@ from grpclib.exceptions import GRPCError
 from grpclib.health.check import ServiceCheck
 from grpclib.health.service import Health
 from grpclib.server import Server, Stream
-from grpclib.utils import graceful_exit
 from opentelemetry.trace import SpanKind
 
-from tekana.common.v1.caller_pb2 import Caller as CallerMessage
 from tekana_common import metrics, tracing
-from tekana_common.context import Caller, request_id_var
-from tekana_common.errors import DomainError, Unauthenticated
+from tekana_common.context import request_id_var
+from tekana_common.errors import DomainError
 from tekana_common.grpc_errors import (
     DATABASE_UNAVAILABLE,
     STATUS_FOR_KIND,
@@ -42,19 +39,6 @@ REQUEST_ID_KEY = "x-request-id"
 INTERNAL_TOKEN_KEY = "x-tekana-internal-token"  # noqa: S105 (a header name, not a secret)
 # Probes (kubelet, the gateway's /ready) may check health without the token.
 _OPEN_METHODS = "/grpc.health.v1.Health/"
-
-
-class _WithCaller(Protocol):
-    @property
-    def caller(self) -> CallerMessage: ...
-
-
-def caller_of(request: _WithCaller) -> Caller:
-    """The caller a request names; ``Unauthenticated`` (missing_caller) when it names none."""
-    caller = request.caller
-    if not caller.customer_id:
-        raise Unauthenticated("missing_caller", "Unauthorized")
-    return Caller.named(caller.customer_id, admin=caller.admin)
 
 
 async def receive(stream: Stream[Request, Any]) -> Request:
@@ -165,21 +149,3 @@ def build_server(
     gate = asyncio.Semaphore(max_concurrent) if max_concurrent else None
     listen(server, RecvRequest, request_listener(internal_token, gate))
     return authenticate_before_routing(server)
-
-
-async def serve(
-    server: Server, *, host: str, port: int, service: str, ssl: SSLContext | None = None
-) -> None:
-    """Serve until SIGINT or SIGTERM, then finish in-flight calls and return."""
-    with graceful_exit([server]):
-        await server.start(host, port, ssl=ssl)
-        log.info("grpc_serving", host=host, port=port, grpc_service=service, tls=ssl is not None)
-        await server.wait_closed()
-    log.info("grpc_stopped", grpc_service=service)
-
-
-def run_forever(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """Run ``main`` on uvloop: the services' event loop."""
-    import uvloop
-
-    uvloop.run(main())

@@ -1,10 +1,8 @@
-"""Health checks run from inside a container: ``python -m tekana_common.healthprobe
-HOST:PORT`` exits 0 when the service's gRPC health check answers SERVING (Kubernetes probes
-run it); each image's ``tekana-healthcheck`` command calls ``grpc_check`` or ``http_check``
-for its own port."""
+"""Health checks run from inside a container: each image's ``tekana-healthcheck`` command
+(the probes of Kubernetes and compose) calls ``grpc_check`` or ``http_check`` for its own
+port, and exits 0 when it answers healthy."""
 
 import asyncio
-import sys
 import urllib.request
 
 from grpclib.client import Channel
@@ -12,8 +10,7 @@ from grpclib.exceptions import GRPCError, StreamTerminatedError
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
-from tekana_common.settings import CommonSettings
-from tekana_common.transport import Transport
+from tekana_common.settings import CommonSettings, Transport
 
 TIMEOUT_SECONDS = 2.0
 
@@ -49,14 +46,3 @@ def http_check(url: str) -> int:
             return 0 if response.status == 200 else 1
     except OSError:
         return 1
-
-
-def main() -> int:
-    if len(sys.argv) != 2 or ":" not in sys.argv[1]:
-        print("usage: python -m tekana_common.healthprobe HOST:PORT", file=sys.stderr)
-        return 2
-    return grpc_check(sys.argv[1])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

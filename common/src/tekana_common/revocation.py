@@ -1,12 +1,8 @@
-"""Token revocation, shared through Redis: the customer service publishes, every gateway
-replica keeps the whole (small) list in memory and follows a Redis stream for changes, so
-checking a token costs two dictionary look-ups and no I/O.
-
-Two kinds of revocation: a session (logout, a reused refresh token) refuses every token
-carrying its ``sid``; a customer's revocation point (disabled, or every session ended)
-refuses every token of theirs issued at or before it. Entries are kept while a token they
-refuse could still be valid (``MAX_TOKEN_SECONDS``).
-"""
+"""Token revocation through Redis: the customer service publishes; every gateway keeps the
+whole (small) list in memory and follows a Redis stream, so a check costs no I/O. A session
+(logout, a reused refresh token) refuses every token with its ``sid``; a customer's point
+(disabled, or every session ended) refuses their tokens issued at or before it. Entries are
+kept while a token they refuse could still be valid (``MAX_TOKEN_SECONDS``)."""
 
 import asyncio
 import time
@@ -21,8 +17,8 @@ from tekana_common.logging import get_logger
 
 log = get_logger(__name__)
 
-# No token lives longer (the legacy token's lifetime is capped at this).
-MAX_TOKEN_SECONDS = 24 * 3600
+MAX_TOKEN_SECONDS = 24 * 3600  # no token lives longer (the legacy one is capped at this)
+_KEEP_SECONDS = MAX_TOKEN_SECONDS + 60
 _STREAM_LENGTH = 100_000
 # A reader that has not heard from Redis for this long is stale.
 _READ_BLOCK_MS = 500
@@ -70,11 +66,11 @@ class RevocationPublisher:
     async def _publish(self, key: str, member: str, score: float, kind: str) -> None:
         if self._redis is None:
             return
-        now = time.time()
         async with self._redis.pipeline(transaction=True) as pipe:
+            now = time.time()
             pipe.zadd(key, {member: score})
             pipe.zremrangebyscore(self._sessions, "-inf", now)
-            pipe.zremrangebyscore(self._customers, "-inf", now - MAX_TOKEN_SECONDS - 60)
+            pipe.zremrangebyscore(self._customers, "-inf", now - _KEEP_SECONDS)
             pipe.xadd(
                 self._stream,
                 {"kind": kind, "id": member, "score": repr(score)},
@@ -138,7 +134,7 @@ class RevocationList:
         now = time.time()
         sessions: Any = await client.zrangebyscore(sessions_key, now, "+inf", withscores=True)
         customers: Any = await client.zrangebyscore(
-            customers_key, now - MAX_TOKEN_SECONDS - 60, "+inf", withscores=True
+            customers_key, now - _KEEP_SECONDS, "+inf", withscores=True
         )
         self.sessions = {_text(member): float(score) for member, score in sessions}
         self.customers = {int(_text(member)): float(score) for member, score in customers}
@@ -164,16 +160,14 @@ class RevocationList:
             return
         self._pruned_at = now
         self.sessions = {sid: until for sid, until in self.sessions.items() if until > now}
-        oldest = now - MAX_TOKEN_SECONDS - 60
-        self.customers = {c: at for c, at in self.customers.items() if at > oldest}
+        self.customers = {c: at for c, at in self.customers.items() if at > now - _KEEP_SECONDS}
 
     def _apply(self, entry: dict[str, str]) -> None:
-        score = float(entry["score"])
+        score, member = float(entry["score"]), entry["id"]
         if entry["kind"] == "session":
-            self.sessions[entry["id"]] = score
+            self.sessions[member] = score
         else:
-            customer_id = int(entry["id"])
-            self.customers[customer_id] = max(score, self.customers.get(customer_id, 0.0))
+            self.customers[int(member)] = max(score, self.customers.get(int(member), 0.0))
 
 
 def _text(value: bytes | str) -> str:

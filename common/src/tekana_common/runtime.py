@@ -4,14 +4,19 @@ import argparse
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
+from ssl import SSLContext
 from typing import Any
 
+from grpclib.server import Server
+from grpclib.utils import graceful_exit
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as migrate_schema
+
 from tekana_common import db, metrics, tunings
-from tekana_common.grpc_server import build_server, run_forever, serve
+from tekana_common.grpc_server import build_server
 from tekana_common.logging import configure_logging, get_logger
-from tekana_common.settings import ServiceSettings
+from tekana_common.settings import ServiceSettings, Transport
 from tekana_common.tracing import configure_tracing
-from tekana_common.transport import Transport
 
 log = get_logger(__name__)
 
@@ -32,13 +37,14 @@ def database_config(settings: ServiceSettings, app: str) -> dict[str, Any]:
 async def migrate(settings: ServiceSettings, app: str) -> None:
     tls = db.ssl_option(settings.database_sslmode, settings.database_ssl_root_cert)
     await db.ensure_database(settings.database_url, settings.database_name, tls=tls)
-    await db.apply_migrations(database_config(settings, app))
+    await migrate_schema(config=database_config(settings, app))
+    await Tortoise.close_connections()
 
 
 @asynccontextmanager
 async def running_database(settings: ServiceSettings, app: str) -> AsyncIterator[db.Database]:
     database = await db.open_database(database_config(settings, app))
-    db.watch_pool(database)
+    metrics.watch_pool(in_use=lambda: database.in_use, maximum=database.pool_max)
     try:
         yield database
     finally:
@@ -76,6 +82,24 @@ async def serve_service(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def serve(
+    server: Server, *, host: str, port: int, service: str, ssl: SSLContext | None = None
+) -> None:
+    """Serve until SIGINT or SIGTERM, then finish in-flight calls and return."""
+    with graceful_exit([server]):
+        await server.start(host, port, ssl=ssl)
+        log.info("grpc_serving", host=host, port=port, grpc_service=service, tls=ssl is not None)
+        await server.wait_closed()
+    log.info("grpc_stopped", grpc_service=service)
+
+
+def run_forever(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run ``main`` on uvloop: the services' event loop."""
+    import uvloop
+
+    uvloop.run(main())
 
 
 def command_parser(prog: str) -> tuple[argparse.ArgumentParser, Any]:

@@ -1,6 +1,7 @@
 """OpenTelemetry tracing, configured by the standard ``OTEL_*`` variables.
 
-With no exporter endpoint set, nothing is installed and ``enabled()`` is False: ``span``
+Whether a process traces is fixed when it starts: with no exporter endpoint in its
+environment, nothing is installed and ``ENABLED`` is False: ``span``
 then hands out one shared non-recording span, and no trace context is read or written (the
 API's own no-op tracer still cost a measurable share of a transfer's CPU, building context
 managers and parsing headers for nothing; `./taskw bench:tracing` measures what is left). With an
@@ -14,7 +15,7 @@ import os
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any
+from typing import Any, Final
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.trace import INVALID_SPAN, Span, SpanKind, Status, StatusCode
@@ -22,16 +23,23 @@ from opentelemetry.util.types import AttributeValue
 
 TRACER_NAME = "tekana"
 
-_enabled = False
+
+def _endpoint_configured() -> bool:
+    if os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        return False
+    return bool(
+        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
+
+
+# Read once from the environment: a check per span of the SDK's global provider costs more
+# than the no-op span it would choose.
+ENABLED: Final = _endpoint_configured()
 
 
 def tracer() -> trace.Tracer:
     return trace.get_tracer(TRACER_NAME)
-
-
-def enabled() -> bool:
-    """Whether this process records spans (``configure_tracing`` installed the SDK)."""
-    return _enabled
 
 
 class _NoSpan(AbstractContextManager[Span]):
@@ -53,19 +61,14 @@ def span(
     attributes: Mapping[str, AttributeValue] | None = None,
 ) -> AbstractContextManager[Span]:
     """A span current while the block runs, or, with tracing off, a shared no-op one."""
-    if not _enabled:
+    if not ENABLED:
         return _NO_SPAN
     return tracer().start_as_current_span(name, context=parent, kind=kind, attributes=attributes)
 
 
 def configure_tracing(service: str) -> bool:
     """Install the SDK if ``OTEL_EXPORTER_OTLP[_TRACES]_ENDPOINT`` is set; True if it was."""
-    if os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
-        return False
-    if not (
-        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-        or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-    ):
+    if not ENABLED:
         return False
     # Imported here so a process without tracing never loads the SDK.
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -80,20 +83,18 @@ def configure_tracing(service: str) -> bool:
     trace.set_tracer_provider(provider)
     AsyncPGInstrumentor().instrument()
     atexit.register(provider.shutdown)
-    global _enabled
-    _enabled = True
     return True
 
 
 def inject(metadata: Any) -> None:
     """Put the current trace context into outgoing gRPC metadata (with tracing on)."""
-    if _enabled:
+    if ENABLED:
         propagate.inject(metadata)
 
 
 def extract(metadata: Any) -> context.Context | None:
     """The caller's trace context, with tracing on: without it no span would use it."""
-    return propagate.extract(metadata) if _enabled else None
+    return propagate.extract(metadata) if ENABLED else None
 
 
 def rpc_attributes(method_name: str) -> dict[str, str]:

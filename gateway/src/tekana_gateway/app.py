@@ -9,7 +9,7 @@ from aiohttp import web
 from tekana_common import tracing
 from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
 from tekana_common.revocation import RevocationList, redis_client
-from tekana_common.transport import Transport
+from tekana_common.settings import Transport
 from tekana_gateway import middlewares
 from tekana_gateway.keys import LIMITER, REVOCATIONS, SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.openapi import serve as openapi
@@ -83,7 +83,7 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
         middlewares=[
             middlewares.cors_preflight,
             # Only with tracing on: a middleware layer costs every request its own coroutine.
-            *([middlewares.tracing_span] if tracing.enabled() else []),
+            *([middlewares.tracing_span] if tracing.ENABLED else []),
             middlewares.request_context,
             middlewares.authentication,
             middlewares.error_responses,

@@ -20,7 +20,7 @@ from tekana.wallet.v1 import wallet_grpc
 from tekana.wallet.v1 import wallet_pb2 as wallet_pb
 from tekana_common.context import Caller, request_id_var
 from tekana_common.grpc_client import caller_fields, open_channel
-from tekana_common.transport import Transport
+from tekana_common.settings import Transport
 from tekana_gateway.grouped import GroupedCalls
 
 HEALTH_TIMEOUT_SECONDS = 2.0

@@ -92,8 +92,9 @@ def _probes(component: str) -> dict[str, Any]:
                 "failureThreshold": 3,
             },
         }
-    # Kubernetes before 1.24 has no native gRPC probe; the image carries a checker.
-    check = ["python", "-m", "tekana_common.healthprobe", f"127.0.0.1:{GRPC_PORTS[component]}"]
+    # Kubernetes before 1.24 has no native gRPC probe; each image carries its own checker,
+    # which asks the service's health on the port it serves (GRPC_PORTS, its default).
+    check = ["tekana-healthcheck"]
     return {
         "readinessProbe": {"exec": {"command": check}, "periodSeconds": 5, "timeoutSeconds": 3},
         "livenessProbe": {

@@ -8,9 +8,9 @@ from grpclib.server import Stream
 from tekana.customer.v1 import customer_grpc
 from tekana.customer.v1 import customer_pb2 as pb
 from tekana_common import paging
-from tekana_common.context import Role
+from tekana_common.context import Role, caller_of
 from tekana_common.errors import InvalidArgument
-from tekana_common.grpc_server import caller_of, receive
+from tekana_common.grpc_server import receive
 from tekana_customer import service
 from tekana_customer.domain import Customer, Gender, IssuedSession, Surface
 from tekana_customer.passwords import Hasher

@@ -9,10 +9,10 @@ from grpclib.server import Stream
 from tekana.transaction.v1 import transaction_grpc
 from tekana.transaction.v1 import transaction_pb2 as pb
 from tekana_common import paging
-from tekana_common.context import request_id_var
+from tekana_common.context import caller_of, request_id_var
 from tekana_common.errors import DomainError, InvalidArgument
 from tekana_common.grpc_errors import add_answers
-from tekana_common.grpc_server import caller_of, carry_out, receive
+from tekana_common.grpc_server import carry_out, receive
 from tekana_transaction import service
 from tekana_transaction.domain import (
     HistoryQuery,

@@ -7,7 +7,7 @@ from tekana_common import faults
 from tekana_common.db import Database
 from tekana_common.grpc_client import open_channel
 from tekana_common.runtime import running_database, serve_service
-from tekana_common.transport import Transport
+from tekana_common.settings import Transport
 from tekana_transaction.domain import AmountCeilings
 from tekana_transaction.ports import Ledger, TransactionRepository
 from tekana_transaction.recovery import run_recovery

@@ -8,8 +8,9 @@ from grpclib.server import Stream
 from tekana.wallet.v1 import wallet_grpc
 from tekana.wallet.v1 import wallet_pb2 as pb
 from tekana_common import paging
+from tekana_common.context import caller_of
 from tekana_common.grpc_errors import add_answers
-from tekana_common.grpc_server import caller_of, receive
+from tekana_common.grpc_server import receive
 from tekana_wallet import service
 from tekana_wallet.domain import (
     Activity,
