@@ -3,7 +3,7 @@ on delete, keep or remove the managed database's volume as the spec says."""
 
 import logging
 import os
-from typing import Any
+from typing import Any, cast
 
 import kopf
 from kubernetes.client.exceptions import ApiException
@@ -20,20 +20,18 @@ RESYNC_SECONDS = float(os.environ.get("TEKANA_OPERATOR_RESYNC_SECONDS", "30"))
 # Refusals that a retry cannot fix: the spec (or our rendering of it) is wrong.
 PERMANENT_STATUSES = {400, 403, 422}
 
-_cluster: Cluster | None = None
-
-
-def cluster() -> Cluster:
-    global _cluster
-    if _cluster is None:
-        _cluster = Cluster(api_client())
-    return _cluster
-
 
 @kopf.on.startup()
-def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
+def configure(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> None:
+    """The operator's settings, and the cluster client every handler is given (kopf's
+    ``memo``, so no module holds it)."""
     settings.persistence.finalizer = "tekana.io/finalizer"
     settings.posting.level = logging.INFO
+    memo["cluster"] = Cluster(api_client())
+
+
+def _cluster(memo: kopf.Memo) -> Cluster:
+    return cast(Cluster, memo["cluster"])
 
 
 @kopf.on.login()
@@ -51,30 +49,32 @@ def reconcile_stack(
     status: kopf.Status,
     patch: kopf.Patch,
     logger: Logger,
+    memo: kopf.Memo,
     retry: int = 0,
     **_: Any,
 ) -> None:
     if body.metadata.get("deletionTimestamp"):
         # Being deleted: re-creating children now would only hand garbage collection more work.
         return
-    stack = parse(dict(body))
+    stack, cluster = parse(dict(body)), _cluster(memo)
     try:
-        observed = reconcile(cluster(), stack, logger)
+        observed = reconcile(cluster, stack, logger)
     except ApiException as exc:
         permanent = exc.status in PERMANENT_STATUSES
         _report(stack, status, patch, Observed({}, False, f"{exc.status}: {exc.reason}", permanent))
-        _post(body, "ReconcileFailed", f"the API server answered {exc.status}: {exc.reason}", True)
+        failed = f"the API server answered {exc.status}: {exc.reason}"
+        _post(cluster, body, "ReconcileFailed", failed, True)
         if permanent:
             raise kopf.PermanentError(f"the API server refused a child: {exc.reason}") from exc
         # Back off: 5 s, 10 s, 20 s ... at most 5 minutes between attempts.
         delay = min(5 * 2 ** min(retry, 6), 300)
         raise kopf.TemporaryError(f"API error {exc.status}; retrying", delay=delay) from exc
     for reason, message in observed.events:
-        _post(body, reason, message, False)
+        _post(cluster, body, reason, message, False)
     _report(stack, status, patch, observed)
 
 
-def _post(body: kopf.Body, reason: str, message: str, warning: bool) -> None:
+def _post(cluster: Cluster, body: kopf.Body, reason: str, message: str, warning: bool) -> None:
     reference = {
         "apiVersion": f"{GROUP}/{VERSION}",
         "kind": "TekanaStack",
@@ -83,7 +83,7 @@ def _post(body: kopf.Body, reason: str, message: str, warning: bool) -> None:
         "uid": body.metadata.uid or "",
     }
     try:
-        cluster().event(reference, reason=reason, message=message, warning=warning)
+        cluster.event(reference, reason=reason, message=message, warning=warning)
     except ApiException:
         # Events help people; failing to post one must not fail the reconcile.
         logging.getLogger(__name__).warning("could not post event %s", reason)
@@ -101,12 +101,12 @@ def _report(stack: Any, status: kopf.Status, patch: kopf.Patch, observed: Observ
 
 
 @kopf.on.delete(GROUP, VERSION, PLURAL)
-def finalize(body: kopf.Body, logger: Logger, **_: Any) -> None:
+def finalize(body: kopf.Body, logger: Logger, memo: kopf.Memo, **_: Any) -> None:
     """Children go with their owner; the database's claims are not owned, so decide here."""
     stack = parse(dict(body))
     if stack.database.mode != "managed" or stack.database.retain_volume:
         logger.info("keeping the database volume of %s", stack.name)
         return
     selector = f"app.kubernetes.io/instance={stack.name},app.kubernetes.io/component=database"
-    cluster().delete_all("v1", "PersistentVolumeClaim", stack.namespace, selector)
+    _cluster(memo).delete_all("v1", "PersistentVolumeClaim", stack.namespace, selector)
     logger.info("deleted the database volume of %s", stack.name)
