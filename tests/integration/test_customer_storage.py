@@ -7,7 +7,6 @@ import pytest
 from argon2 import PasswordHasher, Type
 from tortoise import Tortoise
 
-from tekana_common.auth import TokenIssuer, TokenVerifier
 from tekana_common.context import Role
 from tekana_common.errors import InvalidArgument, Unauthenticated
 from tekana_customer import service
@@ -23,6 +22,8 @@ from tekana_customer.national_ids import NationalIdCipher, new_keys_text, parse_
 from tekana_customer.passwords import Argon2Hasher
 from tekana_customer.repository import PostgresCustomerRepository
 from tekana_customer.session_repository import PostgresSessionRepository
+from tekana_customer.tokens import TokenIssuer
+from tekana_gateway.tokens import TokenVerifier
 from tests.support.database import DATABASE
 from tests.support.fakes import LIFETIMES, FakeRevocations
 from tests.support.keys import key_pair

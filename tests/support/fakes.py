@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from tekana_common.auth import TokenIssuer
 from tekana_customer.domain import Customer, EmailTaken, NewCustomer, Surface, TokenLifetimes
 from tekana_customer.ports import Reused, Rotated
 from tekana_customer.service import Sessions
+from tekana_customer.tokens import TokenIssuer
 from tekana_transaction.domain import Account, LedgerAnswer, RecentTransactions, Status, Transaction
 from tekana_transaction.ports import LedgerUnavailable
 

@@ -10,9 +10,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives import serialization
 from grpclib.health.service import Health
 
-from tekana_common.auth import TokenIssuer
 from tekana_common.context import Role
 from tekana_customer.rpc import CustomerServicer
+from tekana_customer.tokens import TokenIssuer
 from tekana_gateway.app import create_app
 from tekana_gateway.server import GatewayRunner
 from tekana_gateway.settings import GatewaySettings

@@ -9,7 +9,9 @@ import time
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tekana_common.auth import ISSUER, TokenIssuer, TokenVerifier
+from tekana_common.auth import ISSUER
+from tekana_customer.tokens import TokenIssuer
+from tekana_gateway.tokens import TokenVerifier
 
 
 def key_pair() -> tuple[TokenIssuer, TokenVerifier]:

@@ -8,15 +8,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tekana_common.auth import (
     KeyConfigError,
-    TokenIssuer,
-    TokenVerifier,
-    generate_key_pair,
     load_private_key,
     load_public_key,
     read_key_material,
 )
 from tekana_common.context import Caller, Role
 from tekana_common.errors import Unauthenticated
+from tekana_customer.tokens import TokenIssuer
+from tekana_devstack.jwt_keys import generate_key_pair
+from tekana_gateway.tokens import TokenVerifier
 from tests.support.keys import (
     alg_none_token,
     claims,

@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tekana_common.context import parse_cursor
 from tekana_common.errors import InvalidArgument
-from tekana_common.paging import parse_cursor
 from tests.support.gateway import GatewayUnderTest, gateway_with_fakes
 
 ACCOUNT = "2000000000000018"

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from tekana_common.auth import generate_key_pair
 from tekana_devstack import postman
+from tekana_devstack.jwt_keys import generate_key_pair
 from tekana_gateway.app import create_app
 from tekana_gateway.openapi.declare import doc_of
 from tekana_gateway.settings import GatewaySettings

@@ -8,15 +8,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tekana_common.revocation import (
-    RevocationList,
-    RevocationPublisher,
-    RevocationState,
-    RevocationUnavailable,
-    redis_client,
-)
+from tekana_common.auth import redis_client
 from tekana_customer.domain import Surface
-from tekana_customer.revocations import PublishedRevocations
+from tekana_customer.revocations import PublishedRevocations, RevocationPublisher
+from tekana_gateway.revocations import RevocationList, RevocationState, RevocationUnavailable
 from tests.support.fakes import LIFETIMES, FakeCustomerRepository, FakeSessionRepository
 from tests.support.redis_server import RedisServer, redis_server
 

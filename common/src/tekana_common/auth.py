@@ -1,11 +1,18 @@
-"""Access tokens: EdDSA (Ed25519) JWTs, signed by the customer service, verified by the gateway."""
+"""Access tokens and their revocation, as both sides spell them. Tokens are EdDSA (Ed25519)
+JWTs, signed by the customer service (``tekana_customer.tokens``) and verified by the
+gateway (``tekana_gateway.tokens``). Revocations go through Redis, published by the
+customer service and followed by every gateway (``revocations`` in each): a session
+(logout, a reused refresh token) refuses every token with its ``sid``; a customer's point
+(disabled, or every session ended) refuses their tokens issued at or before it. Entries
+are kept while a token they refuse could still be valid."""
 
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import jwt
+import redis.asyncio as redis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -14,6 +21,9 @@ from tekana_common.errors import Unauthenticated
 
 ALGORITHM = "EdDSA"
 ISSUER = "tekana"
+MAX_TOKEN_SECONDS = 24 * 3600  # no token lives longer (the legacy one is capped at this)
+REVOCATION_KEEP_SECONDS = MAX_TOKEN_SECONDS + 60
+REVOCATION_STREAM_LENGTH = 100_000
 
 
 class KeyConfigError(RuntimeError):
@@ -46,58 +56,6 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     return key
 
 
-def generate_key_pair() -> tuple[bytes, bytes]:
-    """A fresh Ed25519 key pair as (private PEM, public PEM), for development."""
-    private = Ed25519PrivateKey.generate()
-    private_pem = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    public_pem = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private_pem, public_pem
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedToken:
-    token: str
-    expires_in: int
-
-
-@dataclass(frozen=True, slots=True)
-class TokenIssuer:
-    private_key: Ed25519PrivateKey
-    ttl_seconds: int
-
-    def issue(
-        self,
-        *,
-        customer_id: int,
-        email: str,
-        roles: frozenset[Role],
-        session_id: str = "",
-        ttl_seconds: int | None = None,
-    ) -> IssuedToken:
-        """A signed token; ``session_id`` (claim ``sid``) names the session it belongs to,
-        so that ending the session refuses it."""
-        now = int(time.time())
-        ttl = self.ttl_seconds if ttl_seconds is None else ttl_seconds
-        claims = {
-            "iss": ISSUER,
-            "sub": str(customer_id),
-            "id": customer_id,
-            "email": email,
-            "roles": sorted(roles),
-            "sid": session_id,
-            "iat": now,
-            "exp": now + ttl,
-        }
-        token = jwt.encode(claims, self.private_key, algorithm=ALGORITHM)
-        return IssuedToken(token=token, expires_in=ttl)
-
-
 @dataclass(frozen=True, slots=True)
 class Verified:
     """What a valid token says: who calls, in which session, issued when (Unix seconds)."""
@@ -108,49 +66,85 @@ class Verified:
     expires_at: int
 
 
+def sign(
+    key: Ed25519PrivateKey,
+    *,
+    customer_id: int,
+    email: str,
+    roles: frozenset[Role],
+    session_id: str,
+    ttl_seconds: int,
+) -> str:
+    """A token for ``customer_id``, valid for ``ttl_seconds`` from now; ``session_id``
+    (claim ``sid``) names the session it belongs to, so that ending the session refuses it."""
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "sub": str(customer_id),
+        "id": customer_id,
+        "email": email,
+        "roles": sorted(roles),
+        "sid": session_id,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    return jwt.encode(claims, key, algorithm=ALGORITHM)
+
+
+def read(token: str, key: Ed25519PublicKey, *, leeway_seconds: int) -> Verified:
+    """What ``token`` says if ``key`` signed it and it is valid; else ``Unauthenticated``."""
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            leeway=leeway_seconds,
+            options={"require": ["exp", "iat", "sub", "iss"]},
+        )
+        customer_id = claims["id"]
+        roles = frozenset(Role(r) for r in claims.get("roles", [Role.CUSTOMER]))
+        session_id = str(claims.get("sid", ""))
+        issued_at, expires_at = int(claims["iat"]), int(claims["exp"])
+    except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
+        raise Unauthenticated("invalid_token", "Unauthorized") from exc
+    if not isinstance(customer_id, int) or isinstance(customer_id, bool):
+        raise Unauthenticated("invalid_token", "Unauthorized")
+    return Verified(Caller(customer_id=customer_id, roles=roles), session_id, issued_at, expires_at)
+
+
+class RevocationKind(StrEnum):
+    SESSION = "session"
+    CUSTOMER = "customer"
+
+
 @dataclass(frozen=True, slots=True)
-class TokenVerifier:
-    """Checks tokens, remembering the ones already verified: the Ed25519 signature check was
-    a fifth of the gateway's CPU per request, and a client sends the same token for up to
-    its whole lifetime. A remembered token is still refused once it expires."""
+class RevocationKeys:
+    """The Redis keys of one deployment (``prefix``): two sorted sets and a stream."""
 
-    public_key: Ed25519PublicKey
-    leeway_seconds: int = 5
-    remembered: int = 50_000
-    _verified: OrderedDict[str, Verified] = field(default_factory=OrderedDict)
+    sessions: str
+    customers: str
+    stream: str
 
-    def verify(self, token: str) -> Verified:
-        """What a valid token says; ``Unauthenticated`` for anything else. Whether it has
-        been revoked since is the caller's question (``tekana_common.revocation``)."""
-        known = self._verified.get(token)
-        if known is not None:
-            if time.time() <= known.expires_at + self.leeway_seconds:
-                self._verified.move_to_end(token)
-                return known
-            del self._verified[token]
-        verified = self._check(token)
-        self._verified[token] = verified
-        if len(self._verified) > self.remembered:
-            self._verified.popitem(last=False)
-        return verified
+    @classmethod
+    def for_prefix(cls, prefix: str) -> "RevocationKeys":
+        base = f"{prefix}:revoked"
+        return cls(f"{base}:sessions", f"{base}:customers", f"{base}:stream")
 
-    def _check(self, token: str) -> Verified:
-        try:
-            claims = jwt.decode(
-                token,
-                self.public_key,
-                algorithms=[ALGORITHM],
-                issuer=ISSUER,
-                leeway=self.leeway_seconds,
-                options={"require": ["exp", "iat", "sub", "iss"]},
-            )
-            customer_id = claims["id"]
-            roles = frozenset(Role(r) for r in claims.get("roles", [Role.CUSTOMER]))
-            session_id = str(claims.get("sid", ""))
-            issued_at, expires_at = int(claims["iat"]), int(claims["exp"])
-        except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
-            raise Unauthenticated("invalid_token", "Unauthorized") from exc
-        if not isinstance(customer_id, int) or isinstance(customer_id, bool):
-            raise Unauthenticated("invalid_token", "Unauthorized")
-        caller = Caller(customer_id=customer_id, roles=roles)
-        return Verified(caller, session_id, issued_at, expires_at)
+
+def revocation_entry(kind: RevocationKind, member: str, score: float) -> dict[str, str]:
+    """A stream entry announcing one revocation."""
+    return {"kind": kind, "id": member, "score": repr(score)}
+
+
+def parse_revocation_entry(values: dict[bytes, bytes]) -> tuple[RevocationKind, str, float]:
+    """(kind, member, score) of an entry ``revocation_entry`` wrote."""
+    fields = {k.decode(): v.decode() for k, v in values.items()}
+    return RevocationKind(fields["kind"]), fields["id"], float(fields["score"])
+
+
+def redis_client(url: str) -> "redis.Redis | None":
+    """A client for ``url`` with short timeouts (an outage must cost little), or None."""
+    if not url:
+        return None
+    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=2.0)

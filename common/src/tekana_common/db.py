@@ -99,9 +99,8 @@ async def ensure_database(server_url: str, database: str, *, tls: Tls = None) ->
 
 
 class Database:
-    """A service's PostgreSQL, on Tortoise's connection pool (the schema, the models and the
-    migrations are Tortoise's): the request paths' statements, and transactions. Repositories
-    are given one; nothing reaches the pool otherwise."""
+    """A service's PostgreSQL on Tortoise's pool (schema, models and migrations are
+    Tortoise's): the request paths' statements and transactions, given to repositories."""
 
     def __init__(self, *, pool_max: int, connection: str = "default") -> None:
         self._connection = connection

@@ -1,17 +1,26 @@
 """Channels to the services: each call carries the internal token, the request id and the
-trace context in metadata, runs in a CLIENT span, and decodes a Tekana error's detail."""
+trace context in metadata, runs in a CLIENT span, and decodes a Tekana error's detail.
+Also each image's ``tekana-healthcheck`` (the probes of Kubernetes and compose): a call
+to its own port, exiting 0 when it answers healthy."""
 
+import asyncio
+import urllib.request
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from grpclib.client import Channel
 from grpclib.events import SendRequest, listen
+from grpclib.exceptions import GRPCError, StreamTerminatedError
+from grpclib.health.v1.health_grpc import HealthStub
+from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
 from tekana_common import tracing
 from tekana_common.context import Caller, request_id_var
 from tekana_common.grpc_errors import ErrorDetailCodec
 from tekana_common.grpc_server import INTERNAL_TOKEN_KEY, REQUEST_ID_KEY
-from tekana_common.settings import Transport
+from tekana_common.settings import CommonSettings, Transport
+
+PROBE_TIMEOUT_SECONDS = 2.0
 
 
 def caller_fields(caller: Caller) -> dict[str, Any]:
@@ -54,3 +63,38 @@ def open_channel(address: str, transport: Transport) -> Channel:
         host, int(port), ssl=transport.client_ssl(), status_details_codec=ErrorDetailCodec()
     )
     return instrument_channel(channel, internal_token=transport.internal_token)
+
+
+async def serving(address: str) -> bool:
+    """Whether the gRPC service at ``address`` answers its health check SERVING."""
+    settings = CommonSettings()
+    # Health is open to callers without the internal token: a probe needs none, only TLS.
+    transport = Transport(
+        internal_token="",
+        tls_cert_file=settings.grpc_tls_cert_file,
+        tls_key_file=settings.grpc_tls_key_file,
+        tls_ca_file=settings.grpc_tls_ca_file,
+    )
+    host, _, port = address.rpartition(":")
+    channel = Channel(host, int(port), ssl=transport.client_ssl())
+    try:
+        reply = await HealthStub(channel).Check(HealthCheckRequest(), timeout=PROBE_TIMEOUT_SECONDS)
+    except (GRPCError, StreamTerminatedError, OSError, TimeoutError):
+        return False
+    finally:
+        channel.close()
+    return bool(reply.status == HealthCheckResponse.SERVING)
+
+
+def grpc_check(address: str) -> int:
+    """0 when the gRPC service at ``address`` is SERVING, else 1 (a process exit status)."""
+    return 0 if asyncio.run(serving(address)) else 1
+
+
+def http_check(url: str) -> int:
+    """0 when ``url`` answers 200, else 1 (a process exit status)."""
+    try:
+        with urllib.request.urlopen(url, timeout=PROBE_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return 0 if response.status == 200 else 1
+    except OSError:
+        return 1

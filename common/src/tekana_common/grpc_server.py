@@ -42,7 +42,7 @@ _OPEN_METHODS = "/grpc.health.v1.Health/"
 
 
 async def receive(stream: Stream[Request, Any]) -> Request:
-    """A unary call's request (grpclib ends the call before the handler when there is none)."""
+    """A unary call's request (grpclib ends a call that has none before its handler)."""
     request = await stream.recv_message()
     assert request is not None
     return request
@@ -143,9 +143,8 @@ def build_server(
     service_checks = [ServiceCheck(check, check_ttl=5, check_timeout=2) for check in checks]
     health = Health({servicer: service_checks for servicer in servicers})
     server = Server([*servicers, health], status_details_codec=ErrorDetailCodec())
-    # In arrival order (asyncio's semaphore is first come, first served) and no more than the
-    # pool holds: admitted by asyncpg's pool instead, some requests waited many times over
-    # (decision 0016).
+    # First come, first served, no more than the pool holds: admitted by asyncpg's pool
+    # instead, some requests waited many times over (decision 0016).
     gate = asyncio.Semaphore(max_concurrent) if max_concurrent else None
     listen(server, RecvRequest, request_listener(internal_token, gate))
     return authenticate_before_routing(server)

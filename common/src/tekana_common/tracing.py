@@ -1,13 +1,11 @@
 """OpenTelemetry tracing, configured by the standard ``OTEL_*`` variables.
 
 Whether a process traces is fixed when it starts: with no exporter endpoint in its
-environment, nothing is installed and ``ENABLED`` is False: ``span``
-then hands out one shared non-recording span, and no trace context is read or written (the
-API's own no-op tracer still cost a measurable share of a transfer's CPU, building context
-managers and parsing headers for nothing; `./taskw bench:tracing` measures what is left). With an
-endpoint, spans go out over OTLP/HTTP and SQL statements (asyncpg) are traced too. grpclib
-has no instrumentation package: the W3C ``traceparent`` is carried in gRPC metadata here,
-by hand.
+environment ``ENABLED`` is False, ``span`` hands out one shared non-recording span, and no
+trace context is read or written (the API's own no-op tracer cost a measurable share of a
+transfer's CPU; ``./taskw bench:tracing`` measures what is left). With an endpoint, spans
+go out over OTLP/HTTP and SQL statements (asyncpg) are traced too. grpclib has no
+instrumentation package: the W3C ``traceparent`` is carried in gRPC metadata by hand.
 """
 
 import atexit

@@ -7,7 +7,7 @@ import uvloop
 from aiohttp import web
 
 from tekana_common import metrics, tunings
-from tekana_common.healthprobe import http_check
+from tekana_common.grpc_client import http_check
 from tekana_common.logging import configure_logging, get_logger
 from tekana_common.tracing import configure_tracing
 from tekana_gateway import server

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from tekana_common import tracing
-from tekana_common.auth import TokenVerifier, load_public_key, read_key_material
-from tekana_common.revocation import RevocationList, redis_client
+from tekana_common.auth import load_public_key, read_key_material, redis_client
 from tekana_common.settings import Transport
 from tekana_gateway import middlewares
 from tekana_gateway.keys import LIMITER, REVOCATIONS, SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.openapi import serve as openapi
 from tekana_gateway.ratelimit import Limits, RateLimiter
+from tekana_gateway.revocations import RevocationList
 from tekana_gateway.routes import health
 from tekana_gateway.routes.legacy import customers as legacy_customers
 from tekana_gateway.routes.legacy import transactions as legacy_transactions
@@ -22,6 +22,7 @@ from tekana_gateway.routes.v1 import customers as v1_customers
 from tekana_gateway.routes.v1 import transfers as v1_transfers
 from tekana_gateway.routes.v1 import wallets as v1_wallets
 from tekana_gateway.settings import GatewaySettings
+from tekana_gateway.tokens import TokenVerifier
 from tekana_gateway.upstream import Upstreams
 
 

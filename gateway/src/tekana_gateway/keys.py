@@ -2,12 +2,13 @@
 
 from aiohttp import web
 
-from tekana_common.auth import TokenVerifier, Verified
+from tekana_common.auth import Verified
 from tekana_common.context import Caller
-from tekana_common.revocation import RevocationList
 from tekana_gateway.errors import ApiError
 from tekana_gateway.ratelimit import RateLimiter
+from tekana_gateway.revocations import RevocationList
 from tekana_gateway.settings import GatewaySettings
+from tekana_gateway.tokens import TokenVerifier
 from tekana_gateway.upstream import Upstreams
 
 SETTINGS = web.AppKey("settings", GatewaySettings)

@@ -13,7 +13,6 @@ from tekana_common.auth import Verified
 from tekana_common.context import request_id_var
 from tekana_common.errors import DomainError
 from tekana_common.logging import get_logger
-from tekana_common.revocation import RevocationUnavailable
 from tekana_gateway import errors
 from tekana_gateway.keys import (
     AUTH_ERROR,
@@ -24,6 +23,7 @@ from tekana_gateway.keys import (
     TOKEN,
     VERIFIER,
 )
+from tekana_gateway.revocations import RevocationUnavailable
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = get_logger("tekana_gateway.access")

@@ -9,9 +9,8 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from tekana_common.context import IDEMPOTENCY_KEY_MAX
+from tekana_common.context import CURSOR_DIGITS_MAX, DEFAULT_LIMIT, IDEMPOTENCY_KEY_MAX, PAGE_MAX
 from tekana_common.errors import FieldViolation
-from tekana_common.paging import CURSOR_DIGITS_MAX, DEFAULT_LIMIT, PAGE_MAX
 from tekana_gateway import jsonio
 from tekana_gateway.errors import ApiError, invalid
 from tekana_gateway.keys import SETTINGS

@@ -6,7 +6,7 @@ import sys
 
 import kopf
 
-from tekana_common.healthprobe import http_check
+from tekana_common.grpc_client import http_check
 from tekana_operator import handlers
 
 LIVENESS_PORT = 8080

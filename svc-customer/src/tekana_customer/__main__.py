@@ -8,7 +8,7 @@ from argparse import Namespace
 
 from tekana_common.context import Role
 from tekana_common.errors import DomainError
-from tekana_common.healthprobe import grpc_check
+from tekana_common.grpc_client import grpc_check
 from tekana_common.runtime import command_parser, run_command, running_database
 from tekana_customer import repository, server, service
 from tekana_customer.domain import Gender

@@ -3,8 +3,8 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from tekana_common.auth import MAX_TOKEN_SECONDS
 from tekana_common.logging import get_logger
-from tekana_common.revocation import MAX_TOKEN_SECONDS
 from tekana_customer.ports import SessionRepository
 
 log = get_logger(__name__)

@@ -3,17 +3,62 @@ retried from the database (which holds every ended session and revocation point)
 Redis takes it, and everything recent is published again at start-up."""
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
+import redis.asyncio as redis
 from redis.exceptions import RedisError
 
+from tekana_common.auth import (
+    MAX_TOKEN_SECONDS,
+    REVOCATION_KEEP_SECONDS,
+    REVOCATION_STREAM_LENGTH,
+    RevocationKeys,
+    RevocationKind,
+    revocation_entry,
+)
 from tekana_common.logging import get_logger
-from tekana_common.revocation import MAX_TOKEN_SECONDS, RevocationPublisher
 from tekana_customer.domain import Surface, TokenLifetimes
 from tekana_customer.ports import SessionRepository
 
 log = get_logger(__name__)
+
+
+class RevocationPublisher:
+    """Records a revocation in Redis and announces it on the stream the gateways follow."""
+
+    def __init__(self, client: "redis.Redis | None", *, prefix: str) -> None:
+        self._redis = client
+        self._keys = RevocationKeys.for_prefix(prefix)
+
+    async def revoke_session(self, session_id: str, *, valid_seconds: int) -> None:
+        """Tokens of ``session_id`` refused for the next ``valid_seconds`` (their lifetime)."""
+        until = time.time() + min(valid_seconds, MAX_TOKEN_SECONDS) + 60
+        await self._publish(RevocationKind.SESSION, session_id, until)
+
+    async def revoke_customer(self, customer_id: int, *, at: float) -> None:
+        """Tokens of ``customer_id`` issued at or before ``at`` (Unix seconds) refused."""
+        await self._publish(RevocationKind.CUSTOMER, str(customer_id), at)
+
+    async def _publish(self, kind: RevocationKind, member: str, score: float) -> None:
+        if self._redis is None:
+            return
+        keys = self._keys
+        async with self._redis.pipeline(transaction=True) as pipe:
+            now = time.time()
+            pipe.zadd(
+                keys.sessions if kind is RevocationKind.SESSION else keys.customers, {member: score}
+            )
+            pipe.zremrangebyscore(keys.sessions, "-inf", now)
+            pipe.zremrangebyscore(keys.customers, "-inf", now - REVOCATION_KEEP_SECONDS)
+            pipe.xadd(
+                keys.stream,
+                revocation_entry(kind, member, score),  # type: ignore[arg-type]  # redis-py: invariant Dict
+                maxlen=REVOCATION_STREAM_LENGTH,
+                approximate=True,
+            )
+            await pipe.execute()
 
 
 class PublishedRevocations:

@@ -7,8 +7,7 @@ from grpclib.server import Stream
 
 from tekana.customer.v1 import customer_grpc
 from tekana.customer.v1 import customer_pb2 as pb
-from tekana_common import paging
-from tekana_common.context import Role, caller_of
+from tekana_common.context import Role, caller_of, page_requested
 from tekana_common.errors import InvalidArgument
 from tekana_common.grpc_server import receive
 from tekana_customer import service
@@ -129,7 +128,7 @@ class CustomerServicer(customer_grpc.CustomerServiceBase):
         self, stream: Stream[pb.ListCustomersRequest, pb.ListCustomersResponse]
     ) -> None:
         request = await receive(stream)
-        limit, after = paging.requested(request.page)
+        limit, after = page_requested(request.page)
         page = await service.list_customers(
             self.repo, caller=caller_of(request), limit=limit, after=after
         )

@@ -2,9 +2,8 @@
 
 from functools import partial
 
-from tekana_common.auth import TokenIssuer, load_private_key, read_key_material
+from tekana_common.auth import load_private_key, read_key_material, redis_client
 from tekana_common.logging import get_logger
-from tekana_common.revocation import RevocationPublisher, redis_client
 from tekana_common.runtime import running_database, serve_service
 from tekana_customer.domain import TokenLifetimes
 from tekana_customer.housekeeping import keep_sessions_pruned
@@ -16,11 +15,12 @@ from tekana_customer.passwords import (
     workers_for,
 )
 from tekana_customer.repository import PostgresCustomerRepository
-from tekana_customer.revocations import PublishedRevocations
+from tekana_customer.revocations import PublishedRevocations, RevocationPublisher
 from tekana_customer.rpc import CustomerServicer
 from tekana_customer.service import Sessions
 from tekana_customer.session_repository import PostgresSessionRepository
 from tekana_customer.settings import CustomerSettings
+from tekana_customer.tokens import TokenIssuer
 
 log = get_logger(__name__)
 

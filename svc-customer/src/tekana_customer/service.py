@@ -4,11 +4,9 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from tekana_common.auth import IssuedToken, TokenIssuer
-from tekana_common.context import Caller, Role
+from tekana_common.context import Caller, Page, Role, check_limit, page_of, parse_cursor
 from tekana_common.errors import InvalidArgument
 from tekana_common.logging import get_logger
-from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_customer.domain import (
     FULL_NAME_MAX,
     NATIONAL_ID_MAX,
@@ -34,6 +32,7 @@ from tekana_customer.domain import (
 )
 from tekana_customer.passwords import Hasher
 from tekana_customer.ports import CustomerRepository, Reused, Revocations, SessionRepository
+from tekana_customer.tokens import IssuedToken, TokenIssuer
 
 log = get_logger(__name__)
 

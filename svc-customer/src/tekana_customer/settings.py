@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from tekana_common.revocation import MAX_TOKEN_SECONDS
+from tekana_common.auth import MAX_TOKEN_SECONDS
 from tekana_common.settings import ServiceSettings
 
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from tekana_common.healthprobe import grpc_check
+from tekana_common.grpc_client import grpc_check
 from tekana_common.runtime import service_main
 from tekana_transaction import server
 from tekana_transaction.settings import TransactionSettings

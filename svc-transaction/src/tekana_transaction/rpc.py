@@ -8,8 +8,7 @@ from grpclib.server import Stream
 
 from tekana.transaction.v1 import transaction_grpc
 from tekana.transaction.v1 import transaction_pb2 as pb
-from tekana_common import paging
-from tekana_common.context import caller_of, request_id_var
+from tekana_common.context import caller_of, page_requested, request_id_var
 from tekana_common.errors import DomainError, InvalidArgument
 from tekana_common.grpc_errors import add_answers
 from tekana_common.grpc_server import carry_out, receive
@@ -148,7 +147,7 @@ class TransactionServicer(transaction_grpc.TransactionServiceBase):
         self, stream: Stream[pb.ListTransactionsRequest, pb.ListTransactionsResponse]
     ) -> None:
         request = await receive(stream)
-        limit, after = paging.requested(request.page)
+        limit, after = page_requested(request.page)
         page = await service.list_transactions(
             self.saga,
             caller=caller_of(request),

@@ -7,10 +7,16 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from tekana_common import money, tracing
-from tekana_common.context import Caller, check_idempotency_key
+from tekana_common.context import (
+    Caller,
+    Page,
+    check_idempotency_key,
+    check_limit,
+    page_of,
+    parse_cursor,
+)
 from tekana_common.errors import DomainError, InvalidArgument, Unavailable
 from tekana_common.logging import get_logger
-from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_transaction.domain import (
     Account,
     DepositsNotAllowed,

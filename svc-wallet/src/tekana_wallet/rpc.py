@@ -7,8 +7,7 @@ from grpclib.server import Stream
 
 from tekana.wallet.v1 import wallet_grpc
 from tekana.wallet.v1 import wallet_pb2 as pb
-from tekana_common import paging
-from tekana_common.context import caller_of
+from tekana_common.context import caller_of, page_requested
 from tekana_common.grpc_errors import add_answers
 from tekana_common.grpc_server import receive
 from tekana_wallet import service
@@ -159,7 +158,7 @@ class WalletServicer(wallet_grpc.WalletServiceBase):
         self, stream: Stream[pb.ListEntriesRequest, pb.ListEntriesResponse]
     ) -> None:
         request = await receive(stream)
-        limit, after = paging.requested(request.page)
+        limit, after = page_requested(request.page)
         _, page = await service.list_entries(
             self.repo,
             caller=caller_of(request),

@@ -4,10 +4,16 @@ import uuid
 from collections.abc import Sequence
 
 from tekana_common import money
-from tekana_common.context import Caller, check_idempotency_key
+from tekana_common.context import (
+    Caller,
+    Page,
+    check_idempotency_key,
+    check_limit,
+    page_of,
+    parse_cursor,
+)
 from tekana_common.errors import DomainError, InvalidArgument, Unavailable
 from tekana_common.logging import get_logger
-from tekana_common.paging import Page, check_limit, page_of, parse_cursor
 from tekana_wallet import domain
 from tekana_wallet.domain import (
     Activity,

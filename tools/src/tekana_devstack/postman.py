@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tekana_common.auth import generate_key_pair
+from tekana_devstack.jwt_keys import generate_key_pair
 from tekana_devstack.paths import REPO_ROOT
 from tekana_gateway.app import create_app
 from tekana_gateway.openapi import serve

@@ -12,11 +12,11 @@ import urllib.request
 from pathlib import Path
 from types import FrameType
 
-from tekana_common.auth import generate_key_pair
 from tekana_common.logging import configure_logging, get_logger
 from tekana_customer.national_ids import new_keys_text
 from tekana_devstack import postgres
 from tekana_devstack.components import GATEWAY, SERVICES, Ports, component_env
+from tekana_devstack.jwt_keys import generate_key_pair
 from tekana_devstack.paths import STATE_DIR
 from tekana_devstack.supervise import Backoff, Start, Supervised, start_all
 
