@@ -6,8 +6,9 @@ import pytest
 
 from tekana_devstack.bench import hashing
 from tekana_devstack.bench.load import LoadRun
+from tekana_devstack.bench.markdown import render as markdown
 from tekana_devstack.bench.profile import summarize
-from tekana_devstack.bench.report import markdown, scenario_entry, targets
+from tekana_devstack.bench.report import scenario_entry, targets
 
 
 def _run(scenario: str, requests: int, p99: float, errors: int = 0) -> LoadRun:

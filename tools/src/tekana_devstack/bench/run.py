@@ -17,7 +17,7 @@ from typing import Any
 
 from tekana_common.settings import DEFAULT_DATABASE_URL
 from tekana_devstack import bench_tracing, pgbench_ceiling, seed
-from tekana_devstack.bench import data, floor, hashing, load, report, storm
+from tekana_devstack.bench import data, floor, hashing, load, markdown, report, storm
 from tekana_devstack.bench.platform import Target, running_platform, started_platform
 from tekana_devstack.bench.profile import profile
 from tekana_devstack.bench.soak import soak
@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
             )
     json_path = args.out / f"{started_at}.json"
     json_path.write_text(json.dumps(result, indent=2) + "\n")
-    table = report.markdown(result)
+    table = markdown.render(result)
     json_path.with_suffix(".md").write_text(table)
     print(table)
     _say(f"written to {json_path} and {json_path.with_suffix('.md').name}")
