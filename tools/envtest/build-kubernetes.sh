@@ -1,8 +1,11 @@
 #!/bin/sh
-# Builds kube-apiserver and kube-controller-manager once from Debian's `kubernetes` source
-# package (no registry ships the binaries) and caches them outside the repository, under
-# ${TEKANA_ENVTEST_DIR:-$HOME/.cache/tekana-envtest}/bin. About 13 minutes on 2 cores;
-# every later call returns at once. Also installs etcd, which the API server stores into.
+# Builds Kubernetes programs once from Debian's `kubernetes` source package (no registry
+# ships the binaries) and caches them outside the repository, under
+# ${TEKANA_ENVTEST_DIR:-$HOME/.cache/tekana-envtest}/bin. Arguments name the programs:
+# kube-apiserver and kube-controller-manager (the API-server tests; about 13 minutes on 2
+# cores), kubelet, kube-scheduler and kube-proxy (a real node; about 5 more), and pause
+# (the pod sandbox, compiled from the same source). Only the missing ones are built; every
+# later call returns at once. Also installs etcd, which the API server stores into.
 set -eu
 
 cache=${TEKANA_ENVTEST_DIR:-$HOME/.cache/tekana-envtest}
@@ -14,11 +17,14 @@ if ! command -v etcd >/dev/null 2>&1; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq etcd-server >/dev/null
 fi
-if [ -x "$bin/kube-apiserver" ] && [ -x "$bin/kube-controller-manager" ]; then
-    exit 0
-fi
+[ "$#" -gt 0 ] || set -- kube-apiserver kube-controller-manager
+missing=""
+for program in "$@"; do
+    [ -x "$bin/$program" ] || missing="$missing $program"
+done
+[ -n "$missing" ] || exit 0
 
-echo "envtest: building kube-apiserver $version into $bin (once; about 13 minutes)" >&2
+echo "envtest: building$missing ($version) into $bin (once)" >&2
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
     golang-go rsync dpkg-dev golang-github-modern-go-reflect2-dev >/dev/null
@@ -51,12 +57,25 @@ cd kubernetes-*/
 rm -rf vendor/github.com/modern-go/reflect2
 cp -r /usr/share/gocode/src/github.com/modern-go/reflect2 vendor/github.com/modern-go/reflect2
 
-make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$cache/build.log" 2>&1 || {
-    tail -40 "$cache/build.log" >&2
-    exit 1
-}
 mkdir -p "$bin"
-cp _output/bin/kube-apiserver _output/bin/kube-controller-manager "$bin/"
+what=""
+for program in $missing; do
+    [ "$program" = pause ] || what="$what cmd/$program"
+done
+if [ -n "$what" ]; then
+    make WHAT="${what# }" >"$cache/build.log" 2>&1 || {
+        tail -40 "$cache/build.log" >&2
+        exit 1
+    }
+    for program in $missing; do
+        [ "$program" = pause ] || cp "_output/bin/$program" "$bin/"
+    done
+fi
+case " $missing " in
+    *" pause "*)
+        source_file=$(find build/pause -name pause.c | head -n 1)
+        gcc -Os -static -DVERSION="$version" -o "$bin/pause" "$source_file" ;;
+esac
 cd "$cache"
 rm -rf "$work"
 echo "envtest: ready in $bin" >&2

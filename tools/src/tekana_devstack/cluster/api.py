@@ -1,0 +1,37 @@
+"""The few API calls the cluster's own tooling makes (readiness, DNS records), over the
+admin token, with the API server's own certificate as the authority."""
+
+import json
+import ssl
+import urllib.error
+import urllib.request
+from typing import Any
+
+from tekana_devstack.cluster.configs import ADMIN_TOKEN
+from tekana_devstack.cluster.layout import Network, State
+
+
+class ApiError(RuntimeError):
+    pass
+
+
+def certificate(state: State) -> str:
+    return str(state.path("certs", "apiserver.crt"))
+
+
+def get(network: Network, state: State, path: str, *, verify: bool = True) -> Any:
+    """The JSON at ``path``; ``verify=False`` only to ask whether the server is up yet,
+    before its certificate exists."""
+    if verify:
+        context = ssl.create_default_context(cafile=certificate(state))
+    else:
+        context = ssl._create_unverified_context()  # noqa: S323 (is it up? nothing is sent)
+    request = urllib.request.Request(  # noqa: S310 (an https URL of our own cluster)
+        f"{network.api_url}{path}", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5, context=context) as response:  # noqa: S310
+            body = response.read()
+    except (urllib.error.URLError, OSError) as exc:
+        raise ApiError(f"GET {path}: {exc}") from exc
+    return json.loads(body) if body.startswith((b"{", b"[")) else body.decode()
