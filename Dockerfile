@@ -4,8 +4,13 @@
 #   docker build --build-arg COMPONENT=gateway -t tekana/gateway:0.1.0 .
 # Stage 1 installs the pinned run-time dependencies and the workspace packages into a venv;
 # stage 2 copies only that venv onto a slim base and runs as an unprivileged user.
-FROM python:3.11.11-slim-bookworm AS build
+# Without a registry or an index (the local cluster's builds, tools/src/tekana_devstack/
+# cluster/images.py): BASE names a local image with Python 3.11, the context carries the
+# wheels in wheels/, and PIP_OPTIONS="--no-index --find-links /src" installs from them.
+ARG BASE=python:3.11.11-slim-bookworm
+FROM ${BASE} AS build
 ARG COMPONENT
+ARG PIP_OPTIONS=""
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN case "$COMPONENT" in \
         gateway|svc-customer|svc-wallet|svc-transaction|operator) ;; \
@@ -13,14 +18,16 @@ RUN case "$COMPONENT" in \
                 "svc-transaction, operator" >&2; exit 1 ;; \
     esac
 RUN python -m venv /opt/tekana
-COPY requirements-runtime.txt constraints.txt /src/
-RUN /opt/tekana/bin/pip install -r /src/requirements-runtime.txt -c /src/constraints.txt
+# wheels* matches nothing in an ordinary build; then only the two pin files are copied.
+COPY requirements-runtime.txt constraints.txt wheels* /src/
+RUN /opt/tekana/bin/pip install $PIP_OPTIONS -r /src/requirements-runtime.txt \
+        -c /src/constraints.txt
 COPY common /src/common
 COPY protos /src/protos
 COPY ${COMPONENT} /src/${COMPONENT}
-RUN /opt/tekana/bin/pip install --no-deps /src/common /src/protos /src/${COMPONENT}
+RUN /opt/tekana/bin/pip install $PIP_OPTIONS --no-deps /src/common /src/protos /src/${COMPONENT}
 
-FROM python:3.11.11-slim-bookworm AS runtime
+FROM ${BASE} AS runtime
 ENV PATH=/opt/tekana/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     TEKANA_LOG_FORMAT=json
 RUN groupadd --system --gid 10001 tekana \

@@ -15,6 +15,7 @@ from kubernetes import client, config
 
 from tekana_devstack.cluster import images, node
 from tekana_devstack.cluster.layout import BASE_IMAGE, NODE_NAME, Network, State, missing_programs
+from tekana_devstack.jwt_keys import generate_key_pair
 
 # Apart from a developer's own cluster (index 0).
 NETWORK = Network(index=3)
@@ -94,6 +95,23 @@ def _pod(name: str, command: list[str], *, labels: dict[str, str] | None = None)
     }
 
 
+def _node_port_service(core: Any, app: str, *, port: int, target: int) -> None:
+    """A NodePort Service named ``app`` over the pods labelled ``app``."""
+    core.create_namespaced_service(
+        NAMESPACE,
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": app},
+            "spec": {
+                "type": "NodePort",
+                "selector": {"app": app},
+                "ports": [{"port": port, "targetPort": target}],
+            },
+        },
+    )
+
+
 def _phase(core: Any, name: str) -> str:
     return str(core.read_namespaced_pod(name, NAMESPACE).status.phase)
 
@@ -111,19 +129,7 @@ def test_a_pod_serves_through_a_service_by_name_and_a_node_port(core: Any) -> No
         NAMESPACE,
         _pod("web", ["python3", "-m", "http.server", "8080"], labels={"app": "web"}),
     )
-    core.create_namespaced_service(
-        NAMESPACE,
-        {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": {"name": "web"},
-            "spec": {
-                "type": "NodePort",
-                "selector": {"app": "web"},
-                "ports": [{"port": 80, "targetPort": 8080}],
-            },
-        },
-    )
+    _node_port_service(core, "web", port=80, target=8080)
     _eventually(lambda: _phase(core, "web") == "Running", what="the web pod running")
     pod_ip = core.read_namespaced_pod("web", NAMESPACE).status.pod_ip
     assert pod_ip.startswith(NETWORK.pod_cidr.rsplit(".", 2)[0])
@@ -170,3 +176,45 @@ def test_stopping_leaves_nothing_behind(node_possible: None, tmp_path: Path) -> 
     assert not [p for p in (state.root / "pids").glob("*.pid")]
     mounts = Path("/proc/mounts").read_text()
     assert str(state.root) not in mounts
+
+
+def test_our_image_built_offline_runs_on_the_node(cluster: State, core: Any) -> None:
+    # Built by podman with no network (wheels made here), from the repository's Dockerfile.
+    images.load_archive(cluster, images.build_image("gateway"))
+    _, public_pem = generate_key_pair()
+    env = {
+        "TEKANA_HTTP_HOST": "0.0.0.0",  # noqa: S104 (inside the pod's own namespace)
+        "TEKANA_INTERNAL_TOKEN": "cluster-test-token",
+        "TEKANA_JWT_PUBLIC_KEY": public_pem.decode(),
+    }
+    core.create_namespaced_pod(
+        NAMESPACE,
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "gateway", "labels": {"app": "gateway"}},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "gateway",
+                        "image": images.image_name("gateway"),
+                        "imagePullPolicy": "Never",
+                        "env": [{"name": k, "value": v} for k, v in env.items()],
+                        "readinessProbe": {"httpGet": {"path": "/health", "port": 3000}},
+                    }
+                ]
+            },
+        },
+    )
+    _node_port_service(core, "gateway", port=3000, target=3000)
+
+    def ready() -> bool:
+        statuses = core.read_namespaced_pod("gateway", NAMESPACE).status.container_statuses
+        return bool(statuses and statuses[0].ready)
+
+    _eventually(ready, seconds=120, what="the gateway pod ready")
+    pod = core.read_namespaced_pod("gateway", NAMESPACE)
+    assert pod.status.container_statuses[0].image.endswith("tekana/gateway:dev")
+    node_port = core.read_namespaced_service("gateway", NAMESPACE).spec.ports[0].node_port
+    url = f"http://{NETWORK.node_ip}:{node_port}/health"
+    assert _eventually(lambda: _get(url), seconds=30, what="/health through the node") == 200

@@ -2,12 +2,24 @@
 imported into the node's containerd: the pod sandbox (``pause``, compiled from the same
 Kubernetes source), and later our own, built by podman."""
 
+import hashlib
 import io
+import resource
+import shutil
 import subprocess
+import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 from tekana_devstack.cluster.layout import BASE_IMAGE, BIN, CACHE, PAUSE_IMAGE, State
+from tekana_devstack.paths import REPO_ROOT
+
+COMPONENTS = ("gateway", "svc-customer", "svc-wallet", "svc-transaction", "operator")
+# Beside the pins: what pip needs to build the workspace packages without an index, and
+# what the base's Python (Debian's 3.11.2) needs that this machine's newer 3.11 does not
+# (redis requires async-timeout below 3.11.3).
+EXTRA_WHEELS = ("setuptools==84.2.1", "wheel==0.45.1", "async-timeout==5.0.1")
 
 BASE_ROOTFS = CACHE / "debian-bookworm.tar"  # made by tools/cluster/build-base-rootfs.sh
 
@@ -73,4 +85,73 @@ def base_archive() -> Path:
     partial = archive.with_suffix(".part")
     _podman("save", "--format", "docker-archive", "--output", str(partial), BASE_IMAGE)
     partial.rename(archive)
+    return archive
+
+
+def wheels() -> Path:
+    """Every run-time dependency as a wheel, built here once per set of pins, so that image
+    builds need no network and none of this machine's certificates."""
+    pins = [REPO_ROOT / "requirements-runtime.txt", REPO_ROOT / "constraints.txt"]
+    wanted = b"".join(p.read_bytes() for p in pins) + " ".join(EXTRA_WHEELS).encode()
+    digest = hashlib.sha256(wanted).hexdigest()[:16]
+    directory = CACHE / f"wheels-{digest}"
+    if directory.exists():
+        return directory
+    partial = directory.with_name(directory.name + ".part")
+    shutil.rmtree(partial, ignore_errors=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(partial),
+         "-r", str(pins[0]), "-c", str(pins[1]), *EXTRA_WHEELS],
+        check=True,
+    )  # fmt: skip
+    partial.rename(directory)
+    return directory
+
+
+def _context(into: Path) -> Path:
+    """The build context the Dockerfile expects (what .dockerignore admits), plus wheels/."""
+    for name in ("Dockerfile", ".dockerignore", "requirements-runtime.txt", "constraints.txt"):
+        shutil.copy2(REPO_ROOT / name, into / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build")
+    for folder in ("common", "protos", *COMPONENTS):
+        shutil.copytree(REPO_ROOT / folder, into / folder, ignore=ignore)
+    shutil.copytree(wheels(), into / "wheels")
+    return into
+
+
+# runc here refuses a build's process limit above this, whatever the caller's own limit.
+_BUILD_PROCESSES = 32_768
+
+
+def _ulimits() -> list[str]:
+    """podman's default limits for a build's processes are above what this process may
+    grant (it lacks CAP_SYS_RESOURCE): ask for no more than it has."""
+    files = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    processes = min(resource.getrlimit(resource.RLIMIT_NPROC)[1], _BUILD_PROCESSES)
+    return [
+        "--ulimit", f"nofile={files}:{files}", "--ulimit", f"nproc={processes}:{processes}",
+    ]  # fmt: skip
+
+
+def image_name(component: str) -> str:
+    return f"localhost/tekana/{component}:dev"
+
+
+def build_image(component: str) -> Path:
+    """Build ``component``'s image from the repository's Dockerfile with podman, offline,
+    on the local base; its docker archive, for ``load_archive``."""
+    base_archive()
+    archive = CACHE / "images" / f"{component}.tar"
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tekana-image-") as directory:
+        context = _context(Path(directory))
+        _podman(
+            "build", "--quiet", "--runtime", "runc", "--network", "none",
+            *_ulimits(),
+            "--build-arg", f"COMPONENT={component}", "--build-arg", f"BASE={BASE_IMAGE}",
+            "--build-arg", "PIP_OPTIONS=--no-index --find-links /src",
+            "--tag", image_name(component), str(context),
+        )  # fmt: skip
+    archive.unlink(missing_ok=True)
+    _podman("save", "--format", "docker-archive", "--output", str(archive), image_name(component))
     return archive
