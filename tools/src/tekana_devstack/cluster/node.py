@@ -67,7 +67,9 @@ def remove_namespace(network: Network) -> None:
     _ip("netns", "del", network.namespace, check=False)
 
 
-def _spawn(network: Network, state: State, name: str, args: list[str]) -> None:
+def _spawn(
+    network: Network, state: State, name: str, args: list[str], env: dict[str, str] | None = None
+) -> None:
     state.logs.mkdir(parents=True, exist_ok=True)
     with (state.logs / f"{name}.log").open("wb") as log:
         process = subprocess.Popen(
@@ -76,6 +78,7 @@ def _spawn(network: Network, state: State, name: str, args: list[str]) -> None:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
     state.path("pids").mkdir(exist_ok=True)
     state.path("pids", f"{name}.pid").write_text(str(process.pid))
@@ -138,6 +141,10 @@ def start(network: Network, state: State) -> None:
     if missing:
         raise ClusterError(f"missing (./taskw system-tools builds them): {', '.join(missing)}")
     stop(network, state)
+    # Each start is a new cluster: an old etcd would hold an old Node, Ready already.
+    # containerd's root is kept, and with it every image already imported.
+    for data in ("etcd", "kubelet", "kubelet-certs", "dns"):
+        shutil.rmtree(state.path(data), ignore_errors=True)
     make_namespace(network)
     private_key, public_key = _service_account_keys(state)
     tokens = _write(state.path("tokens.csv"), configs.tokens())
@@ -238,8 +245,12 @@ def start(network: Network, state: State) -> None:
             "--image-gc-high-threshold=100",
             "--serialize-image-pulls=false",
             "--read-only-port=0",
+            "--node-status-update-frequency=2s",
             "--healthz-bind-address=127.0.0.1",
         ],
+        # The in-tree registry credential providers would ask cloud metadata addresses,
+        # which nothing here answers: each ask costs a timeout at start.
+        env={"AWS_EC2_METADATA_DISABLED": "true"},
     )
     _spawn(
         network,
