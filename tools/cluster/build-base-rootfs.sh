@@ -1,12 +1,12 @@
 #!/bin/sh
 # Makes, once, the Debian root filesystem every image of the local cluster starts from (no
-# container registry is reachable here): bookworm with Python 3.11 and PostgreSQL 15, by
+# container registry is reachable here): bookworm with Python 3.11 (for venvs), by
 # debootstrap from Debian's own mirror, packed as a tarball under
 # ${TEKANA_CLUSTER_CACHE:-$HOME/.cache/tekana-cluster}. Every later call returns at once.
 set -eu
 
 cache=${TEKANA_CLUSTER_CACHE:-$HOME/.cache/tekana-cluster}
-tarball="$cache/debian-bookworm.tar"
+tarball="$cache/debian-bookworm-python.tar"
 [ -f "$tarball" ] && exit 0
 
 # The machine's own Debian mirror, as its apt configuration names it.
@@ -18,7 +18,7 @@ rm -rf "$root"
 mkdir -p "$root"
 echo "cluster: making the Debian base image in $cache (once)" >&2
 debootstrap --variant=minbase \
-    --include=python3,python3-venv,python-is-python3,postgresql-15,ca-certificates,procps \
+    --include=python3,python3-venv,python-is-python3,ca-certificates \
     bookworm "$root" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
     tail -20 "$cache/debootstrap.log" >&2
     exit 1

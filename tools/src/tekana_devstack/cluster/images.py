@@ -21,7 +21,7 @@ COMPONENTS = ("gateway", "svc-customer", "svc-wallet", "svc-transaction", "opera
 # (redis requires async-timeout below 3.11.3).
 EXTRA_WHEELS = ("setuptools==84.2.1", "wheel==0.45.1", "async-timeout==5.0.1")
 
-BASE_ROOTFS = CACHE / "debian-bookworm.tar"  # made by tools/cluster/build-base-rootfs.sh
+BASE_ROOTFS = CACHE / "debian-bookworm-python.tar"  # made by tools/cluster/build-base-rootfs.sh
 
 
 def _ctr(state: State, *args: str, stdin: bytes | None = None) -> bytes:
@@ -72,9 +72,9 @@ def load_pause_image(state: State) -> None:
 
 
 def base_archive() -> Path:
-    """The Debian base (Python 3.11, PostgreSQL 15) as a docker archive, made once; it is in
+    """The Debian base (Python 3.11) as a docker archive, made once; it is in
     podman's storage too, for image builds to start from."""
-    archive = CACHE / "debian-bookworm-image.tar"
+    archive = CACHE / "debian-bookworm-python-image.tar"
     if archive.exists():
         return archive
     if not BASE_ROOTFS.exists():

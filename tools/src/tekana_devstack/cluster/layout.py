@@ -25,7 +25,7 @@ CNI_BIN = Path("/usr/lib/cni")
 NODE_NAME = "tekana-node"
 CLUSTER_DOMAIN = "cluster.local"
 PAUSE_IMAGE = "localhost/tekana/pause:1.20"
-BASE_IMAGE = "localhost/tekana/debian:bookworm"
+BASE_IMAGE = "localhost/tekana/python:3.11-bookworm"
 
 
 @dataclass(frozen=True)
