@@ -13,9 +13,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from tekana_devstack.cluster import configs
 from tests.support.platform import free_port
 
@@ -54,24 +51,6 @@ def _spawn(stack: ExitStack, args: list[str], log: Path) -> subprocess.Popen[byt
     return process
 
 
-def _service_account_keys(directory: Path) -> tuple[Path, Path]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private, public = directory / "sa.key", directory / "sa.pub"
-    private.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption(),
-        )
-    )
-    public.write_bytes(
-        key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
-    return private, public
-
-
 def _wait_healthy(url: str, processes: list[subprocess.Popen[bytes]], logs: Path) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
@@ -96,7 +75,7 @@ def _wait_healthy(url: str, processes: list[subprocess.Popen[bytes]], logs: Path
 @contextmanager
 def control_plane(directory: Path) -> Iterator[ControlPlane]:
     etcd_port, etcd_peer, api_port = (free_port() for _ in range(3))
-    private_key, public_key = _service_account_keys(directory)
+    private_key, public_key = configs.service_account_keys(directory)
     url = f"https://127.0.0.1:{api_port}"
     tokens = directory / "tokens.csv"
     tokens.write_text(f'{TOKEN},envtest-admin,1,"system:masters"\n')

@@ -1,6 +1,10 @@
 """The configuration files a local cluster's programs read, as text."""
 
 import json
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tekana_devstack.cluster.layout import CNI_BIN, PAUSE_IMAGE, Network, State
 
@@ -85,6 +89,29 @@ contexts:
   context: {{cluster: tekana, user: admin}}
 current-context: tekana
 """
+
+
+def service_account_keys(directory: Path) -> tuple[Path, Path]:
+    """The RSA pair the API server verifies and the controller manager signs service
+    account tokens with, written once into ``directory`` as (private, public) PEM files."""
+    private, public = directory / "sa.key", directory / "sa.pub"
+    if private.exists() and public.exists():
+        return private, public
+    directory.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    public.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return private, public
 
 
 def tokens() -> str:

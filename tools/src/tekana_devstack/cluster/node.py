@@ -90,21 +90,6 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def _service_account_keys(state: State) -> tuple[Path, Path]:
-    private, public = state.path("certs", "sa.key"), state.path("certs", "sa.pub")
-    if not private.exists():
-        private.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["openssl", "genrsa", "-out", str(private), "2048"], check=True, capture_output=True
-        )
-        subprocess.run(
-            ["openssl", "rsa", "-in", str(private), "-pubout", "-out", str(public)],
-            check=True,
-            capture_output=True,
-        )
-    return private, public
-
-
 def _wait(what: str, ready: Callable[[], bool], state: State, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -146,7 +131,7 @@ def start(network: Network, state: State) -> None:
     for data in ("etcd", "kubelet", "kubelet-certs", "dns"):
         shutil.rmtree(state.path(data), ignore_errors=True)
     make_namespace(network)
-    private_key, public_key = _service_account_keys(state)
+    private_key, public_key = configs.service_account_keys(state.path("certs"))
     tokens = _write(state.path("tokens.csv"), configs.tokens())
     state.sockets.mkdir(parents=True, exist_ok=True)
     containerd_config = _write(state.path("containerd", "config.toml"), configs.containerd(state))
