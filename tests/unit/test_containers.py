@@ -32,8 +32,13 @@ def test_one_hardened_multi_stage_dockerfile_serves_every_component() -> None:
     defaults = dict(
         c.value[0].split("=", 1) for c in commands[: commands.index(stages[0])] if c.cmd == "ARG"
     )
+    named: set[str] = set()  # a stage may start from an earlier stage
     for stage in stages:
         base, *alias = stage.value
+        if alias:
+            named.add(alias[-1])
+        if base in named:
+            continue
         base = defaults.get(base.removeprefix("${").removesuffix("}"), base)
         assert PINNED.match(" ".join([base, *alias])), f"unpinned base {stage.value}"
     build = commands[: commands.index(stages[-1])]

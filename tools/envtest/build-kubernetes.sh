@@ -3,8 +3,9 @@
 # ships the binaries) and caches them outside the repository, under
 # ${TEKANA_ENVTEST_DIR:-$HOME/.cache/tekana-envtest}/bin. Arguments name the programs:
 # kube-apiserver and kube-controller-manager (the API-server tests; about 13 minutes on 2
-# cores), kubelet, kube-scheduler and kube-proxy (a real node; about 5 more), and pause
-# (the pod sandbox, compiled from the same source). Only the missing ones are built; every
+# cores), kubelet, kube-scheduler and kube-proxy (a real node; about 5 more), kubectl (of
+# the same version as the server), and pause (the pod sandbox, compiled from the same
+# source). Only the missing ones are built; every
 # later call returns at once. Also installs etcd, which the API server stores into.
 set -eu
 

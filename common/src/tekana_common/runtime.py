@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from ssl import SSLContext
 from typing import Any
 
+import asyncpg
 from grpclib.server import Server
 from grpclib.utils import graceful_exit
 from tortoise import Tortoise
@@ -34,8 +35,34 @@ def database_config(settings: ServiceSettings, app: str) -> dict[str, Any]:
     )
 
 
+# A migration often starts beside its database (a Job next to a new StatefulSet): before
+# the server's name resolves or it accepts connections. It waits this long for it, rather
+# than crash and wait out a Job's growing back-off.
+DATABASE_WAIT_SECONDS = 180.0
+
+
+async def wait_for_database(server_url: str, tls: db.Tls, *, seconds: float) -> None:
+    """Return once PostgreSQL at ``server_url`` accepts a connection; wrong credentials and
+    the like fail at once, an unreachable server only after ``seconds``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    url = db.database_url(server_url, "postgres")
+    while True:
+        try:
+            conn = await asyncpg.connect(url, ssl=tls, timeout=5)
+        except (OSError, TimeoutError, asyncpg.CannotConnectNowError) as exc:
+            if loop.time() >= deadline:
+                raise
+            log.info("database_waiting", reason=type(exc).__name__)
+            await asyncio.sleep(1)
+        else:
+            await conn.close()
+            return
+
+
 async def migrate(settings: ServiceSettings, app: str) -> None:
     tls = db.ssl_option(settings.database_sslmode, settings.database_ssl_root_cert)
+    await wait_for_database(settings.database_url, tls, seconds=DATABASE_WAIT_SECONDS)
     await db.ensure_database(settings.database_url, settings.database_name, tls=tls)
     await migrate_schema(config=database_config(settings, app))
     await Tortoise.close_connections()

@@ -1,6 +1,8 @@
 """The Kubernetes API as the operator uses it: discovery, server-side apply, create-once."""
 
 import os
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,19 +17,30 @@ from tekana_operator.network import ApiVersions
 FIELD_MANAGER = "tekana-operator"
 
 
-def api_client() -> client.ApiClient:
+def load_config() -> None:
     """In a pod, the service account; elsewhere, the kubeconfig (KUBECONFIG)."""
     try:
         config.load_incluster_config()
     except ConfigException:
         # Read KUBECONFIG now: the library captured its default when it was imported.
         config.load_kube_config(config_file=os.environ.get("KUBECONFIG"))
-    return client.ApiClient()
 
 
 class Cluster:
-    def __init__(self, api: client.ApiClient) -> None:
-        self._dynamic = DynamicClient(api)
+    """The API through clients of each thread's own: kopf runs handlers on several threads,
+    and a dynamic client's discovery cache, refreshed by one while another reads it, fails
+    the reader."""
+
+    def __init__(self, make_api: Callable[[], client.ApiClient] = client.ApiClient) -> None:
+        self._make_api = make_api
+        self._local = threading.local()
+
+    @property
+    def _dynamic(self) -> DynamicClient:
+        found: DynamicClient | None = getattr(self._local, "dynamic", None)
+        if found is None:
+            found = self._local.dynamic = DynamicClient(self._make_api())
+        return found
 
     def _resource(self, api_version: str, kind: str) -> Any:
         return self._dynamic.resources.get(api_version=api_version, kind=kind)
@@ -84,6 +97,29 @@ class Cluster:
         result: dict[str, Any] = found.to_dict()
         return result
 
+    def patch(self, api_version: str, kind: str, name: str, namespace: str, body: Any) -> None:
+        """A JSON merge patch of the object (``metadata``, ``spec``...)."""
+        self._resource(api_version, kind).patch(
+            name=name, namespace=namespace, body=body, content_type="application/merge-patch+json"
+        )
+
+    def patch_status(
+        self, api_version: str, kind: str, name: str, namespace: str, status: dict[str, Any]
+    ) -> None:
+        self._resource(api_version, kind).status.patch(
+            name=name,
+            namespace=namespace,
+            body={"status": status},
+            content_type="application/merge-patch+json",
+        )
+
+    def list(
+        self, api_version: str, kind: str, namespace: str | None, selector: str
+    ) -> list[dict[str, Any]]:
+        """Objects of ``kind`` in ``namespace`` (None: every namespace) matching ``selector``."""
+        found = self._resource(api_version, kind).get(namespace=namespace, label_selector=selector)
+        return [item.to_dict() for item in found.items]
+
     def event(self, stack_ref: dict[str, str], *, reason: str, message: str, warning: bool) -> None:
         """A core/v1 Event about the stack, as ``kubectl describe`` shows them."""
         now = datetime.now(UTC).isoformat()
@@ -106,6 +142,3 @@ class Cluster:
                 "count": 1,
             },
         )
-
-    def delete_all(self, api_version: str, kind: str, namespace: str, selector: str) -> None:
-        self._resource(api_version, kind).delete(namespace=namespace, label_selector=selector)

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tekana_operator import config, database, resources, workloads
 from tekana_operator.cluster import Cluster
+from tekana_operator.meta import GROUP_VERSION, KIND
 from tekana_operator.stack import COMPONENTS, Stack
 from tekana_operator.status import Observed
 
@@ -68,6 +69,23 @@ def _replicas(cluster: Cluster, stack: Stack) -> dict[str, tuple[int, int]]:
     return found
 
 
+def own_database_volumes(cluster: Cluster, stack: Stack) -> None:
+    """A claim made from the StatefulSet's template has no owner. When the spec says the
+    volume goes with the stack, the stack owns it and garbage collection deletes it with
+    the stack; when it says keep it, the stack lets go of it."""
+    if stack.database.mode != "managed":
+        return
+    selector = f"app.kubernetes.io/instance={stack.name},app.kubernetes.io/component=database"
+    owner = {"apiVersion": GROUP_VERSION, "kind": KIND, "name": stack.name, "uid": stack.uid}
+    for claim in cluster.list("v1", "PersistentVolumeClaim", stack.namespace, selector):
+        meta = claim["metadata"]
+        others = [r for r in meta.get("ownerReferences") or [] if r.get("uid") != stack.uid]
+        wanted = others if stack.database.retain_volume else [*others, owner]
+        if wanted != (meta.get("ownerReferences") or []):
+            patch = {"metadata": {"ownerReferences": wanted or None}}
+            cluster.patch("v1", "PersistentVolumeClaim", meta["name"], stack.namespace, patch)
+
+
 def reconcile(
     cluster: Cluster, stack: Stack, logger: logging.Logger | logging.LoggerAdapter[Any]
 ) -> Observed:
@@ -84,6 +102,7 @@ def reconcile(
     if cluster.get("batch/v1", "Job", job["metadata"]["name"], stack.namespace) is None:
         events.append(("Migrating", f"started migration job {job['metadata']['name']}"))
     cluster.apply(job)
+    own_database_volumes(cluster, stack)
     migrated = _migrated(cluster, stack)
     if migrated:
         missing = [

@@ -1,4 +1,4 @@
-"""The few API calls the cluster's own tooling makes (readiness, DNS records), over the
+"""The few API calls the cluster's own tooling makes (readiness, DNS records, volumes), over the
 admin token, with the API server's own certificate as the authority."""
 
 import json
@@ -22,16 +22,33 @@ def certificate(state: State) -> str:
 def get(network: Network, state: State, path: str, *, verify: bool = True) -> Any:
     """The JSON at ``path``; ``verify=False`` only to ask whether the server is up yet,
     before its certificate exists."""
+    return call(network, state, "GET", path, verify=verify)
+
+
+def call(
+    network: Network,
+    state: State,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    *,
+    verify: bool = True,
+) -> Any:
+    """``method`` on ``path`` (with ``body`` as JSON); the answer's JSON."""
     if verify:
         context = ssl.create_default_context(cafile=certificate(state))
     else:
         context = ssl._create_unverified_context()  # noqa: S323 (is it up? nothing is sent)
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    data = None
+    if body is not None:
+        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
     request = urllib.request.Request(  # noqa: S310 (an https URL of our own cluster)
-        f"{network.api_url}{path}", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        f"{network.api_url}{path}", data=data, headers=headers, method=method
     )
     try:
         with urllib.request.urlopen(request, timeout=5, context=context) as response:  # noqa: S310
-            body = response.read()
+            answer = response.read()
     except (urllib.error.URLError, OSError) as exc:
-        raise ApiError(f"GET {path}: {exc}") from exc
-    return json.loads(body) if body.startswith((b"{", b"[")) else body.decode()
+        raise ApiError(f"{method} {path}: {exc}") from exc
+    return json.loads(answer) if answer.startswith((b"{", b"[")) else answer.decode()

@@ -1,9 +1,9 @@
-"""``python -m tekana_devstack cluster {up,down,dns}``: the Taskfile's ``cluster:*`` tasks."""
+"""``python -m tekana_devstack cluster {up,down,dns,volumes}``: the ``cluster:*`` tasks."""
 
 import argparse
 from pathlib import Path
 
-from tekana_devstack.cluster import dns, node
+from tekana_devstack.cluster import dns, node, volumes
 from tekana_devstack.cluster.layout import Network, State
 
 
@@ -13,6 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ("up", "start a one-node cluster and return once the node is Ready"),
         ("down", "stop the cluster and remove its network namespace"),
         ("dns", "keep the cluster's DNS records equal to its Services (run by up)"),
+        ("volumes", "give each pending volume claim a hostPath volume (run by up)"),
     ):
         sub = actions.add_parser(action, help=text)
         sub.add_argument("--index", type=int, default=0, help="keeps two clusters apart")
@@ -24,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
     state = State(args.state) if args.state else State.default()
     if args.action == "dns":
         return dns.run(args)
+    if args.action == "volumes":
+        return volumes.run(args)
     if args.action == "down":
         node.stop(network, state)
         print(f"cluster {network.namespace} stopped")

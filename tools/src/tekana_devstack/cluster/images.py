@@ -12,7 +12,14 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from tekana_devstack.cluster.layout import BASE_IMAGE, BIN, CACHE, PAUSE_IMAGE, State
+from tekana_devstack.cluster.layout import (
+    BASE_IMAGE,
+    BIN,
+    CACHE,
+    PAUSE_IMAGE,
+    POSTGRES_BASE_IMAGE,
+    State,
+)
 from tekana_devstack.paths import REPO_ROOT
 
 COMPONENTS = ("gateway", "svc-customer", "svc-wallet", "svc-transaction", "operator")
@@ -21,7 +28,18 @@ COMPONENTS = ("gateway", "svc-customer", "svc-wallet", "svc-transaction", "opera
 # (redis requires async-timeout below 3.11.3).
 EXTRA_WHEELS = ("setuptools==84.2.1", "wheel==0.45.1", "async-timeout==5.0.1")
 
-BASE_ROOTFS = CACHE / "debian-bookworm-python.tar"  # made by tools/cluster/build-base-rootfs.sh
+# Root filesystems made by tools/cluster/build-rootfs.sh (./taskw system-tools).
+ROOTFS = {BASE_IMAGE: "python", POSTGRES_BASE_IMAGE: "postgresql"}
+# Our images, by workspace folder.
+IMAGES = {
+    "gateway": "gateway",
+    "svc-customer": "customer",
+    "svc-wallet": "wallet",
+    "svc-transaction": "transaction",
+    "operator": "operator",
+}
+IMAGE_REGISTRY, IMAGE_TAG = "localhost/tekana", "dev"
+POSTGRES_IMAGE = "localhost/tekana/postgres:15"
 
 
 def _ctr(state: State, *args: str, stdin: bytes | None = None) -> bytes:
@@ -71,17 +89,22 @@ def load_pause_image(state: State) -> None:
     load_archive(state, _pause_archive())
 
 
+def rootfs_image(image: str) -> None:
+    """Put ``image`` (one of ROOTFS) into podman's storage from its root filesystem, once."""
+    if subprocess.run(["podman", "image", "exists", image], check=False).returncode == 0:
+        return
+    rootfs = CACHE / f"debian-bookworm-{ROOTFS[image]}.tar"
+    if not rootfs.exists():
+        raise RuntimeError(f"{rootfs} is missing: ./taskw system-tools makes it")
+    _podman("import", str(rootfs), image)
+
+
 def base_archive() -> Path:
-    """The Debian base (Python 3.11) as a docker archive, made once; it is in
-    podman's storage too, for image builds to start from."""
+    """The Debian base (Python 3.11) as a docker archive, made once."""
     archive = CACHE / "debian-bookworm-python-image.tar"
     if archive.exists():
         return archive
-    if not BASE_ROOTFS.exists():
-        raise RuntimeError(f"{BASE_ROOTFS} is missing: ./taskw system-tools makes it")
-    subprocess.run(
-        ["podman", "import", str(BASE_ROOTFS), BASE_IMAGE], check=True, capture_output=True
-    )
+    rootfs_image(BASE_IMAGE)
     partial = archive.with_suffix(".part")
     _podman("save", "--format", "docker-archive", "--output", str(partial), BASE_IMAGE)
     partial.rename(archive)
@@ -134,24 +157,51 @@ def _ulimits() -> list[str]:
 
 
 def image_name(component: str) -> str:
-    return f"localhost/tekana/{component}:dev"
+    return f"{IMAGE_REGISTRY}/{IMAGES[component]}:{IMAGE_TAG}"
 
 
-def build_image(component: str) -> Path:
+def _build(context: Path, tag: str, *build_args: str, file: str = "Dockerfile") -> None:
+    _podman(
+        "build", "--quiet", "--runtime", "runc", "--network", "none", *_ulimits(),
+        *(arg for value in build_args for arg in ("--build-arg", value)),
+        "--file", str(context / file), "--tag", tag, str(context),
+    )  # fmt: skip
+
+
+def build_image(component: str) -> str:
     """Build ``component``'s image from the repository's Dockerfile with podman, offline,
-    on the local base; its docker archive, for ``load_archive``."""
-    base_archive()
-    archive = CACHE / "images" / f"{component}.tar"
-    archive.parent.mkdir(parents=True, exist_ok=True)
+    on the local base; its name."""
+    rootfs_image(BASE_IMAGE)
     with tempfile.TemporaryDirectory(prefix="tekana-image-") as directory:
-        context = _context(Path(directory))
-        _podman(
-            "build", "--quiet", "--runtime", "runc", "--network", "none",
-            *_ulimits(),
-            "--build-arg", f"COMPONENT={component}", "--build-arg", f"BASE={BASE_IMAGE}",
-            "--build-arg", "PIP_OPTIONS=--no-index --find-links /src",
-            "--tag", image_name(component), str(context),
+        _build(
+            _context(Path(directory)), image_name(component),
+            f"COMPONENT={component}", f"BASE={BASE_IMAGE}",
+            "PIP_OPTIONS=--no-index --find-links /src",
         )  # fmt: skip
-    archive.unlink(missing_ok=True)
-    _podman("save", "--format", "docker-archive", "--output", str(archive), image_name(component))
+    return image_name(component)
+
+
+def build_postgres_image() -> str:
+    """The managed database's image: Debian's PostgreSQL 15 (tools/cluster/postgres)."""
+    rootfs_image(POSTGRES_BASE_IMAGE)
+    _build(REPO_ROOT / "tools" / "cluster" / "postgres", POSTGRES_IMAGE,
+           f"BASE={POSTGRES_BASE_IMAGE}", file="Containerfile")  # fmt: skip
+    return POSTGRES_IMAGE
+
+
+def build_all() -> Path:
+    """Every image a TekanaStack runs, and the operator's, built (podman's layer cache makes
+    a rebuild of unchanged sources quick) and saved as one docker archive: the layers
+    they share are in it once."""
+    names = [build_image(component) for component in IMAGES] + [build_postgres_image()]
+    ids = _podman("image", "inspect", "--format", "{{.Id}}", *names)
+    archive = CACHE / "images" / f"tekana-{hashlib.sha256(ids).hexdigest()[:16]}.tar"
+    if archive.exists():
+        return archive  # the same images as last time
+    shutil.rmtree(archive.parent, ignore_errors=True)
+    archive.parent.mkdir(parents=True)
+    partial = archive.with_suffix(".part")
+    _podman("save", "--multi-image-archive", "--format", "docker-archive",
+            "--output", str(partial), *names)  # fmt: skip
+    partial.rename(archive)
     return archive

@@ -19,6 +19,7 @@ PROGRAMS = (
     "kubelet",
     "kube-proxy",
     "pause",
+    "kubectl",
 )
 HOST_PROGRAMS = ("etcd", "containerd", "runc", "ctr", "podman", "dnsmasq", "conntrack", "ip")
 CNI_BIN = Path("/usr/lib/cni")
@@ -26,6 +27,7 @@ NODE_NAME = "tekana-node"
 CLUSTER_DOMAIN = "cluster.local"
 PAUSE_IMAGE = "localhost/tekana/pause:1.20"
 BASE_IMAGE = "localhost/tekana/python:3.11-bookworm"
+POSTGRES_BASE_IMAGE = "localhost/tekana/postgresql-base:15-bookworm"
 
 
 @dataclass(frozen=True)

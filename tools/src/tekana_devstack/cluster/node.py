@@ -58,6 +58,10 @@ def make_namespace(network: Network) -> None:
     _ip(*ns, "link", "set", "lo", "up")
     # The host answers nothing routed through it: the node's default route is its own link.
     _ip(*ns, "route", "add", "default", "dev", network.node_link)
+    # The host reaches Services' cluster IPs and pods (as a node's neighbour would): only
+    # through the node, whose kube-proxy rules answer them.
+    for cidr in (network.service_cidr, network.pod_cidr):
+        _ip("route", "add", cidr, "via", network.node_ip)
     for setting in ("net.ipv4.ip_forward=1", "net.bridge.bridge-nf-call-iptables=1"):
         subprocess.run(_inside(network, "sysctl", "-qw", setting), check=False)
 
@@ -128,7 +132,7 @@ def start(network: Network, state: State) -> None:
     stop(network, state)
     # Each start is a new cluster: an old etcd would hold an old Node, Ready already.
     # containerd's root is kept, and with it every image already imported.
-    for data in ("etcd", "kubelet", "kubelet-certs", "dns"):
+    for data in ("etcd", "kubelet", "kubelet-certs", "dns", "volumes"):
         shutil.rmtree(state.path(data), ignore_errors=True)
     make_namespace(network)
     private_key, public_key = configs.service_account_keys(state.path("certs"))
@@ -269,20 +273,21 @@ def start(network: Network, state: State) -> None:
             "--log-facility=-",
         ],
     )
-    _spawn(
-        network,
-        state,
-        "dns-sync",
-        [
-            sys.executable,
-            "-m",
-            "tekana_devstack",
-            "cluster",
-            "dns",
-            f"--index={network.index}",
-            f"--state={state.root}",
-        ],
-    )
+    for loop in ("dns", "volumes"):
+        _spawn(
+            network,
+            state,
+            f"{loop}-sync",
+            [
+                sys.executable,
+                "-m",
+                "tekana_devstack",
+                "cluster",
+                loop,
+                f"--index={network.index}",
+                f"--state={state.root}",
+            ],
+        )
     _wait("the node's readiness", lambda: _node_ready(network, state), state, READY_TIMEOUT_SECONDS)
 
 

@@ -1,79 +1,19 @@
 """A real one-node cluster (tools/cluster, `./taskw cluster:up`): kubelet, containerd and
-kube-proxy inside a network namespace this test makes, pods that run our locally made
-images, Services that route, and names that resolve."""
+kube-proxy inside a network namespace these tests make, pods that run our locally made
+images, Services that route, names that resolve, and volumes for claims."""
 
 import subprocess
-import time
 import urllib.request
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from kubernetes import client, config
-
 from tekana_devstack.cluster import images, node
-from tekana_devstack.cluster.layout import BASE_IMAGE, NODE_NAME, Network, State, missing_programs
+from tekana_devstack.cluster.layout import BASE_IMAGE, NODE_NAME, Network, State
 from tekana_devstack.jwt_keys import generate_key_pair
+from tests.support.cluster import NODE_NETWORK as NETWORK
+from tests.support.cluster import eventually
 
-# Apart from a developer's own cluster (index 0).
-NETWORK = Network(index=3)
 NAMESPACE = "default"
-
-
-def _namespaces_possible() -> str:
-    """Why this machine cannot make a network namespace, or '' when it can."""
-    probe = f"tekana-probe-{uuid.uuid4().hex[:8]}"
-    made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
-    if made.returncode != 0:
-        return made.stderr.strip() or "ip netns add failed"
-    subprocess.run(["ip", "netns", "del", probe], check=False)
-    return ""
-
-
-@pytest.fixture(scope="module")
-def node_possible() -> None:
-    why = _namespaces_possible()
-    if why:
-        pytest.skip(f"network namespaces are impossible here: {why}")
-    missing = missing_programs()
-    if missing:
-        pytest.fail(f"missing {missing}: ./taskw system-tools builds and installs them")
-
-
-@pytest.fixture(scope="module")
-def cluster(node_possible: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[State]:
-    state = State(tmp_path_factory.mktemp("cluster"))
-    started = time.monotonic()
-    node.start(NETWORK, state)
-    print(f"node Ready {time.monotonic() - started:.1f} s after start")
-    try:
-        images.load_archive(state, images.base_archive())
-        yield state
-    finally:
-        node.stop(NETWORK, state)
-
-
-@pytest.fixture(scope="module")
-def core(cluster: State) -> Any:
-    """The core API (as Any: the client types every field Optional, and the test asserts
-    on each field it reads)."""
-    api_client: client.ApiClient = config.new_client_from_config(  # type: ignore[no-untyped-call]
-        str(cluster.kubeconfig)
-    )
-    return client.CoreV1Api(api_client)
-
-
-def _eventually(check: Callable[[], Any], *, seconds: float = 90, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.5)
-    raise AssertionError(f"{what} within {seconds:.0f} s (last: {last!r})")
 
 
 def _pod(name: str, command: list[str], *, labels: dict[str, str] | None = None) -> dict[str, Any]:
@@ -130,14 +70,14 @@ def test_a_pod_serves_through_a_service_by_name_and_a_node_port(core: Any) -> No
         _pod("web", ["python3", "-m", "http.server", "8080"], labels={"app": "web"}),
     )
     _node_port_service(core, "web", port=80, target=8080)
-    _eventually(lambda: _phase(core, "web") == "Running", what="the web pod running")
+    eventually(lambda: _phase(core, "web") == "Running", what="the web pod running")
     pod_ip = core.read_namespaced_pod("web", NAMESPACE).status.pod_ip
     assert pod_ip.startswith(NETWORK.pod_cidr.rsplit(".", 2)[0])
 
     # Another pod finds it by its short name (search domains) and through the Service's IP.
     fetch = "import urllib.request; print(urllib.request.urlopen('http://web/', timeout=5).status)"
     core.create_namespaced_pod(NAMESPACE, _pod("client", ["python3", "-c", fetch]))
-    phase = _eventually(
+    phase = eventually(
         lambda: (p := _phase(core, "client")) in ("Succeeded", "Failed") and p,
         what="the client pod finished",
     )
@@ -147,7 +87,7 @@ def test_a_pod_serves_through_a_service_by_name_and_a_node_port(core: Any) -> No
     # The host reaches it only through the namespace's own address.
     node_port = core.read_namespaced_service("web", NAMESPACE).spec.ports[0].node_port
     url = f"http://{NETWORK.node_ip}:{node_port}/"
-    status = _eventually(lambda: _get(url), seconds=30, what="the node port answering")
+    status = eventually(lambda: _get(url), seconds=30, what="the node port answering")
     assert status == 200
 
 
@@ -166,7 +106,7 @@ def test_stopping_leaves_nothing_behind(node_possible: None, tmp_path: Path) -> 
     pid_files = sorted((state.root / "pids").glob("*.pid"))
     assert [p.stem for p in pid_files] == [
         "containerd", "dns-sync", "dnsmasq", "etcd", "kube-apiserver",
-        "kube-controller-manager", "kube-proxy", "kube-scheduler", "kubelet",
+        "kube-controller-manager", "kube-proxy", "kube-scheduler", "kubelet", "volumes-sync",
     ]  # fmt: skip
     started = [int(p.read_text()) for p in pid_files]
     node.stop(network, state)
@@ -178,9 +118,61 @@ def test_stopping_leaves_nothing_behind(node_possible: None, tmp_path: Path) -> 
     assert str(state.root) not in mounts
 
 
+def test_a_claim_gets_a_volume_of_its_own_and_loses_it_with_the_claim(
+    cluster: State, core: Any
+) -> None:
+    core.create_namespaced_persistent_volume_claim(
+        NAMESPACE,
+        {
+            "apiVersion": "v1",
+            "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "data"},
+            "spec": {
+                "accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": "1Gi"}},
+            },
+        },
+    )
+    writer = _pod("writer", ["sh", "-c", "echo kept > /data/file"])
+    writer["spec"]["securityContext"] = {"runAsUser": 999}
+    writer["spec"]["containers"][0]["volumeMounts"] = [{"name": "data", "mountPath": "/data"}]
+    writer["spec"]["volumes"] = [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}]
+    core.create_namespaced_pod(NAMESPACE, writer)
+    phase = eventually(
+        lambda: (p := _phase(core, "writer")) in ("Succeeded", "Failed") and p,
+        what="the writer pod finished",
+    )
+    assert phase == "Succeeded"
+    claim = core.read_namespaced_persistent_volume_claim("data", NAMESPACE)
+    assert claim.status.phase == "Bound"
+    volume = core.read_persistent_volume(claim.spec.volume_name)
+    written = Path(volume.spec.host_path.path) / "file"
+    assert written.read_text() == "kept\n"
+
+    core.delete_namespaced_pod("writer", NAMESPACE)
+    eventually(
+        lambda: (
+            not core.list_namespaced_pod(NAMESPACE, field_selector="metadata.name=writer").items
+        ),
+        what="the writer pod gone",
+    )
+    core.delete_namespaced_persistent_volume_claim("data", NAMESPACE)
+    eventually(
+        lambda: (
+            not [
+                v
+                for v in core.list_persistent_volume().items
+                if v.metadata.name == volume.metadata.name
+            ]
+        ),
+        what="the volume deleted with its claim",
+    )
+    assert not written.parent.exists()
+
+
 def test_our_image_built_offline_runs_on_the_node(cluster: State, core: Any) -> None:
-    # Built by podman with no network (wheels made here), from the repository's Dockerfile.
-    images.load_archive(cluster, images.build_image("gateway"))
+    # Built by podman with no network (wheels made here), from the repository's Dockerfile,
+    # and loaded by the cluster fixture.
     _, public_pem = generate_key_pair()
     env = {
         "TEKANA_HTTP_HOST": "0.0.0.0",  # noqa: S104 (inside the pod's own namespace)
@@ -212,9 +204,9 @@ def test_our_image_built_offline_runs_on_the_node(cluster: State, core: Any) -> 
         statuses = core.read_namespaced_pod("gateway", NAMESPACE).status.container_statuses
         return bool(statuses and statuses[0].ready)
 
-    _eventually(ready, seconds=120, what="the gateway pod ready")
+    eventually(ready, seconds=120, what="the gateway pod ready")
     pod = core.read_namespaced_pod("gateway", NAMESPACE)
     assert pod.status.container_statuses[0].image.endswith("tekana/gateway:dev")
     node_port = core.read_namespaced_service("gateway", NAMESPACE).spec.ports[0].node_port
     url = f"http://{NETWORK.node_ip}:{node_port}/health"
-    assert _eventually(lambda: _get(url), seconds=30, what="/health through the node") == 200
+    assert eventually(lambda: _get(url), seconds=30, what="/health through the node") == 200
