@@ -9,12 +9,14 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from grpclib.client import Channel
+from grpclib.config import Configuration
 from grpclib.events import SendRequest, listen
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
 from tekana_common import tracing
+from tekana_common.balancing import BalancedChannel
 from tekana_common.context import Caller, request_id_var
 from tekana_common.grpc_errors import ErrorDetailCodec
 from tekana_common.grpc_server import INTERNAL_TOKEN_KEY, REQUEST_ID_KEY
@@ -56,13 +58,20 @@ def instrument_channel(channel: Channel, *, internal_token: str) -> Channel:
 
 
 def open_channel(address: str, transport: Transport) -> Channel:
-    """A channel to ``host:port`` that authenticates itself and decodes error details; over
-    TLS when the transport says so."""
+    """A channel to ``host:port`` that authenticates itself and decodes error details, over
+    TLS when the transport says so, and spreads calls over every address ``host`` resolves
+    to (balancing); TLS checks each server's certificate against ``host``."""
     host, _, port = address.rpartition(":")
-    channel = Channel(
-        host, int(port), ssl=transport.client_ssl(), status_details_codec=ErrorDetailCodec()
-    )
-    return instrument_channel(channel, internal_token=transport.internal_token)
+    ssl = transport.client_ssl()
+    config = Configuration(ssl_target_name_override=host) if ssl else None
+
+    def to(target: str) -> Channel:
+        channel = Channel(
+            target, int(port), ssl=ssl, config=config, status_details_codec=ErrorDetailCodec()
+        )
+        return instrument_channel(channel, internal_token=transport.internal_token)
+
+    return BalancedChannel(host, int(port), to)
 
 
 async def serving(address: str) -> bool:

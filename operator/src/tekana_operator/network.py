@@ -40,6 +40,33 @@ def service(stack: Stack, component: str) -> dict[str, Any]:
     }
 
 
+def pods_service(stack: Stack, component: str) -> dict[str, Any]:
+    """A headless Service over a gRPC component: its name resolves to each ready pod, so
+    callers spread their calls over every replica (one HTTP/2 connection to a cluster IP
+    would pin them all on one). Beside the cluster-IP Service, whose IP cannot be removed
+    from an existing Service."""
+    port = GRPC_PORTS[component]
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": metadata(stack, pods_service_name(stack, component), component),
+        "spec": {
+            "clusterIP": "None",
+            "selector": selector(stack, component),
+            "ports": [{"name": "grpc", "port": port, "targetPort": "grpc", "protocol": "TCP"}],
+        },
+    }
+
+
+def pods_service_name(stack: Stack, component: str) -> str:
+    return stack.child(f"{component}-pods")
+
+
+def grpc_address(stack: Stack, component: str) -> str:
+    """Where callers reach ``component``: its headless Service."""
+    return f"{pods_service_name(stack, component)}:{GRPC_PORTS[component]}"
+
+
 def ingress(stack: Stack) -> dict[str, Any]:
     meta = metadata(stack, stack.child("gateway"), "gateway")
     meta["annotations"] = {**INGRESS_ANNOTATIONS, **stack.ingress.annotations}

@@ -4,7 +4,7 @@ from typing import Any
 
 from tekana_operator import config, database, network, workloads
 from tekana_operator.network import ApiVersions
-from tekana_operator.stack import COMPONENTS, Stack
+from tekana_operator.stack import COMPONENTS, GRPC_PORTS, Stack
 
 Manifest = dict[str, Any]
 
@@ -15,6 +15,7 @@ def infrastructure(stack: Stack, versions: ApiVersions) -> list[Manifest]:
     if stack.database.mode == "managed":
         found += [database.database_service(stack), database.statefulset(stack)]
     found += [network.service(stack, c) for c in COMPONENTS]
+    found += [network.pods_service(stack, c) for c in GRPC_PORTS]
     found += network.network_policies(stack)
     found += [
         network.disruption_budget(stack, c, versions)

@@ -4,6 +4,7 @@ import hashlib
 from typing import Any
 
 from tekana_operator.meta import labels, metadata, selector
+from tekana_operator.network import grpc_address
 from tekana_operator.stack import GRPC_PORTS, HTTP_PORT, METRICS_PORT, Component, Stack
 
 RUN_AS = 10001
@@ -51,8 +52,8 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
             {"name": "TEKANA_REDIS_URL", "value": stack.redis_url},
         ]
         env += [
-            {"name": f"TEKANA_{name.upper()}_ADDR", "value": f"{stack.child(name)}:{port}"}
-            for name, port in GRPC_PORTS.items()
+            {"name": f"TEKANA_{name.upper()}_ADDR", "value": grpc_address(stack, name)}
+            for name in GRPC_PORTS
         ]
         return env
     env += [
@@ -69,10 +70,7 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
         ]
     if component == "transaction":
         env += [
-            {
-                "name": "TEKANA_WALLET_ADDR",
-                "value": f"{stack.child('wallet')}:{GRPC_PORTS['wallet']}",
-            },
+            {"name": "TEKANA_WALLET_ADDR", "value": grpc_address(stack, "wallet")},
             {"name": "TEKANA_ALLOW_TEST_DEPOSITS", "value": str(stack.test_deposits).lower()},
         ]
     return env

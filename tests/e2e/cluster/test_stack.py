@@ -3,8 +3,11 @@ its own image, makes every part of the stack from our images; the stack is Ready
 under 90 s, and money moves through the gateway's Service and through nginx in front of
 it (the ingress stand-in)."""
 
+import asyncio
+import json
 import subprocess
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,10 +15,11 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
+from prometheus_client.parser import text_string_to_metric_families
 
 from tekana_devstack.cluster import images
 from tekana_devstack.cluster.layout import BIN, State
-from tekana_operator.stack import COMPONENTS, HTTP_PORT
+from tekana_operator.stack import COMPONENTS, HTTP_PORT, METRICS_PORT
 from tests.support.api import new_customer
 from tests.support.cluster import eventually, kubectl
 from tests.support.nginx import nginx
@@ -143,3 +147,113 @@ async def test_money_moves_through_nginx_in_front_of_the_service(
     listen = free_port()
     with nginx(tmp_path, listen, [_gateway_address(core)]):
         await _money_moves(f"http://127.0.0.1:{listen}")
+
+
+class TransferLoad:
+    """Transfers back and forth between two wallets of one customer, from a few workers,
+    until stopped (bounded in time); every answer's status counted."""
+
+    WORKERS = 6
+    LONGEST_SECONDS = 150.0
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.statuses: dict[int, int] = {}
+        self._stop = asyncio.Event()
+
+    async def __aenter__(self) -> "TransferLoad":
+        self._http = aiohttp.ClientSession(base_url=self.base_url)
+        customer = await new_customer(self._http)
+        first, second = await customer.new_wallet(), await customer.new_wallet()
+        for account in (first, second):
+            await customer.deposit(account, 1_000_000)
+        pairs = [(first, second), (second, first)]
+        self._workers = [
+            asyncio.create_task(self._work(customer, *pairs[n % 2])) for n in range(self.WORKERS)
+        ]
+        return self
+
+    async def _work(self, customer: Any, sender: str, receiver: str) -> None:
+        deadline = time.monotonic() + self.LONGEST_SECONDS
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            answer = await customer.transfer(sender, receiver, 1, key=uuid.uuid4().hex)
+            self.statuses[answer.status] = self.statuses.get(answer.status, 0) + 1
+            answer.release()
+
+    async def __aexit__(self, *_: object) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._workers)
+        await self._http.close()
+
+
+def _business_calls(pod_ip: str) -> float:
+    """The gRPC calls a pod has served, health checks aside (its metrics port)."""
+    url = f"http://{pod_ip}:{METRICS_PORT}/metrics"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        text = response.read().decode()
+    total = 0.0
+    for family in text_string_to_metric_families(text):
+        if family.name != "tekana_rpc_requests":
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_total") and "Health" not in sample.labels["grpc_service"]:
+                total += sample.value
+    return total
+
+
+def _ready_pods(core: Any, component: str) -> list[str]:
+    selector = f"app.kubernetes.io/instance={STACK},app.kubernetes.io/component={component}"
+    return sorted(
+        p.status.pod_ip
+        for p in core.list_namespaced_pod(NAMESPACE, label_selector=selector).items
+        if p.status.pod_ip
+        and p.metadata.deletion_timestamp is None
+        and all(c.ready for c in p.status.container_statuses or [])
+    )
+
+
+def _wait_for_replicas(core: Any, component: str, count: int) -> None:
+    eventually(
+        lambda: len(_ready_pods(core, component)) == count,
+        seconds=120,
+        what=f"{count} {component} replicas ready",
+    )
+
+
+async def test_scaled_out_replicas_each_serve_their_share(
+    stack: float, operator: State, core: Any
+) -> None:
+    scaled = ("wallet", "transaction")
+    async with TransferLoad(f"http://{_gateway_address(core)}") as load:
+        await asyncio.sleep(2)
+        patch = {"spec": {"components": {c: {"replicas": 3, "resources": SMALL} for c in scaled}}}
+        kubectl(
+            operator,
+            "patch",
+            "tks",
+            STACK,
+            "-n",
+            NAMESPACE,
+            "--type=merge",
+            "-p",
+            json.dumps(patch),
+        )
+        for component in scaled:
+            await asyncio.to_thread(_wait_for_replicas, core, component, 3)
+        ready_at = time.monotonic()
+        shares: dict[str, dict[str, float]] = {}
+        while time.monotonic() - ready_at < 30:
+            pods = {c: _ready_pods(core, c) for c in scaled}
+            before = {ip: _business_calls(ip) for ips in pods.values() for ip in ips}
+            await asyncio.sleep(5)
+            served = {ip: _business_calls(ip) - calls for ip, calls in before.items()}
+            shares = {
+                c: {ip: served[ip] / max(sum(served[i] for i in ips), 1) for ip in ips}
+                for c, ips in pods.items()
+            }
+            if all(share >= 0.2 for by_pod in shares.values() for share in by_pod.values()):
+                break
+        took = time.monotonic() - ready_at
+        print(f"shares of calls per replica, {took:.0f} s after ready: {shares}")
+    assert all(share >= 0.2 for by_pod in shares.values() for share in by_pod.values()), shares
+    assert set(load.statuses) == {201}, load.statuses
