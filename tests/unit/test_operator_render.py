@@ -81,7 +81,9 @@ def test_containers_run_hardened_and_probed() -> None:
         assert "livenessProbe" in container
         assert pod["automountServiceAccountToken"] is False
     gateway = by_kind(children({}), "Deployment")["prod-gateway"]["spec"]["template"]["spec"]
-    assert gateway["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/ready"
+    # The gateway's own readiness: not its upstreams' health (/ready), which one draining
+    # replica of a service would fail.
+    assert gateway["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/serving"
 
 
 @pytest.mark.parametrize(
@@ -95,14 +97,17 @@ def test_containers_run_hardened_and_probed() -> None:
 def test_a_service_probe_asks_the_port_the_service_is_given(
     component: str, settings: type[ServiceSettings]
 ) -> None:
-    # The image's checker asks the service's own port setting; the pod must serve there.
+    # The service serves gRPC on the port its settings give it, and answers its probes in
+    # process on the metrics port it is given (no interpreter started per probe).
     deployment = by_kind(children({}), "Deployment")[f"prod-{component}"]
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
-    assert container["readinessProbe"]["exec"]["command"] == ["tekana-healthcheck"]
     env = {e["name"]: e.get("value") for e in container["env"]}
     port = int(env.get("TEKANA_GRPC_PORT") or settings.model_fields["grpc_port"].default)
     assert port == GRPC_PORTS[component]
     assert [p["containerPort"] for p in container["ports"] if p["name"] == "grpc"] == [port]
+    metrics_port = int(env["TEKANA_METRICS_PORT"])
+    assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": metrics_port}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/live", "port": metrics_port}
 
 
 def test_network_policies_allow_only_gateway_to_services_to_database() -> None:

@@ -11,13 +11,14 @@ from typing import Any, TypeVar
 from grpclib.const import Status
 from grpclib.events import RecvRequest, listen
 from grpclib.exceptions import GRPCError
-from grpclib.health.check import ServiceCheck
+from grpclib.health.check import CheckBase, ServiceCheck, ServiceStatus
 from grpclib.health.service import Health
 from grpclib.server import Server, Stream
 from opentelemetry.trace import SpanKind
 
 from tekana_common import metrics, tracing
 from tekana_common.context import request_id_var
+from tekana_common.draining import Calls
 from tekana_common.errors import DomainError
 from tekana_common.grpc_errors import (
     DATABASE_UNAVAILABLE,
@@ -63,11 +64,11 @@ async def carry_out(service: str, use_case: str, pending: Awaitable[T]) -> T | D
 
 
 def request_listener(
-    internal_token: str, gate: asyncio.Semaphore | None = None
+    internal_token: str, gate: asyncio.Semaphore | None = None, calls: Calls | None = None
 ) -> Callable[[RecvRequest], Coroutine[Any, Any, None]]:
     """The server-side listener: refuses calls without the internal token, then serves the
     rest with the request id in context and domain errors turned into statuses, admitted
-    through ``gate`` (health checks never wait there)."""
+    through ``gate`` (health checks never wait there) and counted in ``calls``."""
 
     async def on_recv_request(event: RecvRequest) -> None:
         open_method = event.method_name.startswith(_OPEN_METHODS)
@@ -75,7 +76,7 @@ def request_listener(
         if not open_method and not hmac.compare_digest(presented.encode(), internal_token.encode()):
             event.method_func = _refuse_unauthenticated
             return
-        _serve_in_context(event, None if open_method else gate)
+        _serve_in_context(event, None if open_method else gate, calls)
 
     return on_recv_request
 
@@ -85,11 +86,23 @@ async def _refuse_unauthenticated(stream: Stream[Any, Any]) -> None:
     raise GRPCError(Status.UNAUTHENTICATED, "missing or wrong internal token")
 
 
-def _serve_in_context(event: RecvRequest, gate: asyncio.Semaphore | None) -> None:
+def _serve_in_context(
+    event: RecvRequest, gate: asyncio.Semaphore | None, calls: Calls | None
+) -> None:
     request_id = str(event.metadata.get(REQUEST_ID_KEY, ""))
     handler = event.method_func
     parent = tracing.extract(event.metadata)
     method = event.method_name
+
+    async def counted(stream: Stream[Any, Any]) -> None:
+        if calls is None:
+            await guarded(stream)
+            return
+        calls.started()
+        try:
+            await guarded(stream)
+        finally:
+            calls.finished()
 
     async def guarded(stream: Stream[Any, Any]) -> None:
         request_id_var.set(request_id)
@@ -128,7 +141,7 @@ def _serve_in_context(event: RecvRequest, gate: asyncio.Semaphore | None) -> Non
                 metrics.RPC_REQUESTS.labels(*labels, code).inc()
                 metrics.RPC_DURATION.labels(*labels).observe(time.perf_counter() - started)
 
-    event.method_func = guarded
+    event.method_func = counted
 
 
 def build_server(
@@ -137,14 +150,21 @@ def build_server(
     internal_token: str,
     checks: Collection[Callable[[], Awaitable[bool | None]]] = (),
     max_concurrent: int | None = None,
+    ready: ServiceStatus | None = None,
+    calls: Calls | None = None,
 ) -> Server:
-    """A grpclib server for ``servicers`` plus the standard health service, running at most
-    ``max_concurrent`` calls at once (the rest wait their turn in order)."""
-    service_checks = [ServiceCheck(check, check_ttl=5, check_timeout=2) for check in checks]
+    """A grpclib server for ``servicers`` plus the standard health service (serving while
+    ``ready`` and ``checks`` say so), running at most ``max_concurrent`` calls at once (the
+    rest wait their turn in order), counting those it carries out in ``calls``."""
+    service_checks: list[CheckBase] = [
+        ServiceCheck(check, check_ttl=5, check_timeout=2) for check in checks
+    ]
+    if ready is not None:
+        service_checks.append(ready)
     health = Health({servicer: service_checks for servicer in servicers})
     server = Server([*servicers, health], status_details_codec=ErrorDetailCodec())
     # First come, first served, no more than the pool holds: admitted by asyncpg's pool
     # instead, some requests waited many times over (decision 0016).
     gate = asyncio.Semaphore(max_concurrent) if max_concurrent else None
-    listen(server, RecvRequest, request_listener(internal_token, gate))
+    listen(server, RecvRequest, request_listener(internal_token, gate, calls))
     return authenticate_before_routing(server)

@@ -8,14 +8,17 @@ from ssl import SSLContext
 from typing import Any
 
 import asyncpg
+from grpclib.health.check import ServiceStatus
 from grpclib.server import Server
-from grpclib.utils import graceful_exit
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as migrate_schema
 
 from tekana_common import db, metrics, tunings
+from tekana_common.draining import Calls, Drain
 from tekana_common.grpc_server import build_server
 from tekana_common.logging import configure_logging, get_logger
+from tekana_common.probes import Probes
+from tekana_common.probes import serve as serve_probes
 from tekana_common.settings import ServiceSettings, Transport
 from tekana_common.tracing import configure_tracing
 
@@ -86,17 +89,24 @@ async def serve_service(
     background: Sequence[Background] = (),
 ) -> None:
     """Serve ``servicers`` (with health checks on the database) and run ``background`` loops
-    beside them; everything stops on SIGINT or SIGTERM."""
+    beside them; on SIGINT or SIGTERM, drain (``tekana_common.draining``), then stop."""
     transport = Transport.from_settings(settings)
-    metrics.serve(settings.metrics_host, settings.metrics_port)
+    probes = Probes()
+    serve_probes(settings.metrics_host, settings.metrics_port, probes)
+    ready, calls = ServiceStatus(), Calls()
     server = build_server(
         servicers,
         internal_token=transport.internal_token,
         checks=[db.database_answers],
         max_concurrent=settings.max_concurrent_requests or settings.database_pool_max,
+        ready=ready,
+        calls=calls,
     )
     tunings.install()
     tasks = [asyncio.create_task(loop()) for loop in background]
+    tasks.append(asyncio.create_task(probes.follow([db.database_answers])))
+    drain = Drain(seconds=settings.drain_seconds)
+    drain.on_request(probes.drain)
     try:
         await serve(
             server,
@@ -104,6 +114,9 @@ async def serve_service(
             port=settings.grpc_port,
             service=name,
             ssl=transport.server_ssl(),
+            drain=drain,
+            ready=ready,
+            calls=calls,
         )
     finally:
         for task in tasks:
@@ -112,12 +125,28 @@ async def serve_service(
 
 
 async def serve(
-    server: Server, *, host: str, port: int, service: str, ssl: SSLContext | None = None
+    server: Server,
+    *,
+    host: str,
+    port: int,
+    service: str,
+    drain: Drain,
+    ready: ServiceStatus,
+    calls: Calls,
+    ssl: SSLContext | None = None,
 ) -> None:
-    """Serve until SIGINT or SIGTERM, then finish in-flight calls and return."""
-    with graceful_exit([server]):
-        await server.start(host, port, ssl=ssl)
-        log.info("grpc_serving", host=host, port=port, grpc_service=service, tls=ssl is not None)
+    """Serve until told to stop; then not ready, still serving through the drain, and closed
+    once the calls in flight are done."""
+    drain.install()
+    drain.on_request(lambda: ready.set(False))
+    ready.set(True)
+    await server.start(host, port, ssl=ssl)
+    log.info("grpc_serving", host=host, port=port, grpc_service=service, tls=ssl is not None)
+    try:
+        await drain.wait(name=service, calls=calls)
+    finally:
+        ready.set(False)
+        server.close()
         await server.wait_closed()
     log.info("grpc_stopped", grpc_service=service)
 

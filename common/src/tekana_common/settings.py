@@ -37,6 +37,9 @@ class CommonSettings(BaseSettings):
     # until they expire). Keys start with the prefix, so platforms can share one Redis.
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "tekana"
+    # Told to stop, a process stays up but not ready this long, so callers and Services
+    # move away before it closes (tekana_common.draining); 0 stops at once.
+    drain_seconds: float = 0.0
 
 
 class ServiceSettings(CommonSettings):

@@ -8,9 +8,10 @@ from aiohttp import web
 
 from tekana_common import tracing
 from tekana_common.auth import load_public_key, read_key_material, redis_client
+from tekana_common.draining import Drain
 from tekana_common.settings import Transport
 from tekana_gateway import middlewares
-from tekana_gateway.keys import LIMITER, REVOCATIONS, SETTINGS, UPSTREAMS, VERIFIER
+from tekana_gateway.keys import DRAIN, LIMITER, REVOCATIONS, SETTINGS, UPSTREAMS, VERIFIER
 from tekana_gateway.openapi import serve as openapi
 from tekana_gateway.ratelimit import Limits, RateLimiter
 from tekana_gateway.revocations import RevocationList
@@ -92,6 +93,7 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
+    app[DRAIN] = Drain(seconds=settings.drain_seconds)
     app.on_response_prepare.append(middlewares.security_headers)
     app[VERIFIER] = token_verifier(settings)
     app[LIMITER] = rate_limiter(settings)

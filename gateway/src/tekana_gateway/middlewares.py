@@ -17,6 +17,7 @@ from tekana_gateway import errors
 from tekana_gateway.keys import (
     AUTH_ERROR,
     CALLER,
+    DRAIN,
     REQUEST_ID,
     REVOCATIONS,
     SETTINGS,
@@ -73,6 +74,9 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
         response = await handler(request)
         status = response.status
         response.headers["X-Request-ID"] = request_id
+        if request.app[DRAIN].draining:
+            # The client's next request opens a new connection, to a gateway that stays.
+            response.force_close()
         return response
     finally:
         elapsed = time.perf_counter() - started

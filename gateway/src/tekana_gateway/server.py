@@ -17,9 +17,12 @@ from aiohttp.web_protocol import RequestHandler
 from tekana_common.logging import get_logger
 from tekana_gateway import errors
 from tekana_gateway.errors import ApiError
+from tekana_gateway.keys import DRAIN
 from tekana_gateway.middlewares import SECURITY_HEADERS
 
 log = get_logger("tekana_gateway.server")
+# Requests still running when the drain ends have this long to finish.
+DRAIN_GRACE_SECONDS = 20.0
 
 MALFORMED = ApiError(400, "malformed_request", "The request could not be read")
 
@@ -140,20 +143,24 @@ async def serve(
     body_timeout: float,
     keepalive: float,
 ) -> None:
-    """Serve ``app`` until SIGINT or SIGTERM (``web.run_app``'s loop, with our runner)."""
+    """Serve ``app`` until SIGINT or SIGTERM; then drain (``tekana_common.draining``: not
+    ready, still serving, each answer closing its connection), and close, letting requests
+    in flight finish (aiohttp's graceful shutdown)."""
     runner = GatewayRunner(
         app,
         header_timeout=header_timeout,
         body_timeout=body_timeout,
-        handle_signals=True,
+        handle_signals=False,
         access_log=None,
         keepalive_timeout=keepalive,
+        shutdown_timeout=DRAIN_GRACE_SECONDS,
     )
     await runner.setup()
+    drain = app[DRAIN]
+    drain.install()
     try:
         await web.TCPSite(runner, host, port).start()
         log.info("http_serving", host=host, port=port)
-        # Until handle_signals raises GracefulExit into this wait.
-        await asyncio.Event().wait()
+        await drain.wait(name="gateway")
     finally:
         await runner.cleanup()

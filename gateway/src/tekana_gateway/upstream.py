@@ -6,6 +6,7 @@ services' protobuf messages; a failure is the service's ``GRPCError``.
 """
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 
 from grpclib.client import Channel
@@ -22,6 +23,7 @@ from tekana_common.context import Caller, request_id_var
 from tekana_common.grpc_client import caller_fields, open_channel
 from tekana_common.settings import Transport
 from tekana_gateway.grouped import GroupedCalls
+from tekana_gateway.retries import again_if_unavailable, read
 
 HEALTH_TIMEOUT_SECONDS = 2.0
 
@@ -86,13 +88,13 @@ class Customers:
 
     async def customer(self, caller: Caller, customer_id: int) -> customer_pb.Customer:
         request = customer_pb.GetCustomerRequest(caller=caller_fields(caller), id=customer_id)
-        return await self._stub.GetCustomer(request, timeout=self._timeout)
+        return await read(lambda: self._stub.GetCustomer(request, timeout=self._timeout))
 
     async def customers(self, caller: Caller, page: Page) -> customer_pb.ListCustomersResponse:
         request = customer_pb.ListCustomersRequest(
             caller=caller_fields(caller), page={"limit": page.limit, "after": page.after}
         )
-        return await self._stub.ListCustomers(request, timeout=self._timeout)
+        return await read(lambda: self._stub.ListCustomers(request, timeout=self._timeout))
 
 
 class Wallets:
@@ -110,17 +112,20 @@ class Wallets:
             currency=currency,
             idempotency_key=idempotency_key,
         )
-        return await self._stub.CreateWallet(request, timeout=self._timeout)
+        if not idempotency_key:
+            return await self._stub.CreateWallet(request, timeout=self._timeout)
+        return await read(lambda: self._stub.CreateWallet(request, timeout=self._timeout))
 
     async def wallets(self, caller: Caller) -> list[wallet_pb.Wallet]:
         request = wallet_pb.ListWalletsRequest(caller=caller_fields(caller))
-        return list((await self._stub.ListWallets(request, timeout=self._timeout)).wallets)
+        reply = await read(lambda: self._stub.ListWallets(request, timeout=self._timeout))
+        return list(reply.wallets)
 
     async def wallet(self, caller: Caller, account_number: str) -> wallet_pb.Wallet:
         request = wallet_pb.GetWalletRequest(
             caller=caller_fields(caller), account_number=account_number
         )
-        return await self._stub.GetWallet(request, timeout=self._timeout)
+        return await read(lambda: self._stub.GetWallet(request, timeout=self._timeout))
 
     async def entries(
         self, caller: Caller, account_number: str, page: Page
@@ -130,7 +135,7 @@ class Wallets:
             account_number=account_number,
             page={"limit": page.limit, "after": page.after},
         )
-        return await self._stub.ListEntries(request, timeout=self._timeout)
+        return await read(lambda: self._stub.ListEntries(request, timeout=self._timeout))
 
     async def with_activity(
         self, caller: Caller, account_number: str, *, limit: int
@@ -145,7 +150,8 @@ class Wallets:
         self, queries: list[wallet_pb.WalletActivityQuery]
     ) -> list[wallet_pb.WalletActivityAnswer]:
         request = wallet_pb.GetWalletActivitiesRequest(queries=queries)
-        return list((await self._stub.GetWalletActivities(request, timeout=self._timeout)).answers)
+        call = self._stub.GetWalletActivities
+        return list((await read(lambda: call(request, timeout=self._timeout))).answers)
 
 
 def _activity(answer: wallet_pb.WalletActivityAnswer) -> wallet_pb.WalletActivity:
@@ -174,7 +180,7 @@ class Transactions:
             "sender_account": sender,
             "receiver_account": receiver,
             "amount": {"amount_minor": amount_minor, "currency": currency},
-            "idempotency_key": idempotency_key,
+            "idempotency_key": idempotency_key or _own_key(),
         }
         movement = transaction_pb.Movement(
             caller=caller_fields(caller), request_id=request_id_var.get(), transfer=transfer
@@ -194,7 +200,7 @@ class Transactions:
         deposit = {
             "account_number": account_number,
             "amount": {"amount_minor": amount_minor, "currency": currency},
-            "idempotency_key": idempotency_key,
+            "idempotency_key": idempotency_key or _own_key(),
         }
         movement = transaction_pb.Movement(
             caller=caller_fields(caller), request_id=request_id_var.get(), deposit=deposit
@@ -205,7 +211,7 @@ class Transactions:
         request = transaction_pb.GetTransactionRequest(
             caller=caller_fields(caller), id=transaction_id
         )
-        return await self._stub.GetTransaction(request, timeout=self._timeout)
+        return await read(lambda: self._stub.GetTransaction(request, timeout=self._timeout))
 
     async def transactions(
         self, caller: Caller, account_number: str, page: Page
@@ -215,7 +221,7 @@ class Transactions:
             account_number=account_number,
             page={"limit": page.limit, "after": page.after},
         )
-        return await self._stub.ListTransactions(request, timeout=self._timeout)
+        return await read(lambda: self._stub.ListTransactions(request, timeout=self._timeout))
 
     async def recent(
         self, caller: Caller, account_number: str, *, limit: int
@@ -230,14 +236,28 @@ class Transactions:
         self, movements: list[transaction_pb.Movement]
     ) -> list[transaction_pb.MovementAnswer]:
         request = transaction_pb.CreateMovementsRequest(movements=movements)
-        return list((await self._stub.CreateMovements(request, timeout=self._timeout)).answers)
+        call = self._stub.CreateMovements
+        reply, retried = await again_if_unavailable(lambda: call(request, timeout=self._timeout))
+        if retried:
+            # An earlier try may have been carried out: its replay is this request's own
+            # answer, not a repeat of an earlier request.
+            for answer in reply.answers:
+                if answer.HasField("result"):
+                    answer.result.replayed = False
+        return list(reply.answers)
 
     async def _get_recent(
         self, queries: list[transaction_pb.RecentTransactionsQuery]
     ) -> list[transaction_pb.RecentTransactionsAnswer]:
         request = transaction_pb.GetRecentTransactionsRequest(queries=queries)
-        reply = await self._stub.GetRecentTransactions(request, timeout=self._timeout)
-        return list(reply.answers)
+        call = self._stub.GetRecentTransactions
+        return list((await read(lambda: call(request, timeout=self._timeout))).answers)
+
+
+def _own_key() -> str:
+    """A movement the client sent without a key gets one of the gateway's, unique to it: a
+    try again after an unavailable service then cannot move the money twice."""
+    return f"gateway-{uuid.uuid4().hex}"
 
 
 def _result(answer: transaction_pb.MovementAnswer) -> transaction_pb.TransactionResult:

@@ -17,6 +17,11 @@ SECURITY_CONTEXT = {
     "capabilities": {"drop": ["ALL"]},
     "seccompProfile": {"type": "RuntimeDefault"},
 }
+# Told to stop, a pod stays up but not ready this long: its Service's endpoints, the
+# cluster's DNS and its callers' balancers (which re-resolve every few seconds) let go of
+# it before it closes.
+DRAIN_SECONDS = 5
+TERMINATION_GRACE_SECONDS = 40
 MODULES = {
     "gateway": "tekana_gateway",
     "customer": "tekana_customer",
@@ -41,6 +46,7 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
     internal = stack.child("internal")
     env = [
         secret_env("TEKANA_INTERNAL_TOKEN", internal, "internal-token"),
+        {"name": "TEKANA_DRAIN_SECONDS", "value": str(DRAIN_SECONDS)},
         # Metrics on their own port, which no Service routes to from the Ingress.
         {"name": "TEKANA_METRICS_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
         {"name": "TEKANA_METRICS_PORT", "value": str(METRICS_PORT)},
@@ -77,26 +83,22 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
 
 
 def _probes(component: str) -> dict[str, Any]:
+    """HTTP probes, answered in-process (an exec probe starts an interpreter each time).
+    Readiness is whether a pod takes calls now (not draining; a service's database
+    answers); liveness only that it runs: a database outage must not restart every pod."""
     if component == "gateway":
-        return {
-            "readinessProbe": {
-                "httpGet": {"path": "/ready", "port": HTTP_PORT},
-                "periodSeconds": 5,
-                "failureThreshold": 3,
-            },
-            "livenessProbe": {
-                "httpGet": {"path": "/health", "port": HTTP_PORT},
-                "periodSeconds": 10,
-                "failureThreshold": 3,
-            },
-        }
-    # Kubernetes before 1.24 has no native gRPC probe; each image carries its own checker,
-    # which asks the service's health on the port it serves (GRPC_PORTS, its default).
-    check = ["tekana-healthcheck"]
+        ready, live, port = "/serving", "/health", HTTP_PORT
+    else:
+        ready, live, port = "/ready", "/live", METRICS_PORT
     return {
-        "readinessProbe": {"exec": {"command": check}, "periodSeconds": 5, "timeoutSeconds": 3},
+        "readinessProbe": {
+            "httpGet": {"path": ready, "port": port},
+            "periodSeconds": 2,
+            "timeoutSeconds": 2,
+            "failureThreshold": 2,
+        },
         "livenessProbe": {
-            "exec": {"command": check},
+            "httpGet": {"path": live, "port": port},
             "periodSeconds": 10,
             "timeoutSeconds": 3,
             "failureThreshold": 3,
@@ -151,6 +153,8 @@ def deployment(stack: Stack, component: Component) -> dict[str, Any]:
                 "spec": {
                     "automountServiceAccountToken": False,
                     "securityContext": {"runAsNonRoot": True, "fsGroup": RUN_AS},
+                    # The drain, then the calls in flight (tekana_common.draining).
+                    "terminationGracePeriodSeconds": TERMINATION_GRACE_SECONDS,
                     "containers": [container],
                     "volumes": [{"name": "tmp", "emptyDir": {}}],
                 },

@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[3]
 NAMESPACE = "tekana"
 STACK = "demo"
 READY_WITHIN_SECONDS = 90
+RELEASE = "dev-next"  # the same images under another tag: a release to roll out
 SMALL = {"requests": {"cpu": "50m", "memory": "96Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}}
 SPEC: dict[str, Any] = {
     "image": {"registry": images.IMAGE_REGISTRY, "tag": images.IMAGE_TAG, "pullPolicy": "Never"},
@@ -154,19 +155,23 @@ class TransferLoad:
     until stopped (bounded in time); every answer's status counted."""
 
     WORKERS = 6
-    LONGEST_SECONDS = 150.0
+    LONGEST_SECONDS = 240.0
+    FUNDS = 1_000_000
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.statuses: dict[int, int] = {}
+        self.failures: dict[str, int] = {}
+        self.refusals: list[str] = []  # the first few answers other than 201, to show
         self._stop = asyncio.Event()
 
     async def __aenter__(self) -> "TransferLoad":
         self._http = aiohttp.ClientSession(base_url=self.base_url)
-        customer = await new_customer(self._http)
+        self.customer = customer = await new_customer(self._http)
         first, second = await customer.new_wallet(), await customer.new_wallet()
         for account in (first, second):
-            await customer.deposit(account, 1_000_000)
+            await customer.deposit(account, self.FUNDS)
+        self.wallets = (first, second)
         pairs = [(first, second), (second, first)]
         self._workers = [
             asyncio.create_task(self._work(customer, *pairs[n % 2])) for n in range(self.WORKERS)
@@ -176,13 +181,27 @@ class TransferLoad:
     async def _work(self, customer: Any, sender: str, receiver: str) -> None:
         deadline = time.monotonic() + self.LONGEST_SECONDS
         while not self._stop.is_set() and time.monotonic() < deadline:
-            answer = await customer.transfer(sender, receiver, 1, key=uuid.uuid4().hex)
+            try:
+                answer = await customer.transfer(sender, receiver, 1, key=uuid.uuid4().hex)
+            except aiohttp.ClientError as exc:  # counted: a client-visible failure too
+                self.failures[type(exc).__name__] = self.failures.get(type(exc).__name__, 0) + 1
+                continue
             self.statuses[answer.status] = self.statuses.get(answer.status, 0) + 1
+            if answer.status != 201 and len(self.refusals) < 5:
+                self.refusals.append(await answer.text())
             answer.release()
 
-    async def __aexit__(self, *_: object) -> None:
+    async def total(self) -> int:
+        """The two wallets' balances together: what the load started with, if no money was
+        made or lost."""
+        return sum([await self.customer.balance(account) for account in self.wallets])
+
+    async def stop(self) -> None:
         self._stop.set()
         await asyncio.gather(*self._workers)
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
         await self._http.close()
 
 
@@ -256,4 +275,42 @@ async def test_scaled_out_replicas_each_serve_their_share(
         took = time.monotonic() - ready_at
         print(f"shares of calls per replica, {took:.0f} s after ready: {shares}")
     assert all(share >= 0.2 for by_pod in shares.values() for share in by_pod.values()), shares
-    assert set(load.statuses) == {201}, load.statuses
+    assert (set(load.statuses), load.failures) == ({201}, {}), (load.statuses, load.failures)
+
+
+def _images(core: Any) -> dict[str, set[str]]:
+    """Each component's images among its running pods."""
+    found: dict[str, set[str]] = {}
+    for pod in core.list_namespaced_pod(NAMESPACE).items:
+        component = pod.metadata.labels.get("app.kubernetes.io/component")
+        if component in COMPONENTS and pod.metadata.deletion_timestamp is None:
+            found.setdefault(component, set()).update(c.image for c in pod.spec.containers)
+    return found
+
+
+async def test_a_rolling_upgrade_under_load_shows_no_client_an_error(
+    stack: float, operator: State, core: Any
+) -> None:
+    release = RELEASE
+    images.tag_in_node(operator, release)
+    async with TransferLoad(f"http://{_gateway_address(core)}") as load:
+        await asyncio.sleep(3)
+        patch = json.dumps({"spec": {"image": {"tag": release}}})
+        kubectl(operator, "patch", "tks", STACK, "-n", NAMESPACE, "--type=merge", "-p", patch)
+
+        def rolled() -> bool:
+            running = _images(core)
+            upgraded = all(
+                running.get(c) == {f"{images.IMAGE_REGISTRY}/{c}:{release}"} for c in COMPONENTS
+            )
+            return upgraded and _stack_ready(operator)
+
+        started = time.monotonic()
+        await asyncio.to_thread(eventually, rolled, seconds=240, what="every component rolled")
+        print(f"rolled out in {time.monotonic() - started:.0f} s: {load.statuses}")
+        await asyncio.sleep(3)
+        await load.stop()
+        total = await load.total()
+    assert (set(load.statuses), load.failures) == ({201}, {}), (load.statuses, load.refusals)
+    assert sum(load.statuses.values()) > 100  # the load ran throughout
+    assert total == 2 * TransferLoad.FUNDS

@@ -85,6 +85,17 @@ def load_archive(state: State, archive: Path) -> None:
     _ctr(state, "images", "import", str(archive))
 
 
+def tag_in_node(state: State, tag: str) -> list[str]:
+    """Our images, already in the node, under ``tag`` too (a release to roll out to, with
+    nothing new to load); the names tagged."""
+    tagged = []
+    for component in IMAGES:
+        target = f"{IMAGE_REGISTRY}/{IMAGES[component]}:{tag}"
+        _ctr(state, "images", "tag", "--force", image_name(component), target)
+        tagged.append(target)
+    return tagged
+
+
 def load_pause_image(state: State) -> None:
     load_archive(state, _pause_archive())
 
