@@ -74,6 +74,10 @@ def stacks(api_client: client.ApiClient) -> client.CustomObjectsApi:
     return client.CustomObjectsApi(api_client)
 
 
+def patch(api_client: client.ApiClient, name: str, body: dict[str, Any]) -> None:
+    stacks(api_client).patch_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, name, body)
+
+
 def new_stack(api_client: client.ApiClient, name: str, spec: dict[str, Any]) -> dict[str, Any]:
     body = {
         "apiVersion": f"{GROUP}/{VERSION}",
@@ -141,7 +145,7 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
         assert owned(job)
 
         def status() -> dict[str, Any]:
-            found = stacks(api).get_namespaced_custom_object(
+            found: Any = stacks(api).get_namespaced_custom_object(
                 GROUP, VERSION, NAMESPACE, PLURAL, "demo"
             )
             assert isinstance(found, dict)
@@ -189,6 +193,85 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
         # Drift: a Deployment deleted by hand comes back.
         apps.delete_namespaced_deployment("demo-wallet", NAMESPACE)
         eventually(lambda: owned(apps.read_namespaced_deployment("demo-wallet", NAMESPACE)))
+
+        # With autoscaling on, the autoscaler owns the gateway's replicas.
+        autoscaling = client.AutoscalingV1Api(api)
+        patch(api, "demo", {"spec": {"autoscaling": {"enabled": True, "minReplicas": 2}}})
+        eventually(lambda: autoscaling.list_namespaced_horizontal_pod_autoscaler(NAMESPACE).items)
+        apps.patch_namespaced_deployment_scale(
+            "demo-gateway", NAMESPACE, {"spec": {"replicas": 5}}
+        )  # as the autoscaler does
+        patch(api, "demo", {"spec": {"tracing": {"samplingRatio": 0.5}}})  # any reconcile
+        eventually(
+            lambda: status()["status"]["observedGeneration"] == status()["metadata"]["generation"]
+        )
+        time.sleep(2)
+        assert apps.read_namespaced_deployment("demo-gateway", NAMESPACE).spec.replicas == 5
+
+        # What the spec stops asking for goes: the autoscaler, the Ingress, the gateway's
+        # disruption budget (one replica: a minAvailable of 1 would block every drain).
+        def budgets() -> list[str]:
+            # policy/v1beta1 on this 1.20 server, which the typed client no longer has.
+            found: Any = stacks(api).list_namespaced_custom_object(
+                "policy", "v1beta1", NAMESPACE, "poddisruptionbudgets"
+            )
+            return [b["metadata"]["name"] for b in found["items"]]
+
+        assert "demo-gateway" in budgets()
+        patch(
+            api,
+            "demo",
+            {
+                "spec": {
+                    "autoscaling": {"enabled": False},
+                    "ingress": {"enabled": False},
+                    "components": {"gateway": {"replicas": 1}},
+                }
+            },
+        )
+        eventually(lambda: not network.list_namespaced_ingress(NAMESPACE).items)
+        eventually(
+            lambda: not autoscaling.list_namespaced_horizontal_pod_autoscaler(NAMESPACE).items
+        )
+        eventually(lambda: "demo-gateway" not in budgets())
+
+        # A failed migration is Degraded, with the Job's reason, and Progressing no more.
+        def jobs() -> Any:
+            return batch.list_namespaced_job(NAMESPACE).items
+
+        broken = new_stack(api, "broken", {})
+        broken_job: Any = eventually(
+            lambda: [
+                j for j in jobs() if j.metadata.labels.get("app.kubernetes.io/instance") == "broken"
+            ]
+        )[0]
+        failed = {
+            "type": "Failed",
+            "status": "True",
+            "reason": "BackoffLimitExceeded",
+            "message": "Job has reached the specified backoff limit",
+        }
+        batch.patch_namespaced_job_status(
+            broken_job.metadata.name, NAMESPACE, {"status": {"failed": 21, "conditions": [failed]}}
+        )
+
+        def broken_conditions() -> dict[str, Any]:
+            found: Any = stacks(api).get_namespaced_custom_object(
+                GROUP, VERSION, NAMESPACE, PLURAL, "broken"
+            )
+            return {c["type"]: c for c in (found.get("status") or {}).get("conditions") or []}
+
+        degraded = eventually(
+            lambda: (
+                broken_conditions().get("Degraded", {}).get("status") == "True"
+                and broken_conditions()
+            )
+        )
+        assert "backoff limit" in degraded["Degraded"]["message"]
+        assert broken_job.metadata.name in degraded["Degraded"]["message"]
+        assert degraded["Progressing"]["status"] == "False"
+        assert broken["metadata"]["uid"]
+        stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "broken")
 
         # Events tell what the operator did.
         eventually(

@@ -120,6 +120,15 @@ class Cluster:
         found = self._resource(api_version, kind).get(namespace=namespace, label_selector=selector)
         return [item.to_dict() for item in found.items]
 
+    def delete(self, api_version: str, kind: str, name: str, namespace: str) -> None:
+        """Delete the object (its dependents in the background); gone already is fine."""
+        try:
+            self._resource(api_version, kind).delete(
+                name=name, namespace=namespace, body={"propagationPolicy": "Background"}
+            )
+        except NotFoundError:
+            return
+
     def event(self, stack_ref: dict[str, str], *, reason: str, message: str, warning: bool) -> None:
         """A core/v1 Event about the stack, as ``kubectl describe`` shows them."""
         now = datetime.now(UTC).isoformat()

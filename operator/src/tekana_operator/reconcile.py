@@ -53,9 +53,54 @@ def ensure_secrets(
     return made_now
 
 
-def _migrated(cluster: Cluster, stack: Stack) -> bool:
-    job = cluster.get("batch/v1", "Job", workloads.migration_job_name(stack), stack.namespace)
-    return bool(job and (job.get("status") or {}).get("succeeded"))
+def _migration(cluster: Cluster, stack: Stack) -> tuple[bool, str]:
+    """Whether this release's migration Job succeeded; why it failed, if it did."""
+    name = workloads.migration_job_name(stack)
+    status = (cluster.get("batch/v1", "Job", name, stack.namespace) or {}).get("status") or {}
+    if status.get("succeeded"):
+        return True, ""
+    for condition in status.get("conditions") or []:
+        if condition.get("type") == "Failed" and condition.get("status") == "True":
+            reason = condition.get("message") or condition.get("reason") or "failed"
+            return False, f"migration Job {name} failed: {reason}"
+    return False, ""
+
+
+MANAGED_BY = "app.kubernetes.io/managed-by=tekana-operator"
+
+
+def _finished(job: dict[str, Any]) -> bool:
+    status = job.get("status") or {}
+    return bool(status.get("succeeded")) or any(
+        c.get("type") == "Failed" and c.get("status") == "True"
+        for c in status.get("conditions") or []
+    )
+
+
+def prune(
+    cluster: Cluster, stack: Stack, wanted: list[dict[str, Any]], kinds: list[tuple[str, str]]
+) -> list[str]:
+    """Delete the stack's children of ``kinds`` that ``wanted`` no longer holds (an Ingress,
+    autoscaler, disruption budget or collector the spec turned off, a managed database
+    switched to external, an earlier release's finished migration Job); what was deleted."""
+    keep = {(m["kind"], m["metadata"]["name"]) for m in wanted}
+    selector = (
+        f"app.kubernetes.io/instance={stack.name},app.kubernetes.io/managed-by=tekana-operator"
+    )
+    deleted = []
+    for api_version, kind in kinds:
+        for found in cluster.list(api_version, kind, stack.namespace, selector):
+            meta = found["metadata"]
+            owners = {
+                r.get("uid") for r in meta.get("ownerReferences") or [] if r.get("controller")
+            }
+            if stack.uid not in owners or (kind, meta["name"]) in keep:
+                continue
+            if kind == "Job" and not _finished(found):
+                continue  # a migration still running finishes first
+            cluster.delete(api_version, kind, meta["name"], stack.namespace)
+            deleted.append(f"{kind} {meta['name']}")
+    return deleted
 
 
 def _replicas(cluster: Cluster, stack: Stack) -> dict[str, tuple[int, int]]:
@@ -96,14 +141,15 @@ def reconcile(
     made = ensure_secrets(cluster, stack, logger)
     if made:
         events.append(("SecretsCreated", "created " + ", ".join(made)))
-    for manifest in resources.infrastructure(stack, cluster.versions()):
+    versions = cluster.versions()
+    for manifest in resources.infrastructure(stack, versions):
         cluster.apply(manifest)
     job = workloads.migration_job(stack)
     if cluster.get("batch/v1", "Job", job["metadata"]["name"], stack.namespace) is None:
         events.append(("Migrating", f"started migration job {job['metadata']['name']}"))
     cluster.apply(job)
     own_database_volumes(cluster, stack)
-    migrated = _migrated(cluster, stack)
+    migrated, failure = _migration(cluster, stack)
     if migrated:
         missing = [
             c
@@ -111,7 +157,25 @@ def reconcile(
             if cluster.get("apps/v1", "Deployment", stack.child(c), stack.namespace) is None
         ]
         for manifest in resources.deployments(stack):
+            if (
+                stack.autoscaling.enabled
+                and manifest["metadata"]["name"] == stack.child("gateway")
+                and "gateway" not in missing
+            ):
+                # The autoscaler owns the gateway's replicas: applying ours would undo it.
+                del manifest["spec"]["replicas"]
             cluster.apply(manifest)
         if missing:
             events.append(("Deployed", "created " + ", ".join(missing)))
-    return Observed(replicas=_replicas(cluster, stack), migrated=migrated, events=tuple(events))
+    deleted = prune(
+        cluster, stack, resources.every_child(stack, versions), resources.pruned_kinds(versions)
+    )
+    if deleted:
+        events.append(("Deleted", "the spec no longer asks for " + ", ".join(deleted)))
+    return Observed(
+        replicas=_replicas(cluster, stack),
+        migrated=migrated,
+        error=failure,
+        permanent=bool(failure),
+        events=tuple(events),
+    )

@@ -54,3 +54,19 @@ def every_child(stack: Stack, versions: ApiVersions | None = None) -> list[Manif
         workloads.migration_job(stack),
         *deployments(stack),
     ]
+
+
+def pruned_kinds(versions: ApiVersions) -> list[tuple[str, str]]:
+    """The kinds of children that go when the spec stops asking for them. Not Secrets (made
+    once: credentials outlive a change of mind) and not volumes (data)."""
+    return [
+        ("v1", "ConfigMap"),
+        ("v1", "Service"),
+        ("apps/v1", "Deployment"),
+        ("apps/v1", "StatefulSet"),
+        ("batch/v1", "Job"),
+        ("networking.k8s.io/v1", "Ingress"),
+        ("networking.k8s.io/v1", "NetworkPolicy"),
+        (versions.disruption_budget, "PodDisruptionBudget"),
+        (versions.autoscaling, "HorizontalPodAutoscaler"),
+    ]
