@@ -8,6 +8,15 @@ from tekana_operator.meta import labels, metadata, selector
 from tekana_operator.stack import Stack
 
 POSTGRES_USER = "tekana"
+SYNC_PASSWORD = [
+    "sh",
+    "-c",
+    # psql interpolates :'password' (quoted as a literal) only in what it reads, not in -c.
+    "until pg_isready -q -h /var/run/postgresql; do sleep 1; done; "
+    "echo \"ALTER ROLE CURRENT_USER PASSWORD :'password';\" | "
+    'psql -q -h /var/run/postgresql -U "$POSTGRES_USER" -d postgres -v ON_ERROR_STOP=1 '
+    '-v password="$POSTGRES_PASSWORD"',
+]
 DATA_VOLUME = "data"
 
 
@@ -56,6 +65,11 @@ def statefulset(stack: Stack) -> dict[str, Any]:
                             "ports": [
                                 {"name": "postgres", "containerPort": 5432, "protocol": "TCP"}
                             ],
+                            # The password PostgreSQL knows is the secret's, at every
+                            # start: a secret deleted and made again (a new password) does
+                            # not lock the services out. Over the local socket, which
+                            # trusts the server's own user.
+                            "lifecycle": {"postStart": {"exec": {"command": SYNC_PASSWORD}}},
                             "readinessProbe": {"exec": {"command": ready}, "periodSeconds": 5},
                             "livenessProbe": {"exec": {"command": ready}, "periodSeconds": 15},
                             "resources": {

@@ -1,6 +1,7 @@
 """kopf handlers. A stack is reconciled when its spec changes, when one of its workloads
 changes (so its status follows within seconds, and a finished migration rolls the
-Deployments at once), and every TEKANA_OPERATOR_RESYNC_SECONDS (which undoes drift).
+Deployments at once) or one of its Secrets does, and every TEKANA_OPERATOR_RESYNC_SECONDS
+(which undoes drift).
 
 No finalizer: nothing needs the operator at deletion (children, and a volume the spec
 says not to keep, are owned by the stack, so garbage collection removes them), and a
@@ -81,7 +82,10 @@ def reconcile_stack(body: kopf.Body, memo: kopf.Memo, retry: int = 0, **_: Any) 
 @kopf.on.event("apps", "v1", "deployments", labels=OURS)
 @kopf.on.event("apps", "v1", "statefulsets", labels=OURS)
 @kopf.on.event("batch", "v1", "jobs", labels=OURS)
+@kopf.on.event("", "v1", "secrets", labels=OURS)
 def workload_changed(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:
+    """A workload or a secret of a stack changed (a Job done, a Deployment ready, a secret
+    deleted): reconcile its stack now."""
     owner = next((r for r in body.metadata.get("ownerReferences") or [] if r["kind"] == KIND), None)
     if owner is not None:
         _runner(memo).run_quietly(body.metadata.namespace or "", owner["name"])

@@ -1,5 +1,7 @@
 """One reconcile: make the cluster hold what the stack describes, and say what it saw."""
 
+import hashlib
+import json
 import logging
 import secrets
 from typing import Any
@@ -67,6 +69,34 @@ def _migration(cluster: Cluster, stack: Stack) -> tuple[bool, str]:
 
 
 MANAGED_BY = "app.kubernetes.io/managed-by=tekana-operator"
+# On a pod template: what its pods were started with, so a change rolls them.
+INPUTS_ANNOTATION = "tekana.io/inputs"
+
+
+def _secret_versions(cluster: Cluster, stack: Stack, names: list[str]) -> str:
+    """Each Secret's identity and version: a Secret edited, or deleted and made again
+    (another uid), changes it."""
+    found = []
+    for name in names:
+        secret = cluster.get("v1", "Secret", name, stack.namespace) or {"metadata": {}}
+        found.append(
+            f"{name}={secret['metadata'].get('uid')}/{secret['metadata'].get('resourceVersion')}"
+        )
+    return ";".join(found)
+
+
+def _stamp(manifest: dict[str, Any], inputs: str) -> dict[str, Any]:
+    template = manifest["spec"]["template"]
+    template.setdefault("metadata", {}).setdefault("annotations", {})[INPUTS_ANNOTATION] = (
+        hashlib.sha256(inputs.encode()).hexdigest()[:16]
+    )
+    return manifest
+
+
+def _database_secret(stack: Stack) -> str:
+    return (
+        stack.database.external_secret if stack.database.mode == "external" else stack.child("db")
+    )
 
 
 def _finished(job: dict[str, Any]) -> bool:
@@ -142,8 +172,22 @@ def reconcile(
     if made:
         events.append(("SecretsCreated", "created " + ", ".join(made)))
     versions = cluster.versions()
+    database_inputs = _secret_versions(cluster, stack, [_database_secret(stack)])
     for manifest in resources.infrastructure(stack, versions):
+        if manifest["kind"] == "StatefulSet":
+            # PostgreSQL takes its password from the secret at each start (database.py).
+            _stamp(manifest, database_inputs)
         cluster.apply(manifest)
+    service_inputs = "|".join(
+        [
+            json.dumps(config.config_map(stack)["data"], sort_keys=True),
+            _secret_versions(
+                cluster,
+                stack,
+                [stack.child("internal"), stack.child("national-id-keys"), _database_secret(stack)],
+            ),
+        ]
+    )
     job = workloads.migration_job(stack)
     if cluster.get("batch/v1", "Job", job["metadata"]["name"], stack.namespace) is None:
         events.append(("Migrating", f"started migration job {job['metadata']['name']}"))
@@ -164,7 +208,7 @@ def reconcile(
             ):
                 # The autoscaler owns the gateway's replicas: applying ours would undo it.
                 del manifest["spec"]["replicas"]
-            cluster.apply(manifest)
+            cluster.apply(_stamp(manifest, service_inputs))
         if missing:
             events.append(("Deployed", "created " + ", ".join(missing)))
     deleted = prune(

@@ -15,10 +15,12 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
+from kubernetes import client
 from prometheus_client.parser import text_string_to_metric_families
 
 from tekana_devstack.cluster import images
 from tekana_devstack.cluster.layout import BIN, State
+from tekana_operator.reconcile import INPUTS_ANNOTATION
 from tekana_operator.stack import COMPONENTS, HTTP_PORT, METRICS_PORT
 from tests.support.api import new_customer
 from tests.support.cluster import eventually, kubectl
@@ -314,3 +316,39 @@ async def test_a_rolling_upgrade_under_load_shows_no_client_an_error(
     assert (set(load.statuses), load.failures) == ({201}, {}), (load.statuses, load.refusals)
     assert sum(load.statuses.values()) > 100  # the load ran throughout
     assert total == 2 * TransferLoad.FUNDS
+
+
+async def test_a_database_secret_deleted_is_made_again_and_nothing_is_locked_out(
+    stack: float, operator: State, core: Any
+) -> None:
+    apps: Any = client.AppsV1Api(core.api_client)
+    secret = f"{STACK}-db"
+
+    def inputs() -> dict[str, str | None]:
+        workloads = [
+            *apps.list_namespaced_deployment(NAMESPACE).items,
+            *apps.list_namespaced_stateful_set(NAMESPACE).items,
+        ]
+        return {
+            w.metadata.name: (w.spec.template.metadata.annotations or {}).get(INPUTS_ANNOTATION)
+            for w in workloads
+            if w.metadata.name.startswith(f"{STACK}-")
+        }
+
+    before, uid = inputs(), core.read_namespaced_secret(secret, NAMESPACE).metadata.uid
+    core.delete_namespaced_secret(secret, NAMESPACE)
+    made_again = eventually(
+        lambda: [s for s in core.list_namespaced_secret(NAMESPACE).items
+                 if s.metadata.name == secret and s.metadata.uid != uid],
+        seconds=30, what="the database secret made again",
+    )  # fmt: skip
+    assert made_again
+    # Every workload that reads it rolls: PostgreSQL takes the new password at its start.
+    eventually(
+        lambda: all(inputs()[name] != value for name, value in before.items()),
+        seconds=30, what="every workload given the new secret",
+    )  # fmt: skip
+    for workload in ("statefulset/demo-postgres", *(f"deployment/demo-{c}" for c in COMPONENTS)):
+        kubectl(operator, "rollout", "status", "-n", NAMESPACE, workload, "--timeout=180s")
+    await asyncio.to_thread(eventually, lambda: _stack_ready(operator), seconds=60, what="Ready")
+    await _money_moves(f"http://{_gateway_address(core)}")
