@@ -208,6 +208,29 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
         time.sleep(2)
         assert apps.read_namespaced_deployment("demo-gateway", NAMESPACE).spec.replicas == 5
 
+        # Each stack has a host of its own; one that asks for another's is refused, by
+        # name, and everything else of it is still made.
+        ingresses: Any = network.list_namespaced_ingress(NAMESPACE).items
+        (ingress,) = ingresses
+        host = ingress.spec.rules[0].host
+        assert host == f"demo.{NAMESPACE}.tekana.local"
+        new_stack(api, "twin", {"ingress": {"host": host}})
+
+        def twin_degraded() -> str:
+            found: Any = stacks(api).get_namespaced_custom_object(
+                GROUP, VERSION, NAMESPACE, PLURAL, "twin"
+            )
+            conditions = {c["type"]: c for c in (found.get("status") or {}).get("conditions") or []}
+            degraded = conditions.get("Degraded", {})
+            return str(degraded.get("message")) if degraded.get("status") == "True" else ""
+
+        message = eventually(twin_degraded)
+        assert message == f"spec.ingress.host: {host} is already claimed by Ingress demo-gateway"
+        assert core.read_namespaced_config_map("twin-config", NAMESPACE)
+        ingresses = network.list_namespaced_ingress(NAMESPACE).items
+        assert [i.metadata.name for i in ingresses] == ["demo-gateway"]
+        stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "twin")
+
         # What the spec stops asking for goes: the autoscaler, the Ingress, the gateway's
         # disruption budget (one replica: a minAvailable of 1 would block every drain).
         def budgets() -> list[str]:

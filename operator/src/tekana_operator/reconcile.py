@@ -93,6 +93,19 @@ def _stamp(manifest: dict[str, Any], inputs: str) -> dict[str, Any]:
     return manifest
 
 
+def _host_claimed_by(cluster: Cluster, stack: Stack) -> str:
+    """The name of another stack's (or anyone's) Ingress in the namespace that serves the
+    stack's host, or ''."""
+    for found in cluster.list("networking.k8s.io/v1", "Ingress", stack.namespace, ""):
+        meta = found["metadata"]
+        if any(r.get("uid") == stack.uid for r in meta.get("ownerReferences") or []):
+            continue
+        hosts = {rule.get("host") for rule in (found.get("spec") or {}).get("rules") or []}
+        if stack.ingress.host in hosts:
+            return str(meta["name"])
+    return ""
+
+
 def _database_secret(stack: Stack) -> str:
     return (
         stack.database.external_secret if stack.database.mode == "external" else stack.child("db")
@@ -173,7 +186,14 @@ def reconcile(
         events.append(("SecretsCreated", "created " + ", ".join(made)))
     versions = cluster.versions()
     database_inputs = _secret_versions(cluster, stack, [_database_secret(stack)])
+    refusals: list[str] = []
     for manifest in resources.infrastructure(stack, versions):
+        if manifest["kind"] == "Ingress" and (claimed := _host_claimed_by(cluster, stack)):
+            # Refused, and named; everything else is still reconciled.
+            refusals.append(
+                f"spec.ingress.host: {stack.ingress.host} is already claimed by Ingress {claimed}"
+            )
+            continue
         if manifest["kind"] == "StatefulSet":
             # PostgreSQL takes its password from the secret at each start (database.py).
             _stamp(manifest, database_inputs)
@@ -219,7 +239,7 @@ def reconcile(
     return Observed(
         replicas=_replicas(cluster, stack),
         migrated=migrated,
-        error=failure,
+        error="; ".join([*refusals, failure] if failure else refusals),
         permanent=bool(failure),
         events=tuple(events),
     )

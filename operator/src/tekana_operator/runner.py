@@ -86,6 +86,17 @@ class Runner:
             self._post(body, "ReconcileFailed", str(failure), warning=True)
         for reason, message in observed.events:
             self._post(body, reason, message, warning=False)
+        degraded: dict[str, Any] = next(
+            (
+                c
+                for c in (body.get("status") or {}).get("conditions") or []
+                if c["type"] == "Degraded"
+            ),
+            {},
+        )
+        if observed.error and failure is None and degraded.get("message") != observed.error:
+            # Once per new refusal, not at every resync.
+            self._post(body, "Refused", observed.error, warning=True)
         status = compute(
             observed,
             generation=stack.generation,

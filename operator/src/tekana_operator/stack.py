@@ -150,7 +150,9 @@ def parse(body: dict[str, Any]) -> Stack:
         ),
         ingress=Ingress(
             enabled=bool(ingress.get("enabled", True)),
-            host=ingress.get("host", "tekana.local"),
+            # Apart for each stack: two that claimed one host would split its traffic.
+            host=ingress.get("host")
+            or f"{meta['name']}.{meta.get('namespace', 'default')}.tekana.local",
             class_name=ingress.get("className", "nginx"),
             tls_secret=ingress.get("tlsSecretName"),
             annotations=dict(ingress.get("annotations") or {}),
