@@ -2,11 +2,11 @@
 
 Whether a use-case's call is grouped with other requests' (wallet pages, histories,
 transfers and deposits: ``grouped``) is decided here, never by a route. Replies are the
-services' protobuf messages; a failure is the service's ``GRPCError``.
+services' protobuf messages; a failure is the service's ``GRPCError``. The transaction
+service's side is in ``transactions``.
 """
 
 import asyncio
-import uuid
 from dataclasses import dataclass
 
 from grpclib.client import Channel
@@ -15,25 +15,18 @@ from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 
 from tekana.customer.v1 import customer_grpc
 from tekana.customer.v1 import customer_pb2 as customer_pb
-from tekana.transaction.v1 import transaction_grpc
-from tekana.transaction.v1 import transaction_pb2 as transaction_pb
 from tekana.wallet.v1 import wallet_grpc
 from tekana.wallet.v1 import wallet_pb2 as wallet_pb
-from tekana_common.context import Caller, request_id_var
+from tekana_common.context import Caller
 from tekana_common.grpc_client import caller_fields, open_channel
 from tekana_common.settings import Transport
 from tekana_gateway.grouped import GroupedCalls
-from tekana_gateway.retries import again_if_unavailable, read
+from tekana_gateway.paging import Page
+from tekana_gateway.retries import read
+from tekana_gateway.transactions import Transactions
 
 HEALTH_TIMEOUT_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class Page:
-    """Which page of a list: at most ``limit`` items after the cursor ``after``."""
-
-    limit: int
-    after: str
+__all__ = ["Customers", "Page", "Transactions", "Upstreams", "Wallets"]
 
 
 class Customers:
@@ -156,116 +149,6 @@ class Wallets:
 
 def _activity(answer: wallet_pb.WalletActivityAnswer) -> wallet_pb.WalletActivity:
     return answer.activity
-
-
-class Transactions:
-    def __init__(self, channel: Channel, timeout: float | None) -> None:
-        self._stub = transaction_grpc.TransactionServiceStub(channel)
-        self._timeout = timeout
-        self._movements = GroupedCalls(self._create_movements, _result, name="movements")
-        self._histories = GroupedCalls(self._get_recent, _recent, name="histories")
-
-    async def transfer(
-        self,
-        caller: Caller,
-        *,
-        sender: str,
-        receiver: str,
-        amount_minor: int,
-        currency: str,
-        idempotency_key: str,
-    ) -> transaction_pb.TransactionResult:
-        """Money from the caller's wallet ``sender`` to ``receiver`` (grouped)."""
-        transfer = {
-            "sender_account": sender,
-            "receiver_account": receiver,
-            "amount": {"amount_minor": amount_minor, "currency": currency},
-            "idempotency_key": idempotency_key or _own_key(),
-        }
-        movement = transaction_pb.Movement(
-            caller=caller_fields(caller), request_id=request_id_var.get(), transfer=transfer
-        )
-        return await self._movements.submit(movement)
-
-    async def deposit(
-        self,
-        caller: Caller,
-        *,
-        account_number: str,
-        amount_minor: int,
-        currency: str,
-        idempotency_key: str,
-    ) -> transaction_pb.TransactionResult:
-        """Money into ``account_number`` from the currency's funding wallet (grouped)."""
-        deposit = {
-            "account_number": account_number,
-            "amount": {"amount_minor": amount_minor, "currency": currency},
-            "idempotency_key": idempotency_key or _own_key(),
-        }
-        movement = transaction_pb.Movement(
-            caller=caller_fields(caller), request_id=request_id_var.get(), deposit=deposit
-        )
-        return await self._movements.submit(movement)
-
-    async def transaction(self, caller: Caller, transaction_id: str) -> transaction_pb.Transaction:
-        request = transaction_pb.GetTransactionRequest(
-            caller=caller_fields(caller), id=transaction_id
-        )
-        return await read(lambda: self._stub.GetTransaction(request, timeout=self._timeout))
-
-    async def transactions(
-        self, caller: Caller, account_number: str, page: Page
-    ) -> transaction_pb.ListTransactionsResponse:
-        request = transaction_pb.ListTransactionsRequest(
-            caller=caller_fields(caller),
-            account_number=account_number,
-            page={"limit": page.limit, "after": page.after},
-        )
-        return await read(lambda: self._stub.ListTransactions(request, timeout=self._timeout))
-
-    async def recent(
-        self, caller: Caller, account_number: str, *, limit: int
-    ) -> transaction_pb.RecentTransactions:
-        """A wallet's latest ``limit`` transactions in columns (grouped)."""
-        query = transaction_pb.RecentTransactionsQuery(
-            caller=caller_fields(caller), account_number=account_number, limit=limit
-        )
-        return await self._histories.submit(query)
-
-    async def _create_movements(
-        self, movements: list[transaction_pb.Movement]
-    ) -> list[transaction_pb.MovementAnswer]:
-        request = transaction_pb.CreateMovementsRequest(movements=movements)
-        call = self._stub.CreateMovements
-        reply, retried = await again_if_unavailable(lambda: call(request, timeout=self._timeout))
-        if retried:
-            # An earlier try may have been carried out: its replay is this request's own
-            # answer, not a repeat of an earlier request.
-            for answer in reply.answers:
-                if answer.HasField("result"):
-                    answer.result.replayed = False
-        return list(reply.answers)
-
-    async def _get_recent(
-        self, queries: list[transaction_pb.RecentTransactionsQuery]
-    ) -> list[transaction_pb.RecentTransactionsAnswer]:
-        request = transaction_pb.GetRecentTransactionsRequest(queries=queries)
-        call = self._stub.GetRecentTransactions
-        return list((await read(lambda: call(request, timeout=self._timeout))).answers)
-
-
-def _own_key() -> str:
-    """A movement the client sent without a key gets one of the gateway's, unique to it: a
-    try again after an unavailable service then cannot move the money twice."""
-    return f"gateway-{uuid.uuid4().hex}"
-
-
-def _result(answer: transaction_pb.MovementAnswer) -> transaction_pb.TransactionResult:
-    return answer.result
-
-
-def _recent(answer: transaction_pb.RecentTransactionsAnswer) -> transaction_pb.RecentTransactions:
-    return answer.recent
 
 
 @dataclass
