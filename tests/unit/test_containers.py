@@ -112,4 +112,12 @@ def test_the_compose_file_is_valid() -> None:
         text=True,
         check=True,
     ).stdout.split()
-    assert set(services) == {"postgres", "redis", "customer", "wallet", "transaction", "gateway"}
+    assert set(services) == {
+        "postgres",
+        "redis",
+        "customer",
+        "wallet",
+        "transaction",
+        "gateway",
+        "prometheus",  # with --profile monitoring only
+    }

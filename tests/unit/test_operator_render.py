@@ -150,12 +150,17 @@ def test_secrets_are_never_part_of_what_a_reconcile_reapplies() -> None:
     assert "Secret" not in kinds
 
 
-def test_a_new_release_gets_a_new_migration_job() -> None:
-    before = workloads.migration_job_name(parse(stack_body({"image": {"tag": "1.0.0"}})))
-    after = workloads.migration_job_name(parse(stack_body({"image": {"tag": "1.0.1"}})))
-    same = workloads.migration_job_name(parse(stack_body({"image": {"tag": "1.0.0"}})))
-    assert before != after
-    assert before == same
+def test_a_new_release_or_database_gets_a_new_migration_job() -> None:
+    def job(spec: dict[str, Any]) -> str:
+        return workloads.migration_job_name(parse(stack_body(spec)))
+
+    assert job({"image": {"tag": "1.0.0"}}) != job({"image": {"tag": "1.0.1"}})
+    assert job({"image": {"tag": "1.0.0"}}) == job({"image": {"tag": "1.0.0"}})
+    # A Job's template cannot change: another database is another Job, which migrates it.
+    assert job({"database": {"mode": "external", "external": {"secretName": "pg"}}}) != job({})
+    # What does not reach the Job's pods does not run migrations again.
+    assert job({"components": {"gateway": {"replicas": 7}}}) == job({})
+    assert job({"tracing": {"enabled": True}}) == job({})
 
 
 def test_older_clusters_get_the_api_versions_they_serve() -> None:

@@ -1,9 +1,13 @@
 """The Kubernetes API as the operator uses it: discovery, server-side apply, create-once."""
 
+import hashlib
+import json
 import os
+import tempfile
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from kubernetes import client, config
@@ -26,6 +30,16 @@ def load_config() -> None:
         config.load_kube_config(config_file=os.environ.get("KUBECONFIG"))
 
 
+def refusal(exc: ApiException) -> str:
+    """What the API server said about a request it refused: its message names the object
+    and the field (``StatefulSet.apps "x" is invalid: spec: Forbidden: ...``)."""
+    try:
+        message = json.loads(exc.body or "{}").get("message")
+    except (ValueError, AttributeError):
+        message = None
+    return str(message or f"{exc.status} {exc.reason}")
+
+
 class Cluster:
     """The API through clients of each thread's own: kopf runs handlers on several threads,
     and a dynamic client's discovery cache, refreshed by one while another reads it, fails
@@ -39,7 +53,12 @@ class Cluster:
     def _dynamic(self) -> DynamicClient:
         found: DynamicClient | None = getattr(self._local, "dynamic", None)
         if found is None:
-            found = self._local.dynamic = DynamicClient(self._make_api())
+            # Its discovery cache in a file of its own: the default one is shared by every
+            # client of the process, and one thread reads it while another rewrites it.
+            cache = Path(tempfile.gettempdir()) / (
+                f"tekana-operator-discovery-{os.getpid()}-{threading.get_ident()}.json"
+            )
+            found = self._local.dynamic = DynamicClient(self._make_api(), cache_file=str(cache))
         return found
 
     def _resource(self, api_version: str, kind: str) -> Any:
@@ -54,16 +73,25 @@ class Cluster:
             disruption_budget=self._first_served(
                 "PodDisruptionBudget", ["policy/v1", "policy/v1beta1"]
             ),
+            prometheus_operator=all(
+                self._served("monitoring.coreos.com/v1", kind)
+                for kind in ("PodMonitor", "PrometheusRule")
+            ),
+            cloudnative_pg=all(
+                self._served("postgresql.cnpg.io/v1", kind)
+                for kind in ("Cluster", "Database", "ScheduledBackup")
+            ),
         )
 
+    def _served(self, api_version: str, kind: str) -> bool:
+        try:
+            self._resource(api_version, kind)
+        except ResourceNotFoundError:
+            return False
+        return True
+
     def _first_served(self, kind: str, candidates: list[str]) -> str:
-        for api_version in candidates:
-            try:
-                self._resource(api_version, kind)
-            except ResourceNotFoundError:
-                continue
-            return api_version
-        return candidates[0]
+        return next((v for v in candidates if self._served(v, kind)), candidates[0])
 
     def apply(self, manifest: dict[str, Any]) -> None:
         """Server-side apply: creates the object, or brings the fields we own back to spec."""
@@ -120,34 +148,60 @@ class Cluster:
         found = self._resource(api_version, kind).get(namespace=namespace, label_selector=selector)
         return [item.to_dict() for item in found.items]
 
-    def delete(self, api_version: str, kind: str, name: str, namespace: str) -> None:
-        """Delete the object (its dependents in the background); gone already is fine."""
+    def delete(
+        self,
+        api_version: str,
+        kind: str,
+        name: str,
+        namespace: str,
+        *,
+        propagation: str = "Background",
+    ) -> None:
+        """Delete the object (its dependents in the background, or left in place with
+        ``Orphan``); gone already is fine."""
         try:
             self._resource(api_version, kind).delete(
-                name=name, namespace=namespace, body={"propagationPolicy": "Background"}
+                name=name, namespace=namespace, body={"propagationPolicy": propagation}
             )
         except NotFoundError:
             return
 
     def event(self, stack_ref: dict[str, str], *, reason: str, message: str, warning: bool) -> None:
-        """A core/v1 Event about the stack, as ``kubectl describe`` shows them."""
+        """A core/v1 Event about the stack, as ``kubectl describe`` shows them. The same
+        event again (same stack, reason and message) is counted on the first one, so an
+        error met at every resync is one line with a count, not one per resync."""
         now = datetime.now(UTC).isoformat()
-        self._resource("v1", "Event").create(
-            namespace=stack_ref["namespace"],
-            body={
-                "apiVersion": "v1",
-                "kind": "Event",
-                "metadata": {
-                    "generateName": f"{stack_ref['name']}.",
-                    "namespace": stack_ref["namespace"],
+        namespace = stack_ref["namespace"]
+        digest = hashlib.sha256("|".join([stack_ref["uid"], reason, message]).encode()).hexdigest()[
+            :16
+        ]
+        name = f"{stack_ref['name']}.{digest}"
+        events = self._resource("v1", "Event")
+        try:
+            events.create(
+                namespace=namespace,
+                body={
+                    "apiVersion": "v1",
+                    "kind": "Event",
+                    "metadata": {"name": name, "namespace": namespace},
+                    "involvedObject": stack_ref,
+                    "reason": reason,
+                    "message": message,
+                    "type": "Warning" if warning else "Normal",
+                    "source": {"component": FIELD_MANAGER},
+                    "firstTimestamp": now,
+                    "lastTimestamp": now,
+                    "count": 1,
                 },
-                "involvedObject": stack_ref,
-                "reason": reason,
-                "message": message,
-                "type": "Warning" if warning else "Normal",
-                "source": {"component": FIELD_MANAGER},
-                "firstTimestamp": now,
-                "lastTimestamp": now,
-                "count": 1,
-            },
+            )
+            return
+        except ApiException as exc:
+            if exc.status != 409:
+                raise
+        seen = events.get(name=name, namespace=namespace)
+        events.patch(
+            name=name,
+            namespace=namespace,
+            body={"count": int(seen.count or 1) + 1, "lastTimestamp": now},
+            content_type="application/merge-patch+json",
         )

@@ -7,11 +7,11 @@ import os
 from typing import Any
 
 from tekana_operator.meta import labels, metadata, selector
+from tekana_operator.network import OTLP_GRPC, OTLP_HTTP
 from tekana_operator.stack import Stack
 from tekana_operator.workloads import SECURITY_CONTEXT
 
 COLLECTOR_IMAGE = "otel/opentelemetry-collector:0.116.1"
-OTLP_GRPC, OTLP_HTTP = 4317, 4318
 
 COLLECTOR_CONFIG = f"""receivers:
   otlp:
@@ -76,13 +76,16 @@ def internal_secret(
     }
 
 
+NATIONAL_ID_KEYS = "national-id-keys"
+
+
 def national_id_keys_secret(stack: Stack, keys_json: str) -> dict[str, Any]:
     """The customer service's keys for sealing national ids (made once; rotating is adding
     a version to it, then ``python -m tekana_customer reencrypt-national-ids``)."""
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": metadata(stack, stack.child("national-id-keys")),
+        "metadata": metadata(stack, stack.child(NATIONAL_ID_KEYS)),
         "type": "Opaque",
         "stringData": {"keys": keys_json},
     }

@@ -1,11 +1,12 @@
 """Services, the ingress (nginx, round robin, retries of idempotent requests), network
-policies (gateway → services → database only), autoscaling and disruption budgets."""
+policies (gateway → services → database; the metrics scraper, the trace collector's
+senders and Redis's users let in), autoscaling and disruption budgets."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from tekana_operator.meta import metadata, selector
-from tekana_operator.stack import GRPC_PORTS, HTTP_PORT, Stack
+from tekana_operator.stack import GRPC_PORTS, HTTP_PORT, METRICS_PORT, REDIS_PORT, Stack
 
 INGRESS_ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/load-balance": "round_robin",
@@ -15,6 +16,8 @@ INGRESS_ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/proxy-body-size": "64k",
 }
 POSTGRES_PORT = 5432
+# The collector's OTLP ports (config.py renders it).
+OTLP_GRPC, OTLP_HTTP = 4317, 4318
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,10 @@ class ApiVersions:
 
     autoscaling: str = "autoscaling/v2"
     disruption_budget: str = "policy/v1"
+    # The Prometheus Operator's PodMonitor and PrometheusRule.
+    prometheus_operator: bool = False
+    # CloudNativePG's Cluster, Database and ScheduledBackup.
+    cloudnative_pg: bool = False
 
 
 def service(stack: Stack, component: str) -> dict[str, Any]:
@@ -148,7 +155,49 @@ def network_policies(stack: Stack) -> list[dict[str, Any]]:
             [{"from": _from(stack, "gateway"), "ports": grpc["transaction"]}],
         ),
     ]
-    if stack.database.mode == "managed":
+    # Metrics: the scraper, wherever the spec says it runs (every namespace by default).
+    scrapers = {"namespaceSelector": {"matchLabels": stack.monitoring.scraper_namespace_labels}}
+    policies.append(
+        _policy(
+            stack,
+            "allow-metrics",
+            None,
+            [{"from": [scrapers], "ports": [{"port": METRICS_PORT, "protocol": "TCP"}]}],
+        )
+    )
+    instance = {"podSelector": {"matchLabels": {"app.kubernetes.io/instance": stack.name}}}
+    if stack.runs_collector:
+        policies.append(
+            _policy(
+                stack,
+                "allow-otel-collector",
+                "otel-collector",
+                [
+                    {
+                        "from": [instance],
+                        "ports": [
+                            {"port": OTLP_GRPC, "protocol": "TCP"},
+                            {"port": OTLP_HTTP, "protocol": "TCP"},
+                        ],
+                    }
+                ],
+            )
+        )
+    if stack.rate_limiting.managed:
+        policies.append(
+            _policy(
+                stack,
+                "allow-redis",
+                "redis",
+                [
+                    {
+                        "from": _from(stack, "gateway", "customer"),
+                        "ports": [{"port": REDIS_PORT, "protocol": "TCP"}],
+                    }
+                ],
+            )
+        )
+    if stack.database.dev:
         policies.append(
             _policy(
                 stack,

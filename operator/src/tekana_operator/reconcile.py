@@ -8,10 +8,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from kubernetes.client.exceptions import ApiException
 
-from tekana_operator import config, database, resources, workloads
-from tekana_operator.cluster import Cluster
-from tekana_operator.meta import GROUP_VERSION, KIND
+from tekana_operator import config, database, redis, resources, tls, volumes, workloads
+from tekana_operator.cluster import Cluster, refusal
 from tekana_operator.stack import COMPONENTS, Stack
 from tekana_operator.status import Observed
 
@@ -45,8 +45,8 @@ def ensure_secrets(
         made_now.append(stack.child("internal"))
     # Its own secret, so stacks made before national ids were sealed get one too.
     if cluster.create_once(config.national_id_keys_secret(stack, config.new_national_id_keys())):
-        made_now.append(stack.child("national-id-keys"))
-    if stack.database.mode == "managed" and cluster.create_once(
+        made_now.append(stack.child(config.NATIONAL_ID_KEYS))
+    if stack.database.dev and cluster.create_once(
         database.database_secret(stack, database.new_password())
     ):
         made_now.append(stack.child("db"))
@@ -68,6 +68,12 @@ def _migration(cluster: Cluster, stack: Stack) -> tuple[bool, str]:
     return False, ""
 
 
+DEV_DATABASE_WARNING = (
+    "spec.database.mode: dev runs one PostgreSQL pod, with no failover, backups or"
+    " point-in-time recovery; outside development use cloudnative-pg or external"
+)
+# What a retry cannot fix: the object as rendered is invalid, or we may not make it.
+REFUSED = {400, 403, 422}
 MANAGED_BY = "app.kubernetes.io/managed-by=tekana-operator"
 # On a pod template: what its pods were started with, so a change rolls them.
 INPUTS_ANNOTATION = "tekana.io/inputs"
@@ -107,9 +113,7 @@ def _host_claimed_by(cluster: Cluster, stack: Stack) -> str:
 
 
 def _database_secret(stack: Stack) -> str:
-    return (
-        stack.database.external_secret if stack.database.mode == "external" else stack.child("db")
-    )
+    return workloads.database_secret(stack)[0]
 
 
 def _finished(job: dict[str, Any]) -> bool:
@@ -147,31 +151,31 @@ def prune(
 
 
 def _replicas(cluster: Cluster, stack: Stack) -> dict[str, tuple[int, int]]:
+    """(desired, ready) of each component, and of the Redis the stack runs: the limits
+    need it, so the stack is not ready without it."""
+    wanted = {c: stack.components[c].replicas for c in COMPONENTS}
+    if stack.rate_limiting.managed:
+        wanted[redis.COMPONENT] = 1
     found = {}
-    for component in COMPONENTS:
+    for component, replicas in wanted.items():
         deployment = cluster.get("apps/v1", "Deployment", stack.child(component), stack.namespace)
         spec = (deployment or {}).get("spec") or {}
         status = (deployment or {}).get("status") or {}
-        desired = spec.get("replicas", stack.components[component].replicas)
+        desired = spec.get("replicas", replicas)
         found[component] = (int(desired or 0), int(status.get("readyReplicas") or 0))
     return found
 
 
-def own_database_volumes(cluster: Cluster, stack: Stack) -> None:
-    """A claim made from the StatefulSet's template has no owner. When the spec says the
-    volume goes with the stack, the stack owns it and garbage collection deletes it with
-    the stack; when it says keep it, the stack lets go of it."""
-    if stack.database.mode != "managed":
-        return
-    selector = f"app.kubernetes.io/instance={stack.name},app.kubernetes.io/component=database"
-    owner = {"apiVersion": GROUP_VERSION, "kind": KIND, "name": stack.name, "uid": stack.uid}
-    for claim in cluster.list("v1", "PersistentVolumeClaim", stack.namespace, selector):
-        meta = claim["metadata"]
-        others = [r for r in meta.get("ownerReferences") or [] if r.get("uid") != stack.uid]
-        wanted = others if stack.database.retain_volume else [*others, owner]
-        if wanted != (meta.get("ownerReferences") or []):
-            patch = {"metadata": {"ownerReferences": wanted or None}}
-            cluster.patch("v1", "PersistentVolumeClaim", meta["name"], stack.namespace, patch)
+def _apply(cluster: Cluster, manifest: dict[str, Any]) -> list[str]:
+    """Apply ``manifest``; if the API server refuses it as invalid or forbidden, what it
+    said (naming the object and field), so the rest of the stack is still reconciled."""
+    try:
+        cluster.apply(manifest)
+    except ApiException as exc:
+        if exc.status not in REFUSED:
+            raise
+        return [refusal(exc)]
+    return []
 
 
 def reconcile(
@@ -184,9 +188,17 @@ def reconcile(
     made = ensure_secrets(cluster, stack, logger)
     if made:
         events.append(("SecretsCreated", "created " + ", ".join(made)))
+    issued = tls.ensure(cluster, stack)
+    if issued:
+        events.append(("CertificatesIssued", "wrote " + ", ".join(issued)))
     versions = cluster.versions()
     database_inputs = _secret_versions(cluster, stack, [_database_secret(stack)])
     refusals: list[str] = []
+    if stack.database.cnpg and not versions.cloudnative_pg:
+        refusals.append(
+            "spec.database.mode: cloudnative-pg needs CloudNativePG installed in the cluster"
+            " (postgresql.cnpg.io/v1 Cluster, Database and ScheduledBackup are not served)"
+        )
     for manifest in resources.infrastructure(stack, versions):
         if manifest["kind"] == "Ingress" and (claimed := _host_claimed_by(cluster, stack)):
             # Refused, and named; everything else is still reconciled.
@@ -197,22 +209,31 @@ def reconcile(
         if manifest["kind"] == "StatefulSet":
             # PostgreSQL takes its password from the secret at each start (database.py).
             _stamp(manifest, database_inputs)
-        cluster.apply(manifest)
+            now, refused = volumes.resize(cluster, stack, manifest)
+            refusals += [refused] if refused else []
+            if not now:
+                continue
+        refusals += _apply(cluster, manifest)
     service_inputs = "|".join(
         [
             json.dumps(config.config_map(stack)["data"], sort_keys=True),
             _secret_versions(
                 cluster,
                 stack,
-                [stack.child("internal"), stack.child("national-id-keys"), _database_secret(stack)],
+                [
+                    stack.child("internal"),
+                    stack.child(config.NATIONAL_ID_KEYS),
+                    _database_secret(stack),
+                    *tls.secret_names(stack),
+                ],
             ),
         ]
     )
     job = workloads.migration_job(stack)
     if cluster.get("batch/v1", "Job", job["metadata"]["name"], stack.namespace) is None:
         events.append(("Migrating", f"started migration job {job['metadata']['name']}"))
-    cluster.apply(job)
-    own_database_volumes(cluster, stack)
+    refusals += _apply(cluster, job)
+    volumes.own_the_data(cluster, stack)
     migrated, failure = _migration(cluster, stack)
     if migrated:
         missing = [
@@ -228,7 +249,7 @@ def reconcile(
             ):
                 # The autoscaler owns the gateway's replicas: applying ours would undo it.
                 del manifest["spec"]["replicas"]
-            cluster.apply(_stamp(manifest, service_inputs))
+            refusals += _apply(cluster, _stamp(manifest, service_inputs))
         if missing:
             events.append(("Deployed", "created " + ", ".join(missing)))
     deleted = prune(
@@ -237,6 +258,9 @@ def reconcile(
     if deleted:
         events.append(("Deleted", "the spec no longer asks for " + ", ".join(deleted)))
     return Observed(
+        warning=DEV_DATABASE_WARNING
+        if stack.database.dev and stack.environment != "development"
+        else "",
         replicas=_replicas(cluster, stack),
         migrated=migrated,
         error="; ".join([*refusals, failure] if failure else refusals),

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tekana_operator import config, database, network, workloads
+from tekana_operator import cnpg, config, database, monitoring, network, redis, workloads
 from tekana_operator.network import ApiVersions
 from tekana_operator.stack import COMPONENTS, GRPC_PORTS, Stack
 
@@ -12,8 +12,9 @@ Manifest = dict[str, Any]
 def infrastructure(stack: Stack, versions: ApiVersions) -> list[Manifest]:
     """Everything but the secrets made once, the migration Job and the Deployments."""
     found: list[Manifest] = [config.config_map(stack)]
-    if stack.database.mode == "managed":
+    if stack.database.dev:
         found += [database.database_service(stack), database.statefulset(stack)]
+    found += cnpg.children(stack, versions.cloudnative_pg)
     found += [network.service(stack, c) for c in COMPONENTS]
     found += [network.pods_service(stack, c) for c in GRPC_PORTS]
     found += network.network_policies(stack)
@@ -26,8 +27,10 @@ def infrastructure(stack: Stack, versions: ApiVersions) -> list[Manifest]:
         found.append(network.ingress(stack))
     if stack.autoscaling.enabled:
         found.append(network.autoscaler(stack, versions))
-    if stack.tracing.enabled and stack.tracing.deploy_collector and not stack.tracing.otlp_endpoint:
+    if stack.runs_collector:
         found += config.collector(stack)
+    found += redis.children(stack)
+    found += monitoring.children(stack, versions.prometheus_operator)
     return found
 
 
@@ -46,7 +49,7 @@ def every_child(stack: Stack, versions: ApiVersions | None = None) -> list[Manif
         )
     ]
     secrets.append(config.national_id_keys_secret(stack, placeholder))
-    if stack.database.mode == "managed":
+    if stack.database.dev:
         secrets.append(database.database_secret(stack, placeholder))
     return [
         *secrets,
@@ -69,4 +72,15 @@ def pruned_kinds(versions: ApiVersions) -> list[tuple[str, str]]:
         ("networking.k8s.io/v1", "NetworkPolicy"),
         (versions.disruption_budget, "PodDisruptionBudget"),
         (versions.autoscaling, "HorizontalPodAutoscaler"),
+        *(
+            [(monitoring.API_VERSION, "PodMonitor"), (monitoring.API_VERSION, "PrometheusRule")]
+            if versions.prometheus_operator
+            else []
+        ),
+        # Not the Cluster: a database is never deleted because the spec changed its mind.
+        *(
+            [(cnpg.API_VERSION, "Database"), (cnpg.API_VERSION, "ScheduledBackup")]
+            if versions.cloudnative_pg
+            else []
+        ),
     ]

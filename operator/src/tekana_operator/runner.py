@@ -9,7 +9,7 @@ from typing import Any
 from kubernetes.client.exceptions import ApiException
 
 from tekana_operator import network
-from tekana_operator.cluster import Cluster
+from tekana_operator.cluster import Cluster, refusal
 from tekana_operator.meta import GROUP_VERSION, KIND
 from tekana_operator.reconcile import reconcile
 from tekana_operator.stack import parse
@@ -79,23 +79,17 @@ class Runner:
             observed = reconcile(self.cluster, stack, log)
         except ApiException as exc:
             permanent = exc.status in PERMANENT_STATUSES
-            observed = Observed({}, False, f"{exc.status}: {exc.reason}", permanent)
+            observed = Observed({}, False, refusal(exc), permanent)
             failure = ReconcileFailed(
-                f"the API server answered {exc.status}: {exc.reason}", permanent=permanent
+                f"the API server answered {exc.status}: {refusal(exc)}", permanent=permanent
             )
             self._post(body, "ReconcileFailed", str(failure), warning=True)
         for reason, message in observed.events:
             self._post(body, reason, message, warning=False)
-        degraded: dict[str, Any] = next(
-            (
-                c
-                for c in (body.get("status") or {}).get("conditions") or []
-                if c["type"] == "Degraded"
-            ),
-            {},
-        )
-        if observed.error and failure is None and degraded.get("message") != observed.error:
-            # Once per new refusal, not at every resync.
+        if observed.warning:
+            self._post(body, "DevelopmentDatabase", observed.warning, warning=True)
+        if observed.error and failure is None:
+            # Met again at the next resync, it is counted on this one (Cluster.event).
             self._post(body, "Refused", observed.error, warning=True)
         status = compute(
             observed,

@@ -7,6 +7,7 @@ COMPONENTS = ("gateway", "customer", "wallet", "transaction")
 GRPC_PORTS = {"customer": 50051, "wallet": 50052, "transaction": 50053}
 HTTP_PORT = 3000
 METRICS_PORT = 9464
+REDIS_PORT = 6379
 
 
 @dataclass(frozen=True)
@@ -40,14 +41,62 @@ class Autoscaling:
 
 
 @dataclass(frozen=True)
+class Backup:
+    """CloudNativePG's backups to an object store (Barman Cloud), on a schedule."""
+
+    destination_path: str = ""
+    endpoint_url: str = ""
+    credentials_secret: str = ""
+    retention: str = "30d"
+    schedule: str = "0 0 3 * * *"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.destination_path)
+
+
+@dataclass(frozen=True)
+class CloudNativePG:
+    instances: int = 3
+    synchronous_replicas: int = 1
+    image: str = ""
+    storage_size: str = "20Gi"
+    storage_class: str | None = None
+    retain_on_delete: bool = True
+    backup: Backup = field(default_factory=Backup)
+
+
+@dataclass(frozen=True)
 class Database:
-    mode: str = "managed"
+    # dev ("managed" before it had a name): one PostgreSQL pod of the operator's, for
+    # development; cloudnative-pg: a CloudNativePG cluster; external: a URL in a Secret.
+    mode: str = "dev"
     external_secret: str = ""
     external_key: str = "url"
     image: str = "postgres:15"
     storage_size: str = "10Gi"
     storage_class: str | None = None
     retain_volume: bool = True
+    cloudnative_pg: CloudNativePG = field(default_factory=CloudNativePG)
+
+    @property
+    def dev(self) -> bool:
+        """The operator's own single PostgreSQL (a StatefulSet)."""
+        return self.mode in ("dev", "managed")
+
+    @property
+    def cnpg(self) -> bool:
+        return self.mode == "cloudnative-pg"
+
+    @property
+    def outlives_the_stack(self) -> bool:
+        """Whether the data stays when the stack is deleted: an external database always
+        does; the others when their spec says to keep it."""
+        if self.dev:
+            return self.retain_volume
+        if self.cnpg:
+            return self.cloudnative_pg.retain_on_delete
+        return True
 
 
 @dataclass(frozen=True)
@@ -68,6 +117,41 @@ class Tracing:
 
 
 @dataclass(frozen=True)
+class RateLimiting:
+    """Login and registration limits, in Redis: one given by URL, or one the stack runs."""
+
+    enabled: bool = True
+    url: str = ""
+    image: str = "redis:7.0"
+
+    @property
+    def managed(self) -> bool:
+        return self.enabled and not self.url
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    # Labels of the namespaces whose pods may scrape the metrics port; empty: every one.
+    scraper_namespace_labels: dict[str, str] = field(default_factory=dict)
+    # A PodMonitor and a PrometheusRule, where the Prometheus Operator's CRDs are served.
+    prometheus_operator: bool = True
+    # On those two, for a Prometheus whose selectors choose by label.
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Tls:
+    """Mutual TLS between the gateway and the services, with certificates the operator
+    issues from the stack's own authority (``operator``), or none (``disabled``)."""
+
+    mode: str = "operator"
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode == "operator"
+
+
+@dataclass(frozen=True)
 class Stack:
     name: str
     namespace: str
@@ -80,8 +164,12 @@ class Stack:
     ingress: Ingress
     tracing: Tracing
     test_deposits: bool = False
+    # production or development: a development database outside development is warned of.
+    environment: str = "production"
     jwt_ttl_seconds: int = 900
-    redis_url: str = ""
+    rate_limiting: RateLimiting = field(default_factory=RateLimiting)
+    monitoring: Monitoring = field(default_factory=Monitoring)
+    tls: Tls = field(default_factory=Tls)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -93,6 +181,23 @@ class Stack:
 
     def child(self, suffix: str) -> str:
         return f"{self.name}-{suffix}"
+
+    def tls_secret(self, component: str) -> str:
+        """The Secret holding ``component``'s certificate, key and the authority's."""
+        return self.child(f"{component}-tls")
+
+    @property
+    def runs_collector(self) -> bool:
+        """Whether the stack runs its own trace collector (tracing on, no endpoint given)."""
+        tracing = self.tracing
+        return tracing.enabled and tracing.deploy_collector and not tracing.otlp_endpoint
+
+    @property
+    def redis_url(self) -> str:
+        """Where the gateway and the customer service find Redis; empty: limits off."""
+        if not self.rate_limiting.enabled:
+            return ""
+        return self.rate_limiting.url or f"redis://{self.child('redis')}:{REDIS_PORT}/0"
 
 
 def _component(name: str, raw: dict[str, Any], registry: str, tag: str) -> Component:
@@ -113,6 +218,25 @@ def _component(name: str, raw: dict[str, Any], registry: str, tag: str) -> Compo
     )
 
 
+def _cloudnative_pg(raw: dict[str, Any]) -> CloudNativePG:
+    backup = raw.get("backup") or {}
+    return CloudNativePG(
+        instances=int(raw.get("instances", 3)),
+        synchronous_replicas=int(raw.get("synchronousReplicas", 1)),
+        image=raw.get("imageName", ""),
+        storage_size=raw.get("storageSize", "20Gi"),
+        storage_class=raw.get("storageClassName"),
+        retain_on_delete=bool(raw.get("retainOnDelete", True)),
+        backup=Backup(
+            destination_path=backup.get("destinationPath", ""),
+            endpoint_url=backup.get("endpointURL", ""),
+            credentials_secret=backup.get("s3CredentialsSecret", ""),
+            retention=backup.get("retentionPolicy", "30d"),
+            schedule=backup.get("schedule", "0 0 3 * * *"),
+        ),
+    )
+
+
 def parse(body: dict[str, Any]) -> Stack:
     """The stack a TekanaStack object describes."""
     meta, spec = body["metadata"], body.get("spec") or {}
@@ -124,6 +248,7 @@ def parse(body: dict[str, Any]) -> Stack:
     external, managed = database.get("external") or {}, database.get("managed") or {}
     ingress = spec.get("ingress") or {}
     tracing = spec.get("tracing") or {}
+    limiting, monitoring = spec.get("rateLimiting") or {}, spec.get("monitoring") or {}
     return Stack(
         name=meta["name"],
         namespace=meta.get("namespace", "default"),
@@ -140,13 +265,14 @@ def parse(body: dict[str, Any]) -> Stack:
             target_cpu=int(scaling.get("targetCPUUtilizationPercentage", 70)),
         ),
         database=Database(
-            mode=database.get("mode", "managed"),
+            mode=database.get("mode", "dev"),
             external_secret=external.get("secretName", ""),
             external_key=external.get("key", "url"),
             image=managed.get("image", "postgres:15"),
             storage_size=managed.get("storageSize", "10Gi"),
             storage_class=managed.get("storageClassName"),
             retain_volume=bool(managed.get("retainVolumeOnDelete", True)),
+            cloudnative_pg=_cloudnative_pg(database.get("cloudnativePG") or {}),
         ),
         ingress=Ingress(
             enabled=bool(ingress.get("enabled", True)),
@@ -164,6 +290,17 @@ def parse(body: dict[str, Any]) -> Stack:
             deploy_collector=bool(tracing.get("deployCollector", True)),
         ),
         test_deposits=bool(spec.get("testDeposits", False)),
-        redis_url=(spec.get("rateLimiting") or {}).get("redisURL", ""),
+        environment=spec.get("environment", "production"),
+        rate_limiting=RateLimiting(
+            enabled=bool(limiting.get("enabled", True)),
+            url=limiting.get("redisURL", ""),
+            image=limiting.get("redisImage", "redis:7.0"),
+        ),
+        tls=Tls(mode=(spec.get("tls") or {}).get("mode", "operator")),
+        monitoring=Monitoring(
+            scraper_namespace_labels=dict(monitoring.get("scraperNamespaceLabels") or {}),
+            prometheus_operator=bool(monitoring.get("prometheusOperator", True)),
+            labels=dict(monitoring.get("labels") or {}),
+        ),
         jwt_ttl_seconds=int(spec.get("jwtTtlSeconds", 900)),
     )

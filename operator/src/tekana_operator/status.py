@@ -17,6 +17,8 @@ class Observed:
     permanent: bool = False
     # (reason, message) of what this reconcile changed, posted as events.
     events: tuple[tuple[str, str], ...] = ()
+    # What runs but should not run so in production (a development database), or ''.
+    warning: str = ""
 
 
 def _condition(
@@ -42,7 +44,7 @@ def compute(
     earlier = list(previous.get("conditions") or [])
     waiting = [
         c
-        for c in COMPONENTS
+        for c in [*COMPONENTS, *(c for c in observed.replicas if c not in COMPONENTS)]
         if observed.replicas.get(c, (0, 0))[1] < observed.replicas.get(c, (0, 0))[0]
     ]
     ready = observed.migrated and not waiting and not observed.error
@@ -71,6 +73,14 @@ def compute(
             bool(observed.error),
             "Error" if observed.error else "None",
             observed.error or "no errors",
+            earlier,
+            now,
+        ),
+        _condition(
+            "ProductionReady",
+            not observed.warning,
+            "DevelopmentDatabase" if observed.warning else "Resilient",
+            observed.warning or "nothing runs in a development-only way",
             earlier,
             now,
         ),

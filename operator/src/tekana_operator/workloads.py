@@ -1,6 +1,7 @@
 """Deployments of the four components and the migration Job, hardened and probed."""
 
 import hashlib
+import json
 from typing import Any
 
 from tekana_operator.meta import labels, metadata, selector
@@ -8,6 +9,7 @@ from tekana_operator.network import grpc_address
 from tekana_operator.stack import GRPC_PORTS, HTTP_PORT, METRICS_PORT, Component, Stack
 
 RUN_AS = 10001
+TLS_DIRECTORY = "/var/run/tekana/tls"
 SECURITY_CONTEXT = {
     "runAsNonRoot": True,
     "runAsUser": RUN_AS,
@@ -34,12 +36,18 @@ def secret_env(name: str, secret: str, key: str) -> dict[str, Any]:
     return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
 
 
-def database_env(stack: Stack) -> dict[str, Any]:
+def database_secret(stack: Stack) -> tuple[str, str]:
+    """The Secret, and its key, holding the database server's URL."""
     if stack.database.mode == "external":
-        return secret_env(
-            "TEKANA_DATABASE_URL", stack.database.external_secret, stack.database.external_key
-        )
-    return secret_env("TEKANA_DATABASE_URL", stack.child("db"), "url")
+        return stack.database.external_secret, stack.database.external_key
+    if stack.database.cnpg:
+        # Its path names the application database; each service uses its own instead.
+        return f"{stack.child('pg')}-app", "uri"
+    return stack.child("db"), "url"
+
+
+def database_env(stack: Stack) -> dict[str, Any]:
+    return secret_env("TEKANA_DATABASE_URL", *database_secret(stack))
 
 
 def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
@@ -51,6 +59,14 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
         {"name": "TEKANA_METRICS_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
         {"name": "TEKANA_METRICS_PORT", "value": str(METRICS_PORT)},
     ]
+    if stack.tls.enabled:
+        # A service takes only calls from a certificate of the stack's authority; the
+        # gateway and the transaction service present theirs when they call.
+        env += [
+            {"name": "TEKANA_GRPC_TLS_CERT_FILE", "value": f"{TLS_DIRECTORY}/tls.crt"},
+            {"name": "TEKANA_GRPC_TLS_KEY_FILE", "value": f"{TLS_DIRECTORY}/tls.key"},
+            {"name": "TEKANA_GRPC_TLS_CA_FILE", "value": f"{TLS_DIRECTORY}/ca.crt"},
+        ]
     if component == "gateway":
         env += [
             secret_env("TEKANA_JWT_PUBLIC_KEY", internal, "jwt-public-key"),
@@ -134,7 +150,10 @@ def deployment(stack: Stack, component: Component) -> dict[str, Any]:
         "resources": component.resources.as_k8s(),
         "securityContext": SECURITY_CONTEXT,
         # The root filesystem is read-only; the one writable place is a scratch /tmp.
-        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],  # noqa: S108
+        "volumeMounts": [
+            {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108
+            *([{"name": "tls", "mountPath": TLS_DIRECTORY, "readOnly": True}] * stack.tls.enabled),
+        ],
         **_probes(name),
     }
     return {
@@ -156,7 +175,22 @@ def deployment(stack: Stack, component: Component) -> dict[str, Any]:
                     # The drain, then the calls in flight (tekana_common.draining).
                     "terminationGracePeriodSeconds": TERMINATION_GRACE_SECONDS,
                     "containers": [container],
-                    "volumes": [{"name": "tmp", "emptyDir": {}}],
+                    "volumes": [
+                        {"name": "tmp", "emptyDir": {}},
+                        *(
+                            [
+                                {
+                                    "name": "tls",
+                                    # Readable by the pod's group (fsGroup) only.
+                                    "secret": {
+                                        "secretName": stack.tls_secret(name),
+                                        "defaultMode": 0o440,
+                                    },
+                                }
+                            ]
+                            * stack.tls.enabled
+                        ),
+                    ],
                 },
             },
         },
@@ -164,12 +198,15 @@ def deployment(stack: Stack, component: Component) -> dict[str, Any]:
 
 
 def migration_job_name(stack: Stack) -> str:
-    """One Job per set of service images: a new release migrates once, before it rolls."""
-    images = "|".join(stack.components[n].image for n in ("customer", "wallet", "transaction"))
-    return stack.child(f"migrate-{hashlib.sha256(images.encode()).hexdigest()[:10]}")
+    """One Job per migration pod template: a new release (or another database) migrates
+    once, before the Deployments roll. A Job's template cannot change, so an edit that
+    changes it (images, the database, pull policy, resources) makes a new Job, not a
+    refused one."""
+    template = json.dumps(_migration_template(stack), sort_keys=True)
+    return stack.child(f"migrate-{hashlib.sha256(template.encode()).hexdigest()[:10]}")
 
 
-def migration_job(stack: Stack) -> dict[str, Any]:
+def _migration_template(stack: Stack) -> dict[str, Any]:
     def step(component: str) -> dict[str, Any]:
         return {
             "name": f"{component}-migrate",
@@ -183,20 +220,21 @@ def migration_job(stack: Stack) -> dict[str, Any]:
         }
 
     return {
+        "metadata": {"labels": labels(stack, "migrate")},
+        "spec": {
+            "restartPolicy": "OnFailure",
+            "automountServiceAccountToken": False,
+            "securityContext": {"runAsNonRoot": True},
+            "initContainers": [step("customer"), step("wallet")],
+            "containers": [step("transaction")],
+        },
+    }
+
+
+def migration_job(stack: Stack) -> dict[str, Any]:
+    return {
         "apiVersion": "batch/v1",
         "kind": "Job",
         "metadata": metadata(stack, migration_job_name(stack), "migrate"),
-        "spec": {
-            "backoffLimit": 20,
-            "template": {
-                "metadata": {"labels": labels(stack, "migrate")},
-                "spec": {
-                    "restartPolicy": "OnFailure",
-                    "automountServiceAccountToken": False,
-                    "securityContext": {"runAsNonRoot": True},
-                    "initContainers": [step("customer"), step("wallet")],
-                    "containers": [step("transaction")],
-                },
-            },
-        },
+        "spec": {"backoffLimit": 20, "template": _migration_template(stack)},
     }

@@ -4,6 +4,7 @@ under 90 s, and money moves through the gateway's Service and through nginx in f
 it (the ingress stand-in)."""
 
 import asyncio
+import base64
 import json
 import subprocess
 import time
@@ -15,14 +16,20 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
+from grpclib.client import Channel
+from grpclib.config import Configuration
+from grpclib.exceptions import StreamTerminatedError
+from grpclib.health.v1.health_grpc import HealthStub
+from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from kubernetes import client
 from prometheus_client.parser import text_string_to_metric_families
 
+from tekana_common.settings import Transport
 from tekana_devstack.cluster import images
 from tekana_devstack.cluster.layout import BIN, State
 from tekana_operator.reconcile import INPUTS_ANNOTATION
-from tekana_operator.stack import COMPONENTS, HTTP_PORT, METRICS_PORT
-from tests.support.api import new_customer
+from tekana_operator.stack import COMPONENTS, GRPC_PORTS, HTTP_PORT, METRICS_PORT
+from tests.support.api import NATIONAL_ID, PASSWORD, new_customer
 from tests.support.cluster import eventually, kubectl
 from tests.support.nginx import nginx
 from tests.support.platform import free_port
@@ -45,6 +52,8 @@ SPEC: dict[str, Any] = {
         },
     },
     "testDeposits": True,
+    # Login limits on, in a Redis the stack runs (the default), from the local image.
+    "rateLimiting": {"redisImage": images.REDIS_IMAGE},
 }
 
 
@@ -241,6 +250,44 @@ def _wait_for_replicas(core: Any, component: str, count: int) -> None:
     )
 
 
+async def _health(address: str, port: int, transport: Transport | None, name: str) -> Any:
+    ssl = transport.client_ssl() if transport else None
+    config = Configuration(ssl_target_name_override=name) if ssl else None
+    channel = Channel(address, port, ssl=ssl, config=config)
+    try:
+        return await HealthStub(channel).Check(HealthCheckRequest(), timeout=5)
+    finally:
+        channel.close()
+
+
+async def test_the_services_speak_only_mutual_tls_with_the_stack_s_certificates(
+    stack: float, core: Any, tmp_path: Path
+) -> None:
+    (wallet_pod, *_) = [
+        p for p in core.list_namespaced_pod(
+            NAMESPACE, label_selector="app.kubernetes.io/component=wallet"
+        ).items
+        if p.status.phase == "Running" and p.metadata.deletion_timestamp is None
+    ]  # fmt: skip
+    address, port, name = wallet_pod.status.pod_ip, GRPC_PORTS["wallet"], f"{STACK}-wallet-pods"
+    with pytest.raises((StreamTerminatedError, ConnectionError, OSError, TimeoutError)):
+        await _health(address, port, None, name)  # plain HTTP/2
+    secret = core.read_namespaced_secret(f"{STACK}-gateway-tls", NAMESPACE)
+    for key in ("tls.crt", "tls.key", "ca.crt"):
+        (tmp_path / key).write_bytes(base64.b64decode(secret.data[key]))
+    authority_only = Transport(internal_token="", tls_ca_file=str(tmp_path / "ca.crt"))
+    with pytest.raises((StreamTerminatedError, ConnectionError, OSError, TimeoutError)):
+        await _health(address, port, authority_only, name)  # TLS, but no client certificate
+    gateway = Transport(
+        internal_token="",
+        tls_cert_file=str(tmp_path / "tls.crt"),
+        tls_key_file=str(tmp_path / "tls.key"),
+        tls_ca_file=str(tmp_path / "ca.crt"),
+    )
+    reply = await _health(address, port, gateway, name)
+    assert reply.status == HealthCheckResponse.SERVING
+
+
 async def test_scaled_out_replicas_each_serve_their_share(
     stack: float, operator: State, core: Any
 ) -> None:
@@ -329,13 +376,15 @@ async def test_a_database_secret_deleted_is_made_again_and_nothing_is_locked_out
             *apps.list_namespaced_deployment(NAMESPACE).items,
             *apps.list_namespaced_stateful_set(NAMESPACE).items,
         ]
-        return {
+        found = {
             w.metadata.name: (w.spec.template.metadata.annotations or {}).get(INPUTS_ANNOTATION)
             for w in workloads
             if w.metadata.name.startswith(f"{STACK}-")
         }
+        return {name: value for name, value in found.items() if value}
 
     before, uid = inputs(), core.read_namespaced_secret(secret, NAMESPACE).metadata.uid
+    assert set(before) == {f"{STACK}-postgres", *(f"{STACK}-{c}" for c in COMPONENTS)}
     core.delete_namespaced_secret(secret, NAMESPACE)
     made_again = eventually(
         lambda: [s for s in core.list_namespaced_secret(NAMESPACE).items
@@ -352,3 +401,55 @@ async def test_a_database_secret_deleted_is_made_again_and_nothing_is_locked_out
         kubectl(operator, "rollout", "status", "-n", NAMESPACE, workload, "--timeout=180s")
     await asyncio.to_thread(eventually, lambda: _stack_ready(operator), seconds=60, what="Ready")
     await _money_moves(f"http://{_gateway_address(core)}")
+
+
+async def test_a_stack_made_again_over_its_kept_volume_reads_what_it_wrote(
+    stack: float, operator: State, core: Any
+) -> None:
+    """Deleted with its volume kept, then applied again: it connects to the database it
+    had (a new password, which PostgreSQL takes at its start) and opens the national ids it
+    sealed (their keys were kept with the data)."""
+    kept = json.dumps({"spec": {"database": {"managed": {"retainVolumeOnDelete": True}}}})
+    kubectl(operator, "patch", "tks", STACK, "-n", NAMESPACE, "--type=merge", "-p", kept)
+    claim, keys = f"data-{STACK}-postgres-0", f"{STACK}-national-id-keys"
+    eventually(
+        lambda: not core.read_namespaced_persistent_volume_claim(claim, NAMESPACE).metadata
+        .owner_references and not core.read_namespaced_secret(keys, NAMESPACE).metadata
+        .owner_references,
+        seconds=30, what="the volume and the keys let go of by the stack",
+    )  # fmt: skip
+    async with aiohttp.ClientSession(base_url=f"http://{_gateway_address(core)}") as http:
+        customer = await new_customer(http)
+        account = await customer.new_wallet()
+        await customer.deposit(account, 4_200)
+        me = await (await http.get("/v1/customers/me", headers=customer.auth)).json()
+
+    kubectl(operator, "delete", "tks", STACK, "-n", NAMESPACE, "--wait=true", "--timeout=120s")
+    eventually(
+        lambda: not [
+            p for p in core.list_namespaced_pod(NAMESPACE).items
+            if (p.metadata.labels or {}).get("app.kubernetes.io/instance") == STACK
+        ],
+        seconds=180, what="the stack's pods gone",
+    )  # fmt: skip
+    assert core.read_namespaced_persistent_volume_claim(claim, NAMESPACE).status.phase == "Bound"
+
+    manifest = {
+        "apiVersion": "tekana.io/v1alpha1",
+        "kind": "TekanaStack",
+        "metadata": {"name": STACK, "namespace": NAMESPACE},
+        "spec": {**SPEC, "database": {**SPEC["database"], "managed": {
+            **SPEC["database"]["managed"], "retainVolumeOnDelete": True}}},
+    }  # fmt: skip
+    kubectl(operator, "apply", "-f", "-", stdin=yaml.safe_dump(manifest))
+    await asyncio.to_thread(
+        eventually, lambda: _stack_ready(operator), seconds=240, what="the stack Ready again"
+    )
+    async with aiohttp.ClientSession(base_url=f"http://{_gateway_address(core)}") as http:
+        token = await http.post("/v1/auth/token", json={"email": me["email"], "password": PASSWORD})
+        assert token.status == 200, await token.text()
+        auth = {"Authorization": f"Bearer {(await token.json())['access_token']}"}
+        again = await (await http.get("/v1/customers/me", headers=auth)).json()
+        assert (again["id"], again["national_id"]) == (me["id"], NATIONAL_ID)
+        wallet = await http.get(f"/v1/wallets/{account}", headers=auth)
+        assert (await wallet.json())["balance"]["amount_minor"] == 4_200

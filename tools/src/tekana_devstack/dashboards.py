@@ -1,12 +1,17 @@
 """Grafana dashboards as code: RED per service and route, the money, and traces. The JSON
 under dashboards/ (and its copy in the Helm chart) is written from here by
-`./taskw dashboards`; a test checks every query names a metric the services export."""
+`./taskw dashboards`, with the alert rules beside them (dashboards/alerts.yaml, the
+operator's rules unscoped, for a Prometheus of one's own); a test checks every query and
+rule names a metric the services export."""
 
 import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tekana_devstack.paths import REPO_ROOT
+from tekana_operator import alerts
 
 TARGETS = (REPO_ROOT / "dashboards", REPO_ROOT / "helm" / "tekana" / "dashboards")
 PROMETHEUS = {"type": "prometheus", "uid": "${prometheus}"}
@@ -266,11 +271,23 @@ def render(dashboard: dict[str, Any]) -> str:
     return json.dumps(dashboard, indent=2, sort_keys=True) + "\n"
 
 
+ALERTS = TARGETS[0] / "alerts.yaml"
+
+
+def render_alerts() -> str:
+    header = (
+        "# Written by ./taskw dashboards from the operator's rules (tekana_operator/alerts.py).\n"
+    )
+    body: str = yaml.safe_dump({"groups": alerts.groups()}, sort_keys=False, width=100)
+    return header + body
+
+
 def write() -> None:
     for target in TARGETS:
         target.mkdir(parents=True, exist_ok=True)
         for name, dashboard in all_dashboards().items():
             (target / name).write_text(render(dashboard))
+    ALERTS.write_text(render_alerts())
 
 
 def committed(name: str, target: Path = TARGETS[0]) -> str:

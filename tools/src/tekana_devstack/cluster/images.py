@@ -18,6 +18,7 @@ from tekana_devstack.cluster.layout import (
     CACHE,
     PAUSE_IMAGE,
     POSTGRES_BASE_IMAGE,
+    REDIS_BASE_IMAGE,
     State,
 )
 from tekana_devstack.paths import REPO_ROOT
@@ -29,7 +30,7 @@ COMPONENTS = ("gateway", "svc-customer", "svc-wallet", "svc-transaction", "opera
 EXTRA_WHEELS = ("setuptools==84.2.1", "wheel==0.45.1", "async-timeout==5.0.1")
 
 # Root filesystems made by tools/cluster/build-rootfs.sh (./taskw system-tools).
-ROOTFS = {BASE_IMAGE: "python", POSTGRES_BASE_IMAGE: "postgresql"}
+ROOTFS = {BASE_IMAGE: "python", POSTGRES_BASE_IMAGE: "postgresql", REDIS_BASE_IMAGE: "redis"}
 # Our images, by workspace folder.
 IMAGES = {
     "gateway": "gateway",
@@ -40,6 +41,7 @@ IMAGES = {
 }
 IMAGE_REGISTRY, IMAGE_TAG = "localhost/tekana", "dev"
 POSTGRES_IMAGE = "localhost/tekana/postgres:15"
+REDIS_IMAGE = "localhost/tekana/redis:7"
 
 
 def _ctr(state: State, *args: str, stdin: bytes | None = None) -> bytes:
@@ -200,11 +202,20 @@ def build_postgres_image() -> str:
     return POSTGRES_IMAGE
 
 
+def build_redis_image() -> str:
+    """The Redis a stack runs for its login limits: Debian's (tools/cluster/redis)."""
+    rootfs_image(REDIS_BASE_IMAGE)
+    _build(REPO_ROOT / "tools" / "cluster" / "redis", REDIS_IMAGE,
+           f"BASE={REDIS_BASE_IMAGE}", file="Containerfile")  # fmt: skip
+    return REDIS_IMAGE
+
+
 def build_all() -> Path:
     """Every image a TekanaStack runs, and the operator's, built (podman's layer cache makes
     a rebuild of unchanged sources quick) and saved as one docker archive: the layers
     they share are in it once."""
-    names = [build_image(component) for component in IMAGES] + [build_postgres_image()]
+    names = [build_image(component) for component in IMAGES]
+    names += [build_postgres_image(), build_redis_image()]
     ids = _podman("image", "inspect", "--format", "{{.Id}}", *names)
     archive = CACHE / "images" / f"tekana-{hashlib.sha256(ids).hexdigest()[:16]}.tar"
     if archive.exists():

@@ -28,6 +28,7 @@ CLUSTER_DOMAIN = "cluster.local"
 PAUSE_IMAGE = "localhost/tekana/pause:1.20"
 BASE_IMAGE = "localhost/tekana/python:3.11-bookworm"
 POSTGRES_BASE_IMAGE = "localhost/tekana/postgresql-base:15-bookworm"
+REDIS_BASE_IMAGE = "localhost/tekana/redis-base:7-bookworm"
 
 
 @dataclass(frozen=True)
