@@ -1,5 +1,6 @@
-"""The fault campaign: a private PostgreSQL cluster and the four processes, a steady
-transfer load, one fault after another, then the verdict from the databases."""
+"""The fault campaign: a private PostgreSQL primary with a synchronous standby, the four
+processes, a steady transfer load, one fault after another (the last a failover to the
+standby), then the verdict from the databases of the primary that is left."""
 
 import argparse
 import asyncio
@@ -20,6 +21,7 @@ from tekana_devstack import invariants, seed
 from tekana_devstack.bench.data import login
 from tekana_devstack.bench.platform import wait_ready
 from tekana_devstack.bench.processes import free_port
+from tekana_devstack.chaos import failover
 from tekana_devstack.chaos.load import Observations, Sender, run_load
 from tekana_devstack.chaos.supervisor import Supervisor
 from tekana_devstack.paths import REPO_ROOT
@@ -34,7 +36,7 @@ SETTLE_LIMIT_SECONDS = 90.0
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # SIGKILL, SIGSTOP or restart
+    kind: str  # SIGKILL, SIGSTOP, restart or failover
     target: str
 
 
@@ -46,6 +48,8 @@ FAULTS = (
     Fault("restart", "postgres"),
     Fault("SIGSTOP", "wallet"),
     Fault("SIGSTOP", "transaction"),
+    # Last: the standby promoted has no standby of its own.
+    Fault("failover", "postgres"),
 )
 
 
@@ -77,9 +81,18 @@ def campaign(workers: int, steady: float, pause: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         state = Path(scratch)
         state.chmod(0o755)  # the cluster runs as the postgres user when we are root
-        cluster = start_private(bin_dir, state / "pgdata", port=free_port())
+        cluster = start_private(
+            bin_dir, state / "pgdata", port=free_port(), settings=failover.PRIMARY_SETTINGS
+        )
+        try:
+            standby = failover.standby_of(cluster, state / "standby", free_port())
+        except BaseException:
+            cluster.stop()
+            raise
+        # The services reach the primary as they would through a Service.
+        forwarder = failover.Forwarder(target=cluster.port, port=free_port())
         supervisor = Supervisor(
-            cluster.url,
+            forwarder.url,
             state,
             timeouts={
                 "TEKANA_UPSTREAM_TIMEOUT": str(UPSTREAM_TIMEOUT_SECONDS),
@@ -88,22 +101,48 @@ def campaign(workers: int, steady: float, pause: float) -> dict[str, Any]:
                 "TEKANA_RECOVERY_INTERVAL_SECONDS": "1",
             },
         )
+        servers = Servers(cluster, standby, forwarder)
         try:
-            report = asyncio.run(_campaign(cluster, supervisor, workers, steady, pause))
+            report = asyncio.run(_campaign(servers, supervisor, workers, steady, pause))
         finally:
             supervisor.stop_all()
-            cluster.stop()
+            for server in (cluster, standby):
+                if server.running():  # the primary is gone after the failover
+                    server.stop()
         report["component_errors"] = supervisor.logged_errors()
         return report
 
 
+@dataclass(frozen=True)
+class Servers:
+    primary: PrivateCluster
+    standby: PrivateCluster
+    forwarder: failover.Forwarder
+
+    @property
+    def url(self) -> str:
+        """Whichever is primary, through the forwarder."""
+        return self.forwarder.url
+
+
 async def _campaign(
-    cluster: PrivateCluster, supervisor: Supervisor, workers: int, steady: float, pause: float
+    servers: Servers, supervisor: Supervisor, workers: int, steady: float, pause: float
+) -> dict[str, Any]:
+    await servers.forwarder.start()
+    try:
+        await failover.wait_synchronous(servers.primary)
+        return await _faults(servers, supervisor, workers, steady, pause)
+    finally:
+        await servers.forwarder.close()
+
+
+async def _faults(
+    servers: Servers, supervisor: Supervisor, workers: int, steady: float, pause: float
 ) -> dict[str, Any]:
     await asyncio.to_thread(supervisor.migrate)
     await asyncio.to_thread(supervisor.start_all)
     seeded = await seed.seed(
-        cluster.url, PREFIX, customers=workers + 20, cipher=seed.cipher_for(supervisor.state_dir)
+        servers.url, PREFIX, customers=workers + 20, cipher=seed.cipher_for(supervisor.state_dir)
     )
     owners = sorted(seeded.emails)[:workers]
     first_wallet: dict[int, str] = {}
@@ -119,15 +158,16 @@ async def _campaign(
     injected: list[tuple[Fault, float, float]] = []  # fault, injected at, fault over at
     for fault in FAULTS:
         at = time.monotonic()
-        await _inject(fault, cluster, supervisor, pause)
+        await _inject(fault, servers, supervisor, pause)
         injected.append((fault, at, time.monotonic()))
         await asyncio.sleep(steady)
     stop.set()
     seen = await load
     settle_started = time.monotonic()
-    pending = await _settle(cluster.url)
+    pending = await _settle(servers.url)
     settle_seconds = time.monotonic() - settle_started
-    checks = await _verdict(cluster.url, seen, pending)
+    checks = await _verdict(servers.url, seen, pending)
+    checks["verdict_read_from_the_promoted_standby"] = await _promoted(servers)
     return {
         "workers": workers,
         "steady_seconds": steady,
@@ -148,9 +188,7 @@ async def _campaign(
     }
 
 
-async def _inject(
-    fault: Fault, cluster: PrivateCluster, supervisor: Supervisor, pause: float
-) -> None:
+async def _inject(fault: Fault, servers: Servers, supervisor: Supervisor, pause: float) -> None:
     if fault.kind == "SIGKILL":
         supervisor.kill(fault.target)
         supervisor.start(fault.target)
@@ -159,8 +197,12 @@ async def _inject(
         supervisor.pause(fault.target)
         await asyncio.sleep(pause)
         supervisor.resume(fault.target)
+    elif fault.kind == "failover":
+        await failover.fail_over(servers.primary, servers.standby, servers.forwarder)
+        await asyncio.to_thread(wait_ready, supervisor.url)
     else:
-        await asyncio.to_thread(cluster.restart)
+        await asyncio.to_thread(servers.primary.restart)
+        await failover.wait_synchronous(servers.primary)
         await asyncio.to_thread(wait_ready, supervisor.url)
     dead = [name for name, alive in supervisor.alive().items() if not alive]
     if dead:
@@ -187,6 +229,20 @@ def _fault_reports(
             }
         )
     return reports
+
+
+async def _promoted(servers: Servers) -> list[str]:
+    """Problems unless what the services (and the verdict) reach is the standby, promoted:
+    the failover happened, and the books above are the new primary's."""
+    conn = await asyncpg.connect(database_url(servers.url, "postgres"))
+    try:
+        row = await conn.fetchrow("SELECT pg_is_in_recovery() AS r, inet_server_port() AS p")
+        in_recovery, port = (row["r"], row["p"]) if row else (None, None)
+    finally:
+        await conn.close()
+    if (in_recovery, port) != (False, servers.standby.port):
+        return [f"reached port {port} (in recovery: {in_recovery}), not the promoted standby"]
+    return []
 
 
 async def _settle(server_url: str) -> int:
