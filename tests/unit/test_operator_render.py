@@ -238,3 +238,14 @@ def test_gateway_metrics_have_their_own_port_that_the_ingress_never_reaches() ->
     service_ports = {p["port"] for p in service["spec"]["ports"]}
     assert 9464 not in backends
     assert 9464 not in service_ports
+
+
+def test_read_only_reaches_the_gateway() -> None:
+    def read_only(spec: dict[str, Any]) -> str:
+        deployments = by_kind(children(spec), "Deployment")
+        (container,) = deployments["prod-gateway"]["spec"]["template"]["spec"]["containers"]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        return str(env["TEKANA_READ_ONLY"])
+
+    assert read_only({}) == "false"
+    assert read_only({"readOnly": True}) == "true"

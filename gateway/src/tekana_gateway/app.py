@@ -89,6 +89,7 @@ def create_app(settings: GatewaySettings, *, upstreams: Upstreams | None = None)
             middlewares.request_context,
             middlewares.authentication,
             middlewares.error_responses,
+            middlewares.read_only,
         ],
         client_max_size=settings.max_body_bytes,
     )

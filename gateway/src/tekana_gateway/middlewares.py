@@ -113,6 +113,37 @@ async def authentication(request: web.Request, handler: Handler) -> web.StreamRe
     return await handler(request)
 
 
+# What read-only mode refuses (method, route): registration and every money movement, on
+# both surfaces. Logins, token refresh and every read still work.
+REFUSED_WHEN_READ_ONLY = frozenset(
+    {
+        ("POST", "/customer/register"),
+        ("POST", "/wallet/deposit"),
+        ("POST", "/transaction"),
+        ("POST", "/v1/customers"),
+        ("POST", "/v1/wallets/{account}/deposits"),
+        ("POST", "/v1/transfers"),
+    }
+)
+
+
+@web.middleware
+async def read_only(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """In read-only mode (the cut-over window, an incident), what would register a customer
+    or move money answers 503 with Retry-After, in the surface's own body."""
+    settings = request.app[SETTINGS]
+    if settings.read_only:
+        route = request.match_info.route.resource
+        if route is not None and (request.method, route.canonical) in REFUSED_WHEN_READ_ONLY:
+            raise errors.ApiError(
+                503,
+                "read_only",
+                "Tekana is read-only for now: registrations and money movements resume soon",
+                retry_after=settings.read_only_retry_after_seconds,
+            )
+    return await handler(request)
+
+
 def _accept_unless_revoked(request: web.Request, verified: Verified) -> None:
     caller = verified.caller
     try:

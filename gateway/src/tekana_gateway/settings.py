@@ -34,3 +34,7 @@ class GatewaySettings(CommonSettings):
     trusted_proxy_hops: int = 0
     # Browser origins allowed to call the API (CORS), e.g. ["https://app.tekana.io"].
     cors_origins: tuple[str, ...] = ()
+    # Read-only mode: registration and money movements answer 503 with Retry-After (this
+    # many seconds); logins and reads work. For a cut-over window or an incident.
+    read_only: bool = False
+    read_only_retry_after_seconds: int = 300

@@ -166,6 +166,8 @@ class Stack:
     test_deposits: bool = False
     # production or development: a development database outside development is warned of.
     environment: str = "production"
+    # The gateway refuses registration and money movements (503, Retry-After).
+    read_only: bool = False
     jwt_ttl_seconds: int = 900
     rate_limiting: RateLimiting = field(default_factory=RateLimiting)
     monitoring: Monitoring = field(default_factory=Monitoring)
@@ -291,6 +293,7 @@ def parse(body: dict[str, Any]) -> Stack:
         ),
         test_deposits=bool(spec.get("testDeposits", False)),
         environment=spec.get("environment", "production"),
+        read_only=bool(spec.get("readOnly", False)),
         rate_limiting=RateLimiting(
             enabled=bool(limiting.get("enabled", True)),
             url=limiting.get("redisURL", ""),

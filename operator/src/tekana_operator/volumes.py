@@ -48,7 +48,8 @@ def own_the_data(cluster: Cluster, stack: Stack) -> None:
             cluster.patch("v1", kind, meta["name"], stack.namespace, patch)
 
 
-def _bytes(size: str) -> Decimal:
+def size_in_bytes(size: str) -> Decimal:
+    """A Kubernetes quantity (``10Gi``, ``512Mi``) in bytes."""
     parsed: Decimal = quantity.parse_quantity(size)  # type: ignore[no-untyped-call]
     return parsed
 
@@ -75,9 +76,9 @@ def resize(cluster: Cluster, stack: Stack, manifest: dict[str, Any]) -> tuple[bo
     live = cluster.get("apps/v1", "StatefulSet", name, stack.namespace)
     current = _template_size(live) if live else ""
     wanted = stack.database.storage_size
-    if not current or _bytes(current) == _bytes(wanted):
+    if not current or size_in_bytes(current) == size_in_bytes(wanted):
         return True, ""
-    if _bytes(wanted) < _bytes(current):
+    if size_in_bytes(wanted) < size_in_bytes(current):
         _set_template_size(manifest, current)
         return (
             True,
@@ -85,7 +86,7 @@ def resize(cluster: Cluster, stack: Stack, manifest: dict[str, Any]) -> tuple[bo
         )
     for claim in cluster.list("v1", "PersistentVolumeClaim", stack.namespace, _selector(stack)):
         requested = claim["spec"]["resources"]["requests"]["storage"]
-        if _bytes(requested) >= _bytes(wanted):
+        if size_in_bytes(requested) >= size_in_bytes(wanted):
             continue
         try:
             cluster.patch(

@@ -72,6 +72,7 @@ def _component_env(stack: Stack, component: str) -> list[dict[str, Any]]:
             secret_env("TEKANA_JWT_PUBLIC_KEY", internal, "jwt-public-key"),
             {"name": "TEKANA_HTTP_HOST", "value": "0.0.0.0"},  # noqa: S104 (pod network)
             {"name": "TEKANA_REDIS_URL", "value": stack.redis_url},
+            {"name": "TEKANA_READ_ONLY", "value": str(stack.read_only).lower()},
         ]
         env += [
             {"name": f"TEKANA_{name.upper()}_ADDR", "value": grpc_address(stack, name)}

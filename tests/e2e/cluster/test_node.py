@@ -145,9 +145,23 @@ def test_a_claim_gets_a_volume_of_its_own_and_loses_it_with_the_claim(
     assert phase == "Succeeded"
     claim = core.read_namespaced_persistent_volume_claim("data", NAMESPACE)
     assert claim.status.phase == "Bound"
+    assert claim.spec.storage_class_name == "tekana-hostpath"  # the default class
     volume = core.read_persistent_volume(claim.spec.volume_name)
     written = Path(volume.spec.host_path.path) / "file"
     assert written.read_text() == "kept\n"
+
+    # The class allows expansion: a claim that asks for more is given it.
+    core.patch_namespaced_persistent_volume_claim(
+        "data", NAMESPACE, {"spec": {"resources": {"requests": {"storage": "2Gi"}}}}
+    )
+    eventually(
+        lambda: (
+            core.read_namespaced_persistent_volume_claim("data", NAMESPACE).status.capacity
+            == {"storage": "2Gi"}
+        ),
+        what="the claim grown",
+    )
+    assert core.read_persistent_volume(volume.metadata.name).spec.capacity == {"storage": "2Gi"}
 
     core.delete_namespaced_pod("writer", NAMESPACE)
     eventually(

@@ -365,6 +365,78 @@ async def test_a_rolling_upgrade_under_load_shows_no_client_an_error(
     assert total == 2 * TransferLoad.FUNDS
 
 
+def _patch_stack(operator: State, body: dict[str, Any]) -> None:
+    kubectl(
+        operator, "patch", "tks", STACK, "-n", NAMESPACE, "--type=merge", "-p", json.dumps(body)
+    )
+
+
+def _degraded(operator: State) -> str:
+    """The Degraded condition's message while it is True, else ''."""
+    found = json.loads(kubectl(operator, "get", "tks", STACK, "-n", NAMESPACE, "-o", "json"))
+    for condition in found.get("status", {}).get("conditions", []):
+        if condition["type"] == "Degraded" and condition["status"] == "True":
+            return str(condition["message"])
+    return ""
+
+
+async def test_edits_of_storage_resources_and_pull_policy_apply_and_a_shrink_is_refused(
+    stack: float, operator: State, core: Any
+) -> None:
+    apps: Any = client.AppsV1Api(core.api_client)
+    database_pod = core.read_namespaced_pod(f"{STACK}-postgres-0", NAMESPACE).metadata.uid
+    before = apps.read_namespaced_stateful_set(f"{STACK}-postgres", NAMESPACE).metadata.uid
+    wallet_limits = {"cpu": "1500m", "memory": "512Mi"}
+    edit = {
+        "spec": {
+            "image": {"pullPolicy": "IfNotPresent"},
+            "components": {"wallet": {"resources": {**SMALL, "limits": wallet_limits}}},
+            "database": {"managed": {"storageSize": "2Gi"}},
+        }
+    }
+    _patch_stack(operator, edit)
+
+    def applied() -> bool:
+        statefulset = apps.read_namespaced_stateful_set(f"{STACK}-postgres", NAMESPACE)
+        template = statefulset.spec.volume_claim_templates[0].spec.resources.requests
+        claim = core.read_namespaced_persistent_volume_claim(f"data-{STACK}-postgres-0", NAMESPACE)
+        wallet = apps.read_namespaced_deployment(f"{STACK}-wallet", NAMESPACE)
+        container = wallet.spec.template.spec.containers[0]
+        return bool(
+            statefulset.metadata.uid != before
+            and template == {"storage": "2Gi"}
+            and (claim.status.capacity or {}).get("storage") == "2Gi"
+            and container.resources.limits == wallet_limits
+            and container.image_pull_policy == "IfNotPresent"
+        )
+
+    await asyncio.to_thread(eventually, applied, seconds=120, what="the edit applied")
+    await asyncio.to_thread(eventually, lambda: _stack_ready(operator), seconds=180, what="Ready")
+    assert not _degraded(operator)
+    # The StatefulSet was made again around its pod: the database did not restart.
+    assert core.read_namespaced_pod(f"{STACK}-postgres-0", NAMESPACE).metadata.uid == database_pod
+    await _money_moves(f"http://{_gateway_address(core)}")
+
+    # A volume cannot shrink: refused, naming the field, counted as one Event.
+    shrink = {"spec": {"database": {"managed": {"storageSize": "1Gi"}}}}
+    _patch_stack(operator, shrink)
+    message = await asyncio.to_thread(
+        eventually, lambda: _degraded(operator), seconds=60, what="the shrink refused"
+    )
+    assert message.startswith("spec.database.managed.storageSize: 1Gi is smaller"), message
+    refused = json.loads(
+        kubectl(operator, "get", "events", "-n", NAMESPACE, "-o", "json",
+                "--field-selector", "reason=Refused")
+    )["items"]  # fmt: skip
+    assert [e["type"] for e in refused if e["message"] == message] == ["Warning"]
+    back = {"spec": {"database": {"managed": {"storageSize": "2Gi"}}}}
+    _patch_stack(operator, back)
+    await asyncio.to_thread(
+        eventually, lambda: not _degraded(operator) and _stack_ready(operator),
+        seconds=60, what="Ready with nothing refused",
+    )  # fmt: skip
+
+
 async def test_a_database_secret_deleted_is_made_again_and_nothing_is_locked_out(
     stack: float, operator: State, core: Any
 ) -> None:
@@ -439,7 +511,7 @@ async def test_a_stack_made_again_over_its_kept_volume_reads_what_it_wrote(
         "kind": "TekanaStack",
         "metadata": {"name": STACK, "namespace": NAMESPACE},
         "spec": {**SPEC, "database": {**SPEC["database"], "managed": {
-            **SPEC["database"]["managed"], "retainVolumeOnDelete": True}}},
+            **SPEC["database"]["managed"], "storageSize": "2Gi", "retainVolumeOnDelete": True}}},
     }  # fmt: skip
     kubectl(operator, "apply", "-f", "-", stdin=yaml.safe_dump(manifest))
     await asyncio.to_thread(

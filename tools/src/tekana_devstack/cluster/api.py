@@ -42,7 +42,9 @@ def call(
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     data = None
     if body is not None:
-        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+        # A PATCH is a JSON merge patch; anything else sends the whole object.
+        kind = "application/merge-patch+json" if method == "PATCH" else "application/json"
+        data, headers["Content-Type"] = json.dumps(body).encode(), kind
     request = urllib.request.Request(  # noqa: S310 (an https URL of our own cluster)
         f"{network.api_url}{path}", data=data, headers=headers, method=method
     )

@@ -1,7 +1,9 @@
 """The cluster's storage: a node has no volume provisioner of its own, so this loop gives
 each pending claim a hostPath volume under the state directory, bound to that claim
 alone, and deletes the volume and its files once the claim is gone (reclaim policy
-``Delete``; a claim that should outlive its workload is simply not deleted)."""
+``Delete``; a claim that should outlive its workload is simply not deleted). It is the
+default StorageClass's (``tekana-hostpath``), which allows expansion: a claim asking for
+more is given it, as a CSI resizer would (a directory has no size to change)."""
 
 import argparse
 import contextlib
@@ -12,9 +14,26 @@ from typing import Any
 
 from tekana_devstack.cluster.api import ApiError, call, get
 from tekana_devstack.cluster.layout import Network, State
+from tekana_operator.volumes import size_in_bytes
 
 POLL_SECONDS = 1.0
 PROVISIONER = "tekana.local/hostpath"
+STORAGE_CLASS = "tekana-hostpath"
+
+
+def storage_class() -> dict[str, Any]:
+    return {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": {
+            "name": STORAGE_CLASS,
+            "annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
+        },
+        "provisioner": PROVISIONER,
+        "reclaimPolicy": "Delete",
+        "volumeBindingMode": "Immediate",
+        "allowVolumeExpansion": True,
+    }
 
 
 def volume_for(claim: dict[str, Any], directory: Path) -> dict[str, Any]:
@@ -56,6 +75,28 @@ def pending(claims: list[dict[str, Any]], volumes: list[dict[str, Any]]) -> list
     ]
 
 
+def outgrown(
+    claims: list[dict[str, Any]], volumes: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(claim, its volume of ours) where the claim asks for more than it has."""
+    ours = {
+        v["metadata"]["name"]: v
+        for v in volumes
+        if v["metadata"].get("annotations", {}).get("pv.kubernetes.io/provisioned-by")
+        == PROVISIONER
+    }
+    found = []
+    for claim in claims:
+        volume = ours.get(claim["spec"].get("volumeName") or "")
+        if volume is None or claim.get("status", {}).get("phase") != "Bound":
+            continue
+        requested = claim["spec"]["resources"]["requests"]["storage"]
+        has = (claim.get("status", {}).get("capacity") or {}).get("storage", requested)
+        if size_in_bytes(requested) > size_in_bytes(has):
+            found.append((claim, volume))
+    return found
+
+
 def released(volumes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Our volumes whose claim is gone."""
     return [
@@ -68,6 +109,9 @@ def released(volumes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def reconcile(network: Network, state: State) -> None:
+    classes = get(network, state, "/apis/storage.k8s.io/v1/storageclasses")["items"]
+    if STORAGE_CLASS not in {c["metadata"]["name"] for c in classes}:
+        call(network, state, "POST", "/apis/storage.k8s.io/v1/storageclasses", storage_class())
     claims = get(network, state, "/api/v1/persistentvolumeclaims")["items"]
     volumes = get(network, state, "/api/v1/persistentvolumes")["items"]
     for claim in pending(claims, volumes):
@@ -77,6 +121,14 @@ def reconcile(network: Network, state: State) -> None:
         # may write here (the directory is inside the cluster's own state).
         directory.chmod(0o777)
         call(network, state, "POST", "/api/v1/persistentvolumes", volume_for(claim, directory))
+    for claim, volume in outgrown(claims, volumes):
+        size = claim["spec"]["resources"]["requests"]["storage"]
+        meta = claim["metadata"]
+        call(network, state, "PATCH", f"/api/v1/persistentvolumes/{volume['metadata']['name']}",
+             {"spec": {"capacity": {"storage": size}}})  # fmt: skip
+        call(network, state, "PATCH",
+             f"/api/v1/namespaces/{meta['namespace']}/persistentvolumeclaims/{meta['name']}/status",
+             {"status": {"capacity": {"storage": size}, "conditions": None}})  # fmt: skip
     for volume in released(volumes):
         shutil.rmtree(volume["spec"]["hostPath"]["path"], ignore_errors=True)
         call(network, state, "DELETE", f"/api/v1/persistentvolumes/{volume['metadata']['name']}")
