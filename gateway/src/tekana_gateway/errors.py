@@ -152,5 +152,8 @@ def legacy(error: ApiError, *, request: web.BaseRequest) -> web.Response:
 
 
 def envelope(request: web.BaseRequest, body: dict[str, object]) -> web.Response:
-    """A legacy answer: HTTP 201 for POST, 200 otherwise, whatever the body's status says."""
-    return jsonio.response(body, status=201 if request.method == "POST" else 200)
+    """A legacy answer: HTTP 201 for POST, 200 otherwise, whatever the body's status says.
+    An empty list is left out of the body (``data`` of an empty listing), as the old
+    system did."""
+    shown = {key: value for key, value in body.items() if value != []}
+    return jsonio.response(shown, status=201 if request.method == "POST" else 200)

@@ -136,14 +136,15 @@ def legacy_wallet(page: wallet_pb.WalletActivity) -> WalletLegacy:
         "createdAt": timestamp(wallet.created_at_us),
     }
     currency = body["currency"]
+    # The latest entries, listed oldest first as the old system did.
     activity: list[ActivityLog] = [
         {
             "transactionId": transfer_id,
             "action": DIRECTIONS[direction],
             "amount": major_units(amount, currency),
         }
-        for transfer_id, direction, amount in zip(
-            page.transfer_ids, page.directions, page.amounts_minor, strict=True
+        for transfer_id, direction, amount in reversed(
+            list(zip(page.transfer_ids, page.directions, page.amounts_minor, strict=True))
         )
     ]
     if activity:
@@ -176,7 +177,8 @@ def v1_entry(entry: wallet_pb.LedgerEntry) -> EntryV1:
 
 
 def legacy_history(recent: transaction_pb.RecentTransactions) -> list[TransactionLegacy]:
-    return [
+    """The latest transactions, listed oldest first as the old system did."""
+    newest_first: list[TransactionLegacy] = [
         {
             "id": id,
             "senderAcc": sender,
@@ -197,6 +199,7 @@ def legacy_history(recent: transaction_pb.RecentTransactions) -> list[Transactio
             strict=True,
         )
     ]
+    return newest_first[::-1]
 
 
 def v1_transaction(transaction: transaction_pb.Transaction) -> TransactionV1:

@@ -22,6 +22,7 @@ from grpclib.exceptions import StreamTerminatedError
 from grpclib.health.v1.health_grpc import HealthStub
 from grpclib.health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from kubernetes import client
+from kubernetes.client.exceptions import ApiException
 from prometheus_client.parser import text_string_to_metric_families
 
 from tekana_common.settings import Transport
@@ -397,7 +398,12 @@ async def test_edits_of_storage_resources_and_pull_policy_apply_and_a_shrink_is_
     _patch_stack(operator, edit)
 
     def applied() -> bool:
-        statefulset = apps.read_namespaced_stateful_set(f"{STACK}-postgres", NAMESPACE)
+        try:
+            statefulset = apps.read_namespaced_stateful_set(f"{STACK}-postgres", NAMESPACE)
+        except ApiException as exc:
+            if exc.status == 404:  # between its deletion and its making again
+                return False
+            raise
         template = statefulset.spec.volume_claim_templates[0].spec.resources.requests
         claim = core.read_namespaced_persistent_volume_claim(f"data-{STACK}-postgres-0", NAMESPACE)
         wallet = apps.read_namespaced_deployment(f"{STACK}-wallet", NAMESPACE)
@@ -440,6 +446,7 @@ async def test_edits_of_storage_resources_and_pull_policy_apply_and_a_shrink_is_
 async def test_a_database_secret_deleted_is_made_again_and_nothing_is_locked_out(
     stack: float, operator: State, core: Any
 ) -> None:
+    await asyncio.to_thread(eventually, lambda: _stack_ready(operator), seconds=120, what="Ready")
     apps: Any = client.AppsV1Api(core.api_client)
     secret = f"{STACK}-db"
 
@@ -481,6 +488,7 @@ async def test_a_stack_made_again_over_its_kept_volume_reads_what_it_wrote(
     """Deleted with its volume kept, then applied again: it connects to the database it
     had (a new password, which PostgreSQL takes at its start) and opens the national ids it
     sealed (their keys were kept with the data)."""
+    await asyncio.to_thread(eventually, lambda: _stack_ready(operator), seconds=120, what="Ready")
     kept = json.dumps({"spec": {"database": {"managed": {"retainVolumeOnDelete": True}}}})
     kubectl(operator, "patch", "tks", STACK, "-n", NAMESPACE, "--type=merge", "-p", kept)
     claim, keys = f"data-{STACK}-postgres-0", f"{STACK}-national-id-keys"

@@ -2,10 +2,19 @@
 old gateway did) and responses (typed dictionaries the presenters build, mypy holds them to
 it, and the OpenAPI document is generated from them, so it cannot drift from what is sent)."""
 
+import re
 from decimal import Decimal
 from typing import Annotated, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StrictInt, StrictStr, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+)
 from typing_extensions import TypedDict
 
 Email = Annotated[StrictStr, Field(min_length=3, max_length=254)]
@@ -35,7 +44,8 @@ class RegisterBody(LegacyModel):
     password: Password
     fullName: Annotated[StrictStr, Field(min_length=1, max_length=100)]  # noqa: N815
     nationalId: Annotated[StrictStr, Field(min_length=1, max_length=32)]  # noqa: N815
-    gender: Literal["M", "F"]
+    # The old system stored M when none was sent.
+    gender: Literal["M", "F"] = "M"
 
 
 class LoginBody(LegacyModel):
@@ -48,10 +58,35 @@ class LoginBody(LegacyModel):
 
 
 AccountNumber = Annotated[StrictStr, Field(min_length=1, max_length=32)]
-# JSON numbers arrive as int or Decimal (never float); their exactness is checked on conversion.
+# A plain decimal, as the old system took in a string ("100", "100.50"): no exponent, no
+# NaN or infinity, no spaces or signs but a leading minus (refused later as not positive).
+_DECIMAL_STRING = re.compile(r"-?[0-9]{1,20}(\.[0-9]{1,20})?")
+
+
+def _major_amount(value: object) -> int | Decimal:
+    """JSON numbers arrive as int or Decimal (never float), strings as the old system took
+    them; exactness, sign and range are checked on conversion (money.major_to_minor)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if isinstance(value, int | Decimal):
+        return value
+    if isinstance(value, str) and _DECIMAL_STRING.fullmatch(value):
+        return Decimal(value)
+    raise ValueError("must be a number, or a plain decimal in a string")
+
+
 MajorAmount = Annotated[
-    StrictInt | Annotated[Decimal, Strict()],
-    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "examples": [9900.5]}),
+    int | Decimal,
+    PlainValidator(_major_amount),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "number", "exclusiveMinimum": 0},
+                {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"},
+            ],
+            "examples": [9900.5, "100.50"],
+        }
+    ),
 ]
 
 

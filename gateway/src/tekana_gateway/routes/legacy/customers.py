@@ -1,9 +1,10 @@
 """Legacy customer endpoints: register, login, list, read one."""
 
 from aiohttp import web
+from grpclib.exceptions import GRPCError
 
 from tekana_gateway import validation
-from tekana_gateway.errors import envelope
+from tekana_gateway.errors import ApiError, envelope, from_grpc
 from tekana_gateway.keys import LIMITER, UPSTREAMS
 from tekana_gateway.openapi.declare import ID_PARAM, Doc, Reply, caller, documented
 from tekana_gateway.presenters import GENDER_FROM_CODE, legacy_customer
@@ -65,10 +66,17 @@ async def register(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     body = await validation.body(request, LoginBody)
     address = validation.client_address(request)
-    async with request.app[LIMITER].login_attempt(email=body.email, address=address):
-        token = await request.app[UPSTREAMS].customers.log_in(
-            email=body.email, password=body.password, legacy=True
-        )
+    try:
+        async with request.app[LIMITER].login_attempt(email=body.email, address=address):
+            token = await request.app[UPSTREAMS].customers.log_in(
+                email=body.email, password=body.password, legacy=True
+            )
+    except GRPCError as exc:
+        refused = from_grpc(exc)
+        if refused.code != "invalid_credentials":
+            raise
+        # The old system's status for a failed login; one message for both causes.
+        raise ApiError(404, refused.code, refused.message) from None
     return envelope(request, {"status": 200, "token": token.token})
 
 

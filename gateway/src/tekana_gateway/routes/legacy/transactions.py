@@ -48,7 +48,7 @@ async def transfer(request: web.Request) -> web.Response:
 @routes.get("/transaction/{accNumber}")
 @documented(
     Doc(
-        "A wallet's latest 100 transactions, newest first",
+        "A wallet's latest 100 transactions, oldest first",
         (Reply(200, LegacyTransactions, "Transactions, or Wallet not found"),),
         path={"accNumber": ACCOUNT_PARAM},
     )

@@ -103,7 +103,7 @@ async def deposit(request: web.Request) -> web.Response:
 @routes.get("/wallet/{accNumber}")
 @documented(
     Doc(
-        "One of the caller's wallets with its latest 100 activity entries",
+        "One of the caller's wallets with its latest 100 activity entries, oldest first",
         (Reply(200, LegacyWallet, "The wallet, or Wallet not found"),),
         path={"accNumber": ACCOUNT_PARAM},
     )
