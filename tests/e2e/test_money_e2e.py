@@ -154,9 +154,19 @@ async def test_legacy_wallet_shows_major_units_and_latest_activity(
     assert wallet["customerId"] == ann.id
     assert wallet["walletActivityLogs"][0]["action"] == "credit"
     assert wallet["walletActivityLogs"][0]["amount"] == 9900.5
-    history = (await (await http.get(f"/transaction/{account}", headers=ann.auth)).json())["data"]
-    assert history[0]["status"] == "completed"
-    assert history[0]["receiverAcc"] == account
+    # The legacy history lists transfers only, as the old system did: a deposit is not one.
+    history = await (await http.get(f"/transaction/{account}", headers=ann.auth)).json()
+    assert history == {"status": 200}
+    other = await ann.new_wallet()
+    await http.post(
+        "/transaction",
+        json={"senderAcc": account, "receiverAcc": other, "amount": 0.5},
+        headers=ann.auth,
+    )
+    history = await (await http.get(f"/transaction/{account}", headers=ann.auth)).json()
+    assert [(t["senderAcc"], t["receiverAcc"], t["status"]) for t in history["data"]] == [
+        (account, other, "completed")
+    ]
 
 
 async def test_another_customers_money_is_invisible_or_refused(

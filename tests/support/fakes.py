@@ -11,7 +11,14 @@ from tekana_customer.domain import Customer, EmailTaken, NewCustomer, Surface, T
 from tekana_customer.ports import Reused, Rotated
 from tekana_customer.service import Sessions
 from tekana_customer.tokens import TokenIssuer
-from tekana_transaction.domain import Account, LedgerAnswer, RecentTransactions, Status, Transaction
+from tekana_transaction.domain import (
+    Account,
+    Kind,
+    LedgerAnswer,
+    RecentTransactions,
+    Status,
+    Transaction,
+)
 from tekana_transaction.ports import LedgerUnavailable
 
 
@@ -219,9 +226,9 @@ class FakeTransactionRepository:
 
     async def _recent(self, account_number: str, limit: int) -> RecentTransactions:
         page = await self.page_for_account(
-            account_number, before_seq=len(self.rows) + 1, limit=limit
+            account_number, before_seq=len(self.rows) + 1, limit=len(self.rows)
         )
-        latest = [t for _, t in page]
+        latest = [t for _, t in page if t.kind == Kind.TRANSFER][:limit]
         return RecentTransactions(
             [t.id for t in latest],
             [t.sender_account for t in latest],

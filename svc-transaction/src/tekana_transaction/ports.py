@@ -46,7 +46,7 @@ class TransactionRepository(Protocol):
     async def recent_for_accounts(
         self, queries: Sequence[tuple[str, int]]
     ) -> list[RecentTransactions]:
-        """For each (account number, limit), in order: the latest ``limit`` transactions
-        touching the account, newest first."""
+        """For each (account number, limit), in order: the latest ``limit`` transfers
+        touching the account (deposits are not listed), newest first."""
 
     async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]: ...

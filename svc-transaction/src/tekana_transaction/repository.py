@@ -51,6 +51,8 @@ def _to_domain(row: asyncpg.Record) -> Transaction:
 
 # Per queried account, the same two merged index ranges as a page, each column aggregated
 # into one array (decoded by asyncpg in C, where 100 rows cost a Python object each).
+# The legacy history: transfers only, as the old system listed (deposits were not
+# transactions there).
 _RECENT = """
     SELECT q.n, r.ids, r.senders, r.receivers, r.amounts, r.currencies, r.statuses, r.times
     FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS q(account, size, n)
@@ -66,13 +68,13 @@ _RECENT = """
         FROM (
             (SELECT seq, id, sender_account, receiver_account, amount, currency, status,
                     created_at
-             FROM "transaction" WHERE sender_account = q.account ORDER BY seq DESC
-             LIMIT q.size)
+             FROM "transaction" WHERE sender_account = q.account AND kind = 'transfer'
+             ORDER BY seq DESC LIMIT q.size)
             UNION ALL
             (SELECT seq, id, sender_account, receiver_account, amount, currency, status,
                     created_at
-             FROM "transaction" WHERE receiver_account = q.account ORDER BY seq DESC
-             LIMIT q.size)
+             FROM "transaction" WHERE receiver_account = q.account AND kind = 'transfer'
+             ORDER BY seq DESC LIMIT q.size)
             ORDER BY seq DESC LIMIT q.size
         ) AS touching
     ) AS r"""

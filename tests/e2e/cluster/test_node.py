@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from tekana_devstack.cluster import images, node
-from tekana_devstack.cluster.layout import BASE_IMAGE, NODE_NAME, Network, State
+from tekana_devstack.cluster.layout import BASE_IMAGE, NODE_NAME, PAUSE_IMAGE, Network, State
 from tekana_devstack.jwt_keys import generate_key_pair
 from tests.support.cluster import NODE_NETWORK as NETWORK
-from tests.support.cluster import eventually
+from tests.support.cluster import eventually, kubectl
 
 NAMESPACE = "default"
 
@@ -99,6 +99,20 @@ def _get(url: str) -> int:
         return 0
 
 
+def _in_cgroup(container: str) -> list[int]:
+    """The live processes whose cgroup is the container's (not the dead awaiting their
+    reaping by init)."""
+    found = []
+    for path in Path("/proc").glob("[0-9]*/cgroup"):
+        try:
+            state = (path.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if container in path.read_text() and state != "Z":
+                found.append(int(path.parent.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
 def test_stopping_leaves_nothing_behind(node_possible: None, tmp_path: Path) -> None:
     network = Network(index=4)
     state = State(tmp_path / "short-lived")
@@ -109,8 +123,28 @@ def test_stopping_leaves_nothing_behind(node_possible: None, tmp_path: Path) -> 
         "kube-controller-manager", "kube-proxy", "kube-scheduler", "kubelet", "volumes-sync",
     ]  # fmt: skip
     started = [int(p.read_text()) for p in pid_files]
+
+    # A pod running: its container's processes live in namespaces of their own.
+    def created() -> bool:
+        # Until the controller manager has made the namespace's service account, refused.
+        try:
+            kubectl(state, "run", "sleeper", f"--image={PAUSE_IMAGE}", "--restart=Never",
+                    "--image-pull-policy=Never", "-n", "default")  # fmt: skip
+        except AssertionError:
+            return False
+        return True
+
+    eventually(created, seconds=60, what="the pod created")
+    container = eventually(
+        lambda: kubectl(state, "get", "pod", "sleeper", "-n", "default", "-o",
+                        "jsonpath={.status.containerStatuses[0].containerID}"),
+        seconds=60, what="the pod's container running",
+    ).removeprefix("containerd://")  # fmt: skip
+    assert _in_cgroup(container)
     node.stop(network, state)
     assert [pid for pid in started if node.running(pid)] == []
+    # The container's processes went too (killed; init may take a moment to reap them).
+    eventually(lambda: not _in_cgroup(container), seconds=5, what="the container's processes gone")
     namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     assert network.namespace not in namespaces
     assert not [p for p in (state.root / "pids").glob("*.pid")]

@@ -324,11 +324,13 @@ def stop(network: Network, state: State) -> None:
     deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
     while any(running(p) for p in pids.values()) and time.monotonic() < deadline:
         time.sleep(0.2)
-    # Whatever is still in the namespace (containers' shims and their processes): killed.
+    # Whatever is still in the namespace (containers' shims) and everything they started:
+    # the containers' processes live in pod namespaces of their own, and a shim killed
+    # first would leave them running, adopted by init.
     listed = subprocess.run(
         ["ip", "netns", "pids", network.namespace], capture_output=True, text=True, check=False
     )
-    leftover = [*pids.values(), *map(int, listed.stdout.split())]
+    leftover = sorted(with_descendants({*pids.values(), *map(int, listed.stdout.split())}))
     for pid in leftover:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -340,6 +342,25 @@ def stop(network: Network, state: State) -> None:
     _unmount_under(state.root)
     shutil.rmtree(state.sockets, ignore_errors=True)
     remove_namespace(network)
+
+
+def with_descendants(roots: set[int]) -> set[int]:
+    """``roots`` and every process below them, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (command) state ppid ...": the command may hold spaces and parentheses.
+            after = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        children.setdefault(int(after[1]), []).append(int(stat.parent.name))
+    found, waiting = set(roots), list(roots)
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            if child not in found:
+                found.add(child)
+                waiting.append(child)
+    return found
 
 
 def _unmount_under(root: Path) -> None:
