@@ -225,6 +225,13 @@ def test_the_operator_builds_keeps_and_removes_a_stack(
         autoscaling = client.AutoscalingV1Api(api)
         patch(api, "demo", {"spec": {"autoscaling": {"enabled": True, "minReplicas": 2}}})
         eventually(lambda: autoscaling.list_namespaced_horizontal_pod_autoscaler(NAMESPACE).items)
+        eventually(
+            lambda: status()["status"]["observedGeneration"] == status()["metadata"]["generation"]
+        )
+        # Handed over, not dropped: the gateway keeps its 4 replicas until the autoscaler
+        # acts (a field its last applier stops naming would be removed, falling back to 1).
+        time.sleep(2)
+        assert apps.read_namespaced_deployment("demo-gateway", NAMESPACE).spec.replicas == 4
         apps.patch_namespaced_deployment_scale(
             "demo-gateway", NAMESPACE, {"spec": {"replicas": 5}}
         )  # as the autoscaler does

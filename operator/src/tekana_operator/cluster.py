@@ -93,14 +93,14 @@ class Cluster:
     def _first_served(self, kind: str, candidates: list[str]) -> str:
         return next((v for v in candidates if self._served(v, kind)), candidates[0])
 
-    def apply(self, manifest: dict[str, Any]) -> None:
+    def apply(self, manifest: dict[str, Any], *, field_manager: str = FIELD_MANAGER) -> None:
         """Server-side apply: creates the object, or brings the fields we own back to spec."""
         meta = manifest["metadata"]
         self._resource(manifest["apiVersion"], manifest["kind"]).server_side_apply(
             body=manifest,
             name=meta["name"],
             namespace=meta.get("namespace"),
-            field_manager=FIELD_MANAGER,
+            field_manager=field_manager,
             force_conflicts=True,
         )
 

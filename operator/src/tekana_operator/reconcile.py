@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kubernetes.client.exceptions import ApiException
 
-from tekana_operator import config, database, redis, resources, tls, volumes, workloads
+from tekana_operator import config, database, handover, redis, resources, tls, volumes, workloads
 from tekana_operator.cluster import Cluster, refusal
 from tekana_operator.stack import COMPONENTS, Stack
 from tekana_operator.status import Observed
@@ -249,6 +249,7 @@ def reconcile(
             ):
                 # The autoscaler owns the gateway's replicas: applying ours would undo it.
                 del manifest["spec"]["replicas"]
+                handover.hand_replicas_over(cluster, manifest)
             refusals += _apply(cluster, _stamp(manifest, service_inputs))
         if missing:
             events.append(("Deployed", "created " + ", ".join(missing)))
