@@ -6,6 +6,7 @@ it (the ingress stand-in)."""
 import asyncio
 import base64
 import json
+import socket
 import subprocess
 import time
 import urllib.request
@@ -146,8 +147,21 @@ async def _money_moves(base_url: str) -> None:
 
 
 def _gateway_address(core: Any) -> str:
+    """The gateway Service's cluster IP and port, once the node routes it: kube-proxy
+    programs a Service a moment after its endpoints are ready (until then, a connection
+    is rejected: no route to host)."""
     service = core.read_namespaced_service(f"{STACK}-gateway", NAMESPACE)
-    return f"{service.spec.cluster_ip}:{HTTP_PORT}"
+    address = (service.spec.cluster_ip, HTTP_PORT)
+
+    def routed() -> bool:
+        try:
+            socket.create_connection(address, timeout=2).close()
+        except OSError:
+            return False
+        return True
+
+    eventually(routed, seconds=30, what="the gateway's Service routed")
+    return f"{address[0]}:{address[1]}"
 
 
 async def test_money_moves_through_the_gateway_service(stack: float, core: Any) -> None:
