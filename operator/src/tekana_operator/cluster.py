@@ -5,6 +5,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ from kubernetes.dynamic.exceptions import NotFoundError, ResourceNotFoundError
 from tekana_operator.network import ApiVersions
 
 FIELD_MANAGER = "tekana-operator"
+# How long what the cluster serves is taken as known (CRDs installed are seen after it).
+VERSIONS_SECONDS = 30.0
 
 
 def load_config() -> None:
@@ -48,6 +51,7 @@ class Cluster:
     def __init__(self, make_api: Callable[[], client.ApiClient] = client.ApiClient) -> None:
         self._make_api = make_api
         self._local = threading.local()
+        self._versions: tuple[float, ApiVersions] | None = None
 
     @property
     def _dynamic(self) -> DynamicClient:
@@ -65,7 +69,18 @@ class Cluster:
         return self._dynamic.resources.get(api_version=api_version, kind=kind)
 
     def versions(self) -> ApiVersions:
-        """autoscaling/v2 and policy/v1 where served; their predecessors on older clusters."""
+        """autoscaling/v2 and policy/v1 where served, their predecessors on older clusters;
+        whether the Prometheus Operator's and CloudNativePG's kinds are. Asked again after
+        VERSIONS_SECONDS: a kind not served makes the client read the whole discovery
+        again, which every reconcile need not pay for."""
+        found = self._versions
+        if found is not None and time.monotonic() - found[0] < VERSIONS_SECONDS:
+            return found[1]
+        versions = self._ask_versions()
+        self._versions = (time.monotonic(), versions)
+        return versions
+
+    def _ask_versions(self) -> ApiVersions:
         return ApiVersions(
             autoscaling=self._first_served(
                 "HorizontalPodAutoscaler", ["autoscaling/v2", "autoscaling/v2beta2"]
