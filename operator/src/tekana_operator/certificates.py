@@ -76,7 +76,9 @@ def issue(
     CERTIFICATE_DAYS): a client's, and a server's for ``dns_names`` too when ``server``."""
     ca_certificate = x509.load_pem_x509_certificate(authority.certificate.encode())
     ca_key = serialization.load_pem_private_key(authority.key.encode(), password=None)
-    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    if not isinstance(ca_key, ec.EllipticCurvePrivateKey):
+        # Only this module makes the authority; anything else in its Secret is not ours.
+        raise TypeError("the stack's certificate authority key is not an EC key")
     key = ec.generate_private_key(ec.SECP256R1())
     usages = [ExtendedKeyUsageOID.CLIENT_AUTH, *([ExtendedKeyUsageOID.SERVER_AUTH] * server)]
     builder = (
