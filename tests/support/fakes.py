@@ -61,6 +61,11 @@ class FakeCustomerRepository:
         found = self.rows.get(customer_id)
         return found[1] if found else None
 
+    async def replace_password_hash(self, customer_id: int, old: str, new: str) -> None:
+        customer, stored = self.rows[customer_id]
+        if stored == old:
+            self.rows[customer_id] = (customer, new)
+
     async def change_password(self, customer_id: int, password_hash: str) -> None:
         customer, _ = self.rows[customer_id]
         self.rows[customer_id] = (customer, password_hash)
@@ -169,6 +174,9 @@ class FakeHasher:
 
     async def burn(self, password: str) -> None:
         self.verifications += 1
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return not password_hash.startswith("fake$")
 
 
 class FakeTransactionRepository:

@@ -44,6 +44,28 @@ def test_luhn_catches_a_mistyped_digit() -> None:
     assert luhn_check_digit("7992739871") == "3"
 
 
+@pytest.mark.parametrize(
+    ("candidate", "valid"),
+    [
+        ("200-1-1617712345678", True),  # the old system's numbers keep working
+        ("200-1048576-1700000000000", True),
+        ("200--1617712345678", False),
+        ("201-1-1617712345678", False),
+        ("200-1-16177123456789012", False),
+        ("200-1-1617712345678 ", False),
+        ("200-١-1617712345678", False),  # an Arabic-Indic digit is not a digit here
+    ],
+)
+def test_legacy_account_numbers(candidate: str, valid: bool) -> None:
+    assert is_valid_account_number(candidate) is valid
+
+
+def test_customers_cannot_create_system_wallets() -> None:
+    for system in ("funding", "migration", "receivable"):
+        with pytest.raises(InvalidArgument, match="type"):
+            check_wallet_type(system)
+
+
 def test_customers_cannot_create_funding_wallets() -> None:
     assert check_wallet_type("saving") == WalletType.SAVING
     with pytest.raises(InvalidArgument, match="type"):

@@ -36,6 +36,8 @@ WALLET_TYPES: dict[wallet_pb.WalletType, str] = {
     wallet_pb.WALLET_TYPE_PERSONAL: "personal",
     wallet_pb.WALLET_TYPE_LOAN: "loan",
     wallet_pb.WALLET_TYPE_FUNDING: "funding",
+    wallet_pb.WALLET_TYPE_MIGRATION: "migration",
+    wallet_pb.WALLET_TYPE_RECEIVABLE: "receivable",
 }
 WALLET_TYPE_FROM_NAME = {name: value for value, name in WALLET_TYPES.items()}
 WALLET_STATUSES: dict[int, str] = {
@@ -63,7 +65,7 @@ def legacy_customer(customer: customer_pb.Customer) -> CustomerLegacy:
         "email": customer.email,
         "fullName": customer.full_name,
         "nationalId": customer.national_id,
-        "gender": GENDER_CODES.get(customer.gender, ""),
+        "gender": GENDER_CODES.get(customer.gender),
     }
 
 
@@ -73,7 +75,7 @@ def v1_customer(customer: customer_pb.Customer) -> CustomerV1:
         "email": customer.email,
         "full_name": customer.full_name,
         "national_id": customer.national_id,
-        "gender": GENDER_CODES.get(customer.gender, ""),
+        "gender": GENDER_CODES.get(customer.gender),
         "roles": [ROLE_NAMES[role] for role in customer.roles if role in ROLE_NAMES],
         "created_at": timestamp(customer.created_at_us),
         "disabled": customer.disabled,

@@ -77,7 +77,7 @@ class Customer:
     email: str
     full_name: str
     national_id: str
-    gender: Gender
+    gender: Gender | None
     roles: frozenset[Role]
     created_at: datetime
     disabled: bool = False

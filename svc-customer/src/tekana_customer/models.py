@@ -14,12 +14,16 @@ class CustomerRow(Model):
     national_id = fields.CharField(max_length=32, null=True)
     national_id_cipher = fields.BinaryField(null=True)
     national_id_key = fields.SmallIntField(null=True)
-    gender = fields.CharField(max_length=1)
+    # Null only on rows imported from the old system, whose column allowed it.
+    gender = fields.CharField(max_length=1, null=True)
     is_admin = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     disabled_at = fields.DatetimeField(null=True)
     # Tokens issued at or before this instant are refused (disable, every session ended).
     tokens_valid_after = fields.DatetimeField(null=True)
+    imported_at = fields.DatetimeField(null=True)
+    # Off for the old system's duplicates of an e-mail (see migration 0006).
+    email_login = fields.BooleanField(default=True)
 
     class Meta:
         table = "customer"

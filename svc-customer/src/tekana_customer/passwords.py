@@ -6,18 +6,25 @@ else's requests. There are as many as the memory allowed for hashing holds (each
 affinity): never the node's core count, which in a container is not this process's. More
 threads than CPUs would add memory and, together, outweigh the service's own threads in the
 scheduler, without hashing any faster. Beyond ``queue_max`` waiting hashes, logins are shed.
+
+Customers imported from the old system keep its bcrypt hash until their first login, which
+verifies it and stores an argon2id hash instead. bcrypt and argon2id take different times,
+so a failed login waits until the slower one's usual time has passed: how long a failure
+takes tells nothing about the account.
 """
 
 import asyncio
 import os
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, Protocol
 
+import bcrypt
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from prometheus_client import Gauge
@@ -40,6 +47,13 @@ Priority = Literal["idle"] | int
 # More threads than this would only queue in the kernel instead of here.
 WORKERS_MAX = 64
 
+# The old system's hashes (bcryptjs): "$2a$", "$2b$" or "$2y$", cost, salt and hash.
+BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+# bcrypt reads at most this many bytes of a password; bcryptjs ignored the rest.
+BCRYPT_MAX_BYTES = 72
+# Weight of the newest verification in each scheme's running mean of durations.
+DURATION_WEIGHT = 0.1
+
 CGROUP_LIMITS = (
     Path("/sys/fs/cgroup/memory.max"),  # cgroup v2
     Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),  # cgroup v1
@@ -57,6 +71,9 @@ class Hasher(Protocol):
 
     async def burn(self, password: str) -> None:
         """Spend a verification's time without a hash, so unknown e-mails are not faster."""
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether a hash that verified should be replaced by one of today's parameters."""
 
 
 class HashingBusy(Unavailable):
@@ -127,6 +144,8 @@ class Argon2Hasher:
         self._queue_max = queue_max
         self._in_flight = 0
         self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
+        # Running mean of a verification's duration, per scheme ("argon2id", "bcrypt").
+        self._durations: dict[str, float] = {}
 
     async def hash(self, password: str) -> str:
         with span("argon2id.hash"), self._admitted():
@@ -135,13 +154,25 @@ class Argon2Hasher:
             )
 
     async def verify(self, password_hash: str, password: str) -> bool:
-        with span("argon2id.verify"), self._admitted():
-            return await asyncio.get_running_loop().run_in_executor(
-                self._pool, self._verify_sync, password_hash, password
+        scheme = "bcrypt" if is_bcrypt(password_hash) else "argon2id"
+        check = _verify_bcrypt if scheme == "bcrypt" else self._verify_sync
+        started = time.perf_counter()
+        with span(f"{scheme}.verify"), self._admitted():
+            matched = await asyncio.get_running_loop().run_in_executor(
+                self._pool, check, password_hash, password
             )
+        took = time.perf_counter() - started
+        mean = self._durations.get(scheme)
+        self._durations[scheme] = took if mean is None else mean + DURATION_WEIGHT * (took - mean)
+        if not matched:
+            await asyncio.sleep(max(0.0, max(self._durations.values()) - took))
+        return matched
 
     async def burn(self, password: str) -> None:
         await self.verify(self._decoy, password)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return is_bcrypt(password_hash) or self._hasher.check_needs_rehash(password_hash)
 
     @contextmanager
     def _admitted(self) -> Iterator[None]:
@@ -162,6 +193,18 @@ class Argon2Hasher:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+def is_bcrypt(password_hash: str) -> bool:
+    return password_hash.startswith(BCRYPT_PREFIXES)
+
+
+def _verify_bcrypt(password_hash: str, password: str) -> bool:
+    # The bcrypt package refuses what bcryptjs silently cut at 72 bytes; cut it the same way.
+    try:
+        return bcrypt.checkpw(password.encode()[:BCRYPT_MAX_BYTES], password_hash.encode())
+    except ValueError:  # a malformed hash matches nothing
+        return False
 
 
 def _lower(priority: Priority) -> None:

@@ -28,6 +28,10 @@ class CustomerRepository(Protocol):
     async def credentials_of(self, customer_id: int) -> str | None:
         """The customer's password hash; None if there is no such customer."""
 
+    async def replace_password_hash(self, customer_id: int, old: str, new: str) -> None:
+        """Store ``new`` in place of ``old`` for the same password (no session ends); nothing
+        if the hash is no longer ``old``, as after a concurrent login or a change."""
+
     async def change_password(self, customer_id: int, password_hash: str) -> None:
         """Store a new password hash, refuse every token issued until now and end every
         session, at once."""

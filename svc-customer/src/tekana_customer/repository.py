@@ -24,7 +24,7 @@ def customer_from_row(
         email=fields["email"],
         full_name=fields["full_name"],
         national_id=_national_id(fields, cipher) if cipher else "",
-        gender=Gender(fields["gender"]),
+        gender=Gender(fields["gender"]) if fields["gender"] else None,
         roles=frozenset(roles),
         created_at=fields["created_at"],
         disabled=fields["disabled_at"] is not None,
@@ -101,9 +101,9 @@ class PostgresCustomerRepository:
         return await self._reads.submit(customer_id)
 
     async def find_credentials(self, email: str) -> tuple[Customer, str] | None:
-        # lower(email) is the unique index's expression, so this is an index scan.
+        # The unique index's expression and predicate, so this is an index scan.
         rows = await self._db.fetch(
-            f"{_SELECT}, password_hash FROM customer WHERE lower(email) = $1",
+            f"{_SELECT}, password_hash FROM customer WHERE lower(email) = $1 AND email_login",
             email.lower(),
         )
         return (customer_from_row(rows[0], None), rows[0]["password_hash"]) if rows else None
@@ -121,6 +121,14 @@ class PostgresCustomerRepository:
     async def credentials_of(self, customer_id: int) -> str | None:
         rows = await self._db.fetch("SELECT password_hash FROM customer WHERE id = $1", customer_id)
         return str(rows[0]["password_hash"]) if rows else None
+
+    async def replace_password_hash(self, customer_id: int, old: str, new: str) -> None:
+        await self._db.fetch(
+            "UPDATE customer SET password_hash = $3 WHERE id = $1 AND password_hash = $2",
+            customer_id,
+            old,
+            new,
+        )
 
     async def change_password(self, customer_id: int, password_hash: str) -> None:
         async with self._db.transaction() as conn:

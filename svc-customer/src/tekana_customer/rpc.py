@@ -26,7 +26,7 @@ def customer_fields(customer: Customer) -> dict[str, Any]:
         "email": customer.email,
         "full_name": customer.full_name,
         "national_id": customer.national_id,
-        "gender": _GENDER_TO_PB[customer.gender],
+        "gender": _GENDER_TO_PB[customer.gender] if customer.gender else pb.GENDER_UNSPECIFIED,
         "roles": sorted(_ROLE_TO_PB[r] for r in customer.roles),
         "created_at_us": int(customer.created_at.timestamp() * 1_000_000),
         "disabled": customer.disabled,

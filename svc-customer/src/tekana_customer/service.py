@@ -98,6 +98,9 @@ async def authenticate(
         raise InvalidCredentials
     if customer.disabled:
         raise CustomerDisabled
+    if hasher.needs_rehash(password_hash):
+        # An imported bcrypt hash, or older parameters: replaced while the password is known.
+        await repo.replace_password_hash(customer.id, password_hash, await hasher.hash(password))
     lifetimes = sessions.lifetimes
     refresh_token, refresh_hash = new_refresh_token() if surface is Surface.V1 else ("", None)
     session_id = await sessions.repo.start(

@@ -1,5 +1,6 @@
 """Wallets, ledger entries and the rules a transfer must pass. No transport, no ORM."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,10 @@ class WalletType(StrEnum):
     LOAN = "loan"
     # One per currency, owned by no customer: the counterparty of deposits.
     FUNDING = "funding"
+    # One per currency each, owned by no customer, written only by the legacy import: the
+    # counterparty of opening balances, and the holder of old negative balances' deficits.
+    MIGRATION = "migration"
+    RECEIVABLE = "receivable"
 
 
 CUSTOMER_WALLET_TYPES = frozenset({WalletType.SAVING, WalletType.PERSONAL, WalletType.LOAN})
@@ -119,6 +124,7 @@ class WalletNotFound(NotFound):
 
 
 ACCOUNT_DIGITS = 16
+LEGACY_ACCOUNT = re.compile(r"200-[0-9]{1,10}-[0-9]{1,15}", re.ASCII)
 
 
 def luhn_check_digit(digits: str) -> str:
@@ -133,7 +139,15 @@ def luhn_check_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def is_legacy_account_number(candidate: str) -> bool:
+    """The old system's format, ``200-<customer id>-<milliseconds since epoch>``: wallets
+    imported from it keep their numbers, printed on cards and known to partners."""
+    return LEGACY_ACCOUNT.fullmatch(candidate) is not None
+
+
 def is_valid_account_number(candidate: str) -> bool:
+    if is_legacy_account_number(candidate):
+        return True
     if len(candidate) != ACCOUNT_DIGITS or not (candidate.isascii() and candidate.isdigit()):
         return False
     return luhn_check_digit(candidate[:-1]) == candidate[-1]

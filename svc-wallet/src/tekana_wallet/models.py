@@ -7,8 +7,8 @@ from tortoise.models import Model
 
 class WalletRow(Model):
     id = fields.BigIntField(primary_key=True)
-    account_number = fields.CharField(max_length=16, unique=True)
-    # None for the per-currency funding wallets.
+    account_number = fields.CharField(max_length=32, unique=True)
+    # None for the per-currency system wallets, and imported wallets whose owner is missing.
     owner_id = fields.BigIntField(null=True, db_index=True)
     type = fields.CharField(max_length=16)
     currency = fields.CharField(max_length=3)
@@ -17,6 +17,9 @@ class WalletRow(Model):
     # Per owner: the key of the request that created it, so a retried create returns it.
     idempotency_key = fields.CharField(max_length=128, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Set on wallets imported from the old system (see migration 0006).
+    legacy_id = fields.IntField(null=True, unique=True)
+    imported_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "wallet"
@@ -32,7 +35,7 @@ class LedgerEntryRow(Model):
     direction = fields.CharField(max_length=6)
     amount = fields.BigIntField()
     balance_after = fields.BigIntField()
-    counterparty_account = fields.CharField(max_length=16)
+    counterparty_account = fields.CharField(max_length=32)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -30,6 +30,8 @@ TYPE_TO_PB = {
     WalletType.PERSONAL: pb.WALLET_TYPE_PERSONAL,
     WalletType.LOAN: pb.WALLET_TYPE_LOAN,
     WalletType.FUNDING: pb.WALLET_TYPE_FUNDING,
+    WalletType.MIGRATION: pb.WALLET_TYPE_MIGRATION,
+    WalletType.RECEIVABLE: pb.WALLET_TYPE_RECEIVABLE,
 }
 TYPE_FROM_PB = {v: k for k, v in TYPE_TO_PB.items()}
 STATUS_TO_PB = {

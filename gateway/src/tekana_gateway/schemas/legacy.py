@@ -153,7 +153,7 @@ class CustomerLegacy(TypedDict):
     email: str
     fullName: str
     nationalId: str
-    gender: str
+    gender: str | None  # null on customers imported without one
 
 
 class LegacyCustomer(TypedDict):

@@ -132,7 +132,7 @@ class CustomerV1(TypedDict):
     email: str
     full_name: str
     national_id: str
-    gender: str
+    gender: str | None  # null on customers imported without one
     roles: list[str]
     created_at: str | None
     disabled: bool

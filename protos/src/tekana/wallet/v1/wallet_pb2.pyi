@@ -18,6 +18,8 @@ class WalletType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     WALLET_TYPE_PERSONAL: _ClassVar[WalletType]
     WALLET_TYPE_LOAN: _ClassVar[WalletType]
     WALLET_TYPE_FUNDING: _ClassVar[WalletType]
+    WALLET_TYPE_MIGRATION: _ClassVar[WalletType]
+    WALLET_TYPE_RECEIVABLE: _ClassVar[WalletType]
 
 class WalletStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -41,6 +43,8 @@ WALLET_TYPE_SAVING: WalletType
 WALLET_TYPE_PERSONAL: WalletType
 WALLET_TYPE_LOAN: WalletType
 WALLET_TYPE_FUNDING: WalletType
+WALLET_TYPE_MIGRATION: WalletType
+WALLET_TYPE_RECEIVABLE: WalletType
 WALLET_STATUS_UNSPECIFIED: WalletStatus
 WALLET_STATUS_ACTIVE: WalletStatus
 WALLET_STATUS_FROZEN: WalletStatus
