@@ -15,8 +15,8 @@ pytestmark = pytest.mark.usefixtures("wallet_database")
 
 async def test_the_sql_function_refuses_with_exactly_the_listed_codes() -> None:
     rows = await Tortoise.get_connection("default").execute_query_dict(
-        "SELECT pg_get_functiondef('apply_transfer(uuid, text, text, bigint, text)'::regprocedure)"
-        " AS body"
+        "SELECT pg_get_functiondef("
+        "'apply_transfer(uuid, text, text, bigint, text, bigint)'::regprocedure) AS body"
     )
     body = rows[0]["body"]
     # The refusal is the CASE that names the failure code: THEN 'code'.

@@ -50,7 +50,7 @@ async def test_a_wallet_without_entries_has_empty_columns() -> None:
     empty = await funded(0)
     wallet, activity = await one(empty.account_number)
     assert wallet.account_number == empty.account_number
-    assert activity == ([], [], [])
+    assert activity == ([], [], [], [], [])
 
 
 async def test_each_reader_in_one_read_sees_only_what_they_may() -> None:

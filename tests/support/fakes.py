@@ -188,10 +188,12 @@ class FakeTransactionRepository:
     async def add_pending(
         self, transaction: Transaction, idempotency_key: str | None
     ) -> tuple[Transaction, bool]:
-        if idempotency_key is not None:
+        if idempotency_key is not None and transaction.initiator_id is not None:
             existing = await self.find_by_key(transaction.initiator_id, idempotency_key)
             if existing is not None:
                 return existing, False
+        # As the table's sequence does.
+        transaction = transaction._replace(legacy_id=len(self.rows) + 1)
         self.rows.append((transaction, idempotency_key))
         return transaction, True
 
@@ -245,6 +247,7 @@ class FakeTransactionRepository:
             [t.currency for t in latest],
             [t.status for t in latest],
             [int(t.created_at.timestamp() * 1_000_000) for t in latest],
+            [t.legacy_id or 0 for t in latest],
         )
 
     async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]:
@@ -280,7 +283,14 @@ class FakeLedger:
         return self.FUNDING
 
     async def apply(
-        self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
+        self,
+        *,
+        transfer_id: str,
+        from_account: str,
+        to_account: str,
+        amount: int,
+        currency: str,
+        reference: int = 0,
     ) -> LedgerAnswer:
         self._check_available()
         if transfer_id not in self.outcomes:

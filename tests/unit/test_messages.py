@@ -49,6 +49,7 @@ STORED = Transaction(
     request_fingerprint="f",
     created_at=datetime(2026, 11, 25, 4, 30, 1, 250_000, tzinfo=UTC),
     completed_at=datetime(2026, 11, 25, 4, 30, 2, tzinfo=UTC),
+    legacy_id=81,
 )
 
 
@@ -67,6 +68,8 @@ def test_a_transaction_reads_back_as_stored() -> None:
         "initiator_id": 7,
         "created_at": "2026-11-25T04:30:01.250000+00:00",
         "completed_at": "2026-11-25T04:30:02+00:00",
+        "legacy_id": 81,
+        "imported": False,
     }
 
 

@@ -116,7 +116,7 @@ def parse_cursor(after: str, *, start: int) -> int:
     return int(after)
 
 
-def page_of(rows: list[T], limit: int, key: Callable[[T], int]) -> Page[T]:
+def page_of(rows: list[T], limit: int, key: Callable[[T], int | str]) -> Page[T]:
     """A page from ``limit + 1`` fetched rows: the extra row only says there is more."""
     items, has_more = rows[:limit], len(rows) > limit
     return Page(items, has_more, str(key(items[-1])) if has_more else "")

@@ -56,6 +56,7 @@ TX_STATUSES: dict[int, str] = {
 TX_KINDS: dict[int, str] = {
     transaction_pb.KIND_TRANSFER: "transfer",
     transaction_pb.KIND_DEPOSIT: "deposit",
+    transaction_pb.KIND_OPENING: "opening",
 }
 
 
@@ -139,14 +140,24 @@ def legacy_wallet(page: wallet_pb.WalletActivity) -> WalletLegacy:
     }
     currency = body["currency"]
     # The latest entries, listed oldest first as the old system did.
+    # An entry's integer reference (the transfer's legacy id, the deposit's client id, an
+    # imported row's transactionId); entries from before references, their transfer's UUID.
     activity: list[ActivityLog] = [
         {
-            "transactionId": transfer_id,
+            "transactionId": reference or transfer_id,
             "action": DIRECTIONS[direction],
             "amount": major_units(amount, currency),
         }
-        for transfer_id, direction, amount in reversed(
-            list(zip(page.transfer_ids, page.directions, page.amounts_minor, strict=True))
+        for transfer_id, direction, amount, reference in reversed(
+            list(
+                zip(
+                    page.transfer_ids,
+                    page.directions,
+                    page.amounts_minor,
+                    page.references,
+                    strict=True,
+                )
+            )
         )
     ]
     if activity:
@@ -167,14 +178,19 @@ def v1_wallet(wallet: wallet_pb.Wallet) -> WalletV1:
 
 
 def v1_entry(entry: wallet_pb.LedgerEntry) -> EntryV1:
+    """An entry of the ledger, or a row of the old system's activity (``imported``), which
+    has no transfer, counterparty or balance after."""
+    imported = entry.imported
     return {
         "id": entry.id,
-        "transfer_id": entry.transfer_id,
+        "transfer_id": None if imported else entry.transfer_id,
         "direction": DIRECTIONS.get(entry.direction, ""),
         "amount": v1_money(entry.amount),
-        "balance_after": v1_money(entry.balance_after),
-        "counterparty_account": entry.counterparty_account,
+        "balance_after": None if imported else v1_money(entry.balance_after),
+        "counterparty_account": None if imported else entry.counterparty_account,
         "created_at": timestamp(entry.created_at_us),
+        "imported": imported,
+        "legacy_transaction_id": entry.reference or None,
     }
 
 
@@ -191,7 +207,7 @@ def legacy_history(recent: transaction_pb.RecentTransactions) -> list[Transactio
             "createdAt": timestamp(created_at_us),
         }
         for id, sender, receiver, amount, currency, status, created_at_us in zip(
-            recent.ids,
+            recent.legacy_ids,
             recent.sender_accounts,
             recent.receiver_accounts,
             recent.amounts_minor,
@@ -213,9 +229,11 @@ def v1_transaction(transaction: transaction_pb.Transaction) -> TransactionV1:
         "amount": v1_money(transaction.amount),
         "status": TX_STATUSES.get(transaction.status, ""),
         "failure_code": transaction.failure_code or None,
-        "initiator_id": transaction.initiator_id,
+        "initiator_id": transaction.initiator_id or None,
         "created_at": timestamp(transaction.created_at_us),
         "completed_at": timestamp(transaction.completed_at_us),
+        "legacy_id": transaction.legacy_id or None,
+        "imported": transaction.imported,
     }
 
 

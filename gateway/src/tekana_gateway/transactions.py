@@ -52,12 +52,15 @@ class Transactions:
         amount_minor: int,
         currency: str,
         idempotency_key: str,
+        client_reference: int = 0,
     ) -> transaction_pb.TransactionResult:
-        """Money into ``account_number`` from the currency's funding wallet (grouped)."""
+        """Money into ``account_number`` from the currency's funding wallet (grouped);
+        ``client_reference``: a legacy client's integer id for it."""
         deposit = {
             "account_number": account_number,
             "amount": {"amount_minor": amount_minor, "currency": currency},
             "idempotency_key": idempotency_key or _own_key(),
+            "client_reference": client_reference,
         }
         movement = transaction_pb.Movement(
             caller=caller_fields(caller), request_id=request_id_var.get(), deposit=deposit

@@ -24,6 +24,8 @@ ACCOUNT_NUMBER_MAX = 32
 class Kind(StrEnum):
     TRANSFER = "transfer"
     DEPOSIT = "deposit"
+    # Written only by the legacy import: an imported wallet's old balance.
+    OPENING = "opening"
 
 
 class Status(StrEnum):
@@ -45,12 +47,19 @@ class Transaction(NamedTuple):
     currency: str
     status: Status
     failure_code: str | None
-    initiator_id: int
+    # None only on transactions imported from the old system (as is the fingerprint).
+    initiator_id: int | None
     sender_owner_id: int | None
     receiver_owner_id: int | None
-    request_fingerprint: str
+    request_fingerprint: str | None
     created_at: datetime
     completed_at: datetime | None
+    # The legacy surface's integer id; the database gives it when the row is stored (None
+    # on openings, which the legacy surface never shows).
+    legacy_id: int | None = None
+    # A legacy deposit's client-chosen integer transactionId.
+    client_reference: int | None = None
+    imported: bool = False
 
     def visible_to(self, customer_id: int) -> bool:
         return customer_id in (self.initiator_id, self.sender_owner_id, self.receiver_owner_id)
@@ -150,6 +159,7 @@ class RecentTransactions(NamedTuple):
     currencies: list[str]
     statuses: list[Status]
     created_at_us: list[int]
+    legacy_ids: list[int]
 
 
 class TransactionNotFound(NotFound):

@@ -18,7 +18,14 @@ class Ledger(Protocol):
     async def funding_account(self, currency: str) -> str: ...
 
     async def apply(
-        self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
+        self,
+        *,
+        transfer_id: str,
+        from_account: str,
+        to_account: str,
+        amount: int,
+        currency: str,
+        reference: int = 0,
     ) -> LedgerAnswer: ...
 
 

@@ -45,7 +45,7 @@ def _to_domain(row: asyncpg.Record) -> Transaction:
         row[5],
         row[6],
         _STATUSES[row[7]],
-        *row[8:15],
+        *row[8:],
     )
 
 
@@ -54,7 +54,8 @@ def _to_domain(row: asyncpg.Record) -> Transaction:
 # The legacy history: transfers only, as the old system listed (deposits were not
 # transactions there).
 _RECENT = """
-    SELECT q.n, r.ids, r.senders, r.receivers, r.amounts, r.currencies, r.statuses, r.times
+    SELECT q.n, r.ids, r.senders, r.receivers, r.amounts, r.currencies, r.statuses, r.times,
+           r.legacy_ids
     FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS q(account, size, n)
     CROSS JOIN LATERAL (
         SELECT array_agg(id::text ORDER BY seq DESC) AS ids,
@@ -64,16 +65,19 @@ _RECENT = """
                array_agg(currency ORDER BY seq DESC) AS currencies,
                array_agg(status ORDER BY seq DESC) AS statuses,
                array_agg((extract(epoch FROM created_at) * 1000000)::bigint ORDER BY seq DESC)
-                   AS times
+                   AS times,
+               array_agg(legacy_id ORDER BY seq DESC) AS legacy_ids
         FROM (
             (SELECT seq, id, sender_account, receiver_account, amount, currency, status,
-                    created_at
+                    created_at, legacy_id
              FROM "transaction" WHERE sender_account = q.account AND kind = 'transfer'
              ORDER BY seq DESC LIMIT q.size)
             UNION ALL
+            -- An imported self transfer is on the sender side already.
             (SELECT seq, id, sender_account, receiver_account, amount, currency, status,
-                    created_at
+                    created_at, legacy_id
              FROM "transaction" WHERE receiver_account = q.account AND kind = 'transfer'
+                 AND sender_account <> q.account
              ORDER BY seq DESC LIMIT q.size)
             ORDER BY seq DESC LIMIT q.size
         ) AS touching
@@ -84,13 +88,14 @@ _RECENT = """
 _INSERT_PENDING = f"""
     INSERT INTO "transaction" (id, kind, sender_account, receiver_account, amount, currency,
         status, initiator_id, sender_owner_id, receiver_owner_id, idempotency_key,
-        request_fingerprint, created_at)
+        request_fingerprint, client_reference, created_at)
     SELECT u.id, u.kind, u.sender, u.receiver, u.amount, u.currency, 'pending', u.initiator,
-        u.sender_owner, u.receiver_owner, u.key, u.fingerprint, now()
+        u.sender_owner, u.receiver_owner, u.key, u.fingerprint, u.reference, now()
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
-                $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[])
+                $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[],
+                $12::bigint[])
         AS u(id, kind, sender, receiver, amount, currency, initiator, sender_owner,
-             receiver_owner, key, fingerprint)
+             receiver_owner, key, fingerprint, reference)
     ON CONFLICT (initiator_id, idempotency_key) DO NOTHING
     RETURNING {_COLUMNS}"""  # noqa: S608 (constant columns)
 _FINISH = f"""
@@ -119,6 +124,7 @@ async def _insert_pending(database: Database, batch: list[Pending]) -> list[Tran
         [t.receiver_owner_id for t, _ in batch],
         [key for _, key in batch],
         [t.request_fingerprint for t, _ in batch],
+        [t.client_reference for t, _ in batch],
     )
     stored = {row["id"]: _to_domain(row) for row in rows}
     return [stored.get(t.id) for t, _ in batch]
@@ -154,8 +160,10 @@ class PostgresTransactionRepository:
         stored = await self._pending_writes.submit((transaction, idempotency_key))
         if stored is not None:
             return stored, True
-        # Only a key already used by this initiator conflicts (NULL keys never do).
+        # Only a key already used by this initiator conflicts (NULL keys never do; new rows
+        # always have an initiator).
         assert idempotency_key is not None
+        assert transaction.initiator_id is not None
         existing = await self.find_by_key(transaction.initiator_id, idempotency_key)
         assert existing is not None  # the conflicting row is committed: ON CONFLICT waited
         return existing, False
@@ -205,11 +213,18 @@ class PostgresTransactionRepository:
         self, queries: Sequence[tuple[str, int]]
     ) -> list[RecentTransactions]:
         rows = await self._db.fetch(_RECENT, [a for a, _ in queries], [size for _, size in queries])
-        recent = [RecentTransactions([], [], [], [], [], [], []) for _ in queries]
+        recent = [RecentTransactions([], [], [], [], [], [], [], []) for _ in queries]
         for row in rows:
             if row[1] is not None:  # none yet: the aggregates over nothing are NULL
                 recent[row[0] - 1] = RecentTransactions(
-                    row[1], row[2], row[3], row[4], row[5], [_STATUSES[s] for s in row[6]], row[7]
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5],
+                    [_STATUSES[s] for s in row[6]],
+                    row[7],
+                    row[8],
                 )
         return recent
 

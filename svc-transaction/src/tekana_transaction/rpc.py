@@ -24,7 +24,11 @@ from tekana_transaction.domain import (
 from tekana_transaction.saga import Saga
 
 SERVICE = "transaction"
-KIND_TO_PB = {Kind.TRANSFER: pb.KIND_TRANSFER, Kind.DEPOSIT: pb.KIND_DEPOSIT}
+KIND_TO_PB = {
+    Kind.TRANSFER: pb.KIND_TRANSFER,
+    Kind.DEPOSIT: pb.KIND_DEPOSIT,
+    Kind.OPENING: pb.KIND_OPENING,
+}
 STATUS_TO_PB = {
     Status.PENDING: pb.STATUS_PENDING,
     Status.COMPLETED: pb.STATUS_COMPLETED,
@@ -45,9 +49,12 @@ def transaction_fields(transaction: Transaction) -> dict[str, Any]:
         "amount": {"amount_minor": transaction.amount, "currency": transaction.currency},
         "status": STATUS_TO_PB[transaction.status],
         "failure_code": transaction.failure_code or "",
-        "initiator_id": transaction.initiator_id,
+        "initiator_id": transaction.initiator_id or 0,
         "created_at_us": int(transaction.created_at.timestamp() * 1_000_000),
         "completed_at_us": int(completed.timestamp() * 1_000_000) if completed else 0,
+        "legacy_id": transaction.legacy_id or 0,
+        "client_reference": transaction.client_reference or 0,
+        "imported": transaction.imported,
     }
 
 
@@ -64,6 +71,7 @@ def _recent_fields(recent: RecentTransactions) -> dict[str, Any]:
         "currencies": recent.currencies,
         "statuses": [STATUS_TO_PB[s] for s in recent.statuses],
         "created_at_us": recent.created_at_us,
+        "legacy_ids": recent.legacy_ids,
     }
 
 
@@ -120,6 +128,7 @@ class TransactionServicer(transaction_grpc.TransactionServiceBase):
             currency=deposit.amount.currency,
             idempotency_key=deposit.idempotency_key,
             allow_test_deposits=self.allow_test_deposits,
+            client_reference=deposit.client_reference or None,
         )
 
     async def GetTransaction(

@@ -47,6 +47,7 @@ class MovementRequest:
     amount: int
     currency: str
     idempotency_key: str | None
+    client_reference: int | None = None
 
 
 async def answer_replay(saga: Saga, existing: Transaction, movement: MovementRequest) -> Result:
@@ -78,6 +79,7 @@ async def start(
         ),
         created_at=datetime.now(UTC),
         completed_at=None,
+        client_reference=movement.client_reference,
     )
     with tracing.span(
         "saga.store_pending",
@@ -112,6 +114,7 @@ async def drive(saga: Saga, transaction: Transaction) -> Transaction:
                 to_account=transaction.receiver_account,
                 amount=transaction.amount,
                 currency=transaction.currency,
+                reference=transaction.client_reference or transaction.legacy_id or 0,
             )
         except LedgerUnavailable as exc:
             log.warning("ledger_unavailable", transaction_id=transaction.id, reason=str(exc))

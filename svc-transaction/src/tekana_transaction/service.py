@@ -44,12 +44,25 @@ HISTORY_BATCH_MAX = 256
 
 
 def _movement(
-    saga: Saga, kind: Kind, sender: str, receiver: str, amount: int, currency: str, key: str
+    saga: Saga,
+    kind: Kind,
+    sender: str,
+    receiver: str,
+    amount: int,
+    currency: str,
+    key: str,
+    client_reference: int | None = None,
 ) -> MovementRequest:
     money.check_minor(amount, field="amount.amount_minor")
     saga.ceilings.check(amount, currency)
     return MovementRequest(
-        kind, sender, receiver, amount, currency, check_idempotency_key(key) or None
+        kind,
+        sender,
+        receiver,
+        amount,
+        currency,
+        check_idempotency_key(key) or None,
+        client_reference,
     )
 
 
@@ -90,13 +103,17 @@ async def create_deposit(
     currency: str,
     idempotency_key: str,
     allow_test_deposits: bool,
+    client_reference: int | None = None,
 ) -> Result:
-    """Money into a wallet from the currency's funding wallet."""
+    """Money into a wallet from the currency's funding wallet. ``client_reference``: the
+    integer the legacy surface's client named it by, which its wallet page shows."""
     receiver = check_account("account_number", account_number)
     money.check_minor(amount, field="amount.amount_minor")
     saga.ceilings.check(amount, currency)
     funding = await _unless_unavailable(saga.ledger.funding_account(currency))
-    movement = _movement(saga, Kind.DEPOSIT, funding, receiver, amount, currency, idempotency_key)
+    movement = _movement(
+        saga, Kind.DEPOSIT, funding, receiver, amount, currency, idempotency_key, client_reference
+    )
     target = (await _resolve(saga.ledger, [receiver])).get(receiver)
     if target is None or (target.owner_id != caller.customer_id and not caller.is_admin):
         raise WalletNotFound

@@ -91,7 +91,14 @@ class WalletClient:
         return self._funding[currency]
 
     async def apply(
-        self, *, transfer_id: str, from_account: str, to_account: str, amount: int, currency: str
+        self,
+        *,
+        transfer_id: str,
+        from_account: str,
+        to_account: str,
+        amount: int,
+        currency: str,
+        reference: int = 0,
     ) -> LedgerAnswer:
         # Keywords: upb builds the nested message in place.
         request = wallet_pb.ApplyTransferRequest(
@@ -99,6 +106,7 @@ class WalletClient:
             from_account=from_account,
             to_account=to_account,
             amount={"amount_minor": amount, "currency": currency},
+            reference=reference,
         )
         return await self._applies.submit(request)
 

@@ -81,6 +81,10 @@ class LedgerEntry(NamedTuple):
     balance_after: int
     counterparty_account: str
     created_at: datetime
+    # What the legacy page shows as its transactionId (see ``Activity``).
+    reference: int | None = None
+    # A row of the old system's activity log: no transfer, counterparty or balance after.
+    imported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +98,18 @@ class ActivityQuery:
 
 class Activity(NamedTuple):
     """A wallet's latest entries in columns, newest first: entry i is ``(transfer_ids[i],
-    directions[i], amounts[i])`` in the wallet's currency. Columns, not an object per entry:
-    a wallet's page shows 100 entries and only passes them on (decision 0018)."""
+    directions[i], amounts[i], references[i], imported[i])`` in the wallet's currency.
+    Columns, not an object per entry: a wallet's page shows 100 entries and only passes them
+    on (decision 0018). The entries that opened an imported wallet are left out; the old
+    system's own activity follows Tekana's, older than all of it."""
 
     transfer_ids: list[str]
     directions: list[Direction]
     amounts: list[int]
+    # The transaction's legacy id, a legacy deposit's client reference, or an imported
+    # row's transactionId; 0 on entries from before references were kept.
+    references: list[int]
+    imported: list[bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,7 @@ class TransferRequest:
     to_account: str
     amount: int
     currency: str
+    reference: int = 0
 
 
 @dataclass(frozen=True, slots=True)

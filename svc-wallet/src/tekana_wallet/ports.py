@@ -45,6 +45,12 @@ class WalletRepository(Protocol):
     async def entries(self, wallet: Wallet, *, before_id: int, limit: int) -> list[LedgerEntry]:
         """Up to ``limit`` of ``wallet``'s entries with ids below ``before_id``, newest first."""
 
+    async def imported_entries(
+        self, wallet: Wallet, *, before_id: int, limit: int
+    ) -> list[LedgerEntry]:
+        """Up to ``limit`` of the old system's activity rows of ``wallet`` with ids below
+        ``before_id``, newest first (soft-deleted ones left out)."""
+
     async def with_activities(
         self, queries: Sequence[tuple[str, int]]
     ) -> list[tuple[Wallet, Activity] | None]:

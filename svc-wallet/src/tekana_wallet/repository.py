@@ -64,17 +64,31 @@ def _wallet_from_model(row: WalletRow) -> Wallet:
 
 # One round trip for many wallets' pages: each wallet, and its latest entries aggregated into
 # one array per column (decoded by asyncpg in C, where 100 rows cost a Python object each).
+# Ledger entries (openings left out: reference 0), then the old system's activity, which
+# is older than any of them (src 1 before 0), soft-deleted rows left out as the old system
+# did.
 _WALLETS_WITH_ACTIVITY = """
     SELECT q.n, w.id, w.account_number, w.owner_id, w.type, w.currency, w.status, w.balance,
-           w.created_at, a.transfer_ids, a.directions, a.amounts
+           w.created_at, a.transfer_ids, a.directions, a.amounts, a.refs, a.imported
     FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS q(account_number, size, n)
     JOIN wallet AS w ON w.account_number = q.account_number
     CROSS JOIN LATERAL (
-        SELECT array_agg(e.transfer_id::text ORDER BY e.id DESC) AS transfer_ids,
-               array_agg(e.direction ORDER BY e.id DESC) AS directions,
-               array_agg(e.amount ORDER BY e.id DESC) AS amounts
-        FROM (SELECT id, transfer_id, direction, amount FROM ledger_entry
-              WHERE wallet_id = w.id ORDER BY id DESC LIMIT q.size) AS e
+        SELECT array_agg(e.transfer_id ORDER BY e.src DESC, e.id DESC) AS transfer_ids,
+               array_agg(e.direction ORDER BY e.src DESC, e.id DESC) AS directions,
+               array_agg(e.amount ORDER BY e.src DESC, e.id DESC) AS amounts,
+               array_agg(e.ref ORDER BY e.src DESC, e.id DESC) AS refs,
+               array_agg(e.src = 0 ORDER BY e.src DESC, e.id DESC) AS imported
+        FROM (
+            (SELECT 1 AS src, id, transfer_id::text, direction, amount,
+                    coalesce(reference, 0) AS ref
+             FROM ledger_entry WHERE wallet_id = w.id AND reference IS DISTINCT FROM 0
+             ORDER BY id DESC LIMIT q.size)
+            UNION ALL
+            (SELECT 0, id, '', direction, amount, transaction_id
+             FROM legacy_activity WHERE wallet_id = w.id AND deleted_at IS NULL
+             ORDER BY id DESC LIMIT q.size)
+            ORDER BY 1 DESC, 2 DESC LIMIT q.size
+        ) AS e
     ) AS a"""
 
 _SELECT_WALLET = (
@@ -143,7 +157,7 @@ class PostgresWalletRepository:
         rows = await self._db.fetch(
             # transfer_id as text: PostgreSQL's cast is cheaper than str() of 100 UUIDs here.
             """SELECT id, transfer_id::text AS transfer_id, direction, amount, balance_after,
-                      counterparty_account, created_at
+                      counterparty_account, created_at, reference
                FROM ledger_entry WHERE wallet_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3""",
             wallet.id,
             before_id,
@@ -160,6 +174,35 @@ class PostgresWalletRepository:
                 balance_after=row["balance_after"],
                 counterparty_account=row["counterparty_account"],
                 created_at=row["created_at"],
+                reference=row["reference"],
+            )
+            for row in rows
+        ]
+
+    async def imported_entries(
+        self, wallet: Wallet, *, before_id: int, limit: int
+    ) -> list[LedgerEntry]:
+        rows = await self._db.fetch(
+            """SELECT id, direction, amount, transaction_id, created_at FROM legacy_activity
+               WHERE wallet_id = $1 AND id < $2 AND deleted_at IS NULL
+               ORDER BY id DESC LIMIT $3""",
+            wallet.id,
+            before_id,
+            limit,
+        )
+        return [
+            LedgerEntry(
+                id=row["id"],
+                transfer_id="",
+                account_number=wallet.account_number,
+                direction=_DIRECTIONS[row["direction"]],
+                amount=row["amount"],
+                currency=wallet.currency,
+                balance_after=0,
+                counterparty_account="",
+                created_at=row["created_at"],
+                reference=row["transaction_id"],
+                imported=True,
             )
             for row in rows
         ]
@@ -177,6 +220,8 @@ class PostgresWalletRepository:
                 row["transfer_ids"] or [],
                 [_DIRECTIONS[d] for d in row["directions"] or ()],
                 row["amounts"] or [],
+                row["refs"] or [],
+                row["imported"] or [],
             )
             found[row["n"] - 1] = (_wallet(row), activity)
         return found
@@ -188,6 +233,7 @@ class PostgresWalletRepository:
             [r.to_account for r in requests],
             [r.amount for r in requests],
             [r.currency for r in requests],
+            [r.reference for r in requests],
         )
         try:
             # One statement is its own transaction: the whole batch is one round trip.
@@ -205,4 +251,4 @@ class PostgresWalletRepository:
 
 
 # Migrations 0004 and 0005: claim, lock in id order, apply the rules, move, record.
-APPLY = "SELECT * FROM apply_transfers($1::uuid[], $2::text[], $3::text[], $4, $5)"
+APPLY = "SELECT * FROM apply_transfers($1::uuid[], $2::text[], $3::text[], $4, $5, $6)"

@@ -85,6 +85,8 @@ def _entry_fields(entry: LedgerEntry) -> dict[str, Any]:
         "balance_after": {"amount_minor": entry.balance_after, "currency": entry.currency},
         "counterparty_account": entry.counterparty_account,
         "created_at_us": _micros(entry),
+        "imported": entry.imported,
+        "reference": entry.reference or 0,
     }
 
 
@@ -95,6 +97,8 @@ def _activity_fields(page: tuple[Wallet, Activity]) -> dict[str, Any]:
         "transfer_ids": activity.transfer_ids,
         "directions": [DIRECTION_TO_PB[d] for d in activity.directions],
         "amounts_minor": activity.amounts,
+        "references": activity.references,
+        "imported": activity.imported,
     }
 
 
@@ -110,6 +114,7 @@ def _transfer_request(message: pb.ApplyTransferRequest) -> TransferRequest:
         to_account=message.to_account,
         amount=amount.amount_minor,
         currency=amount.currency,
+        reference=message.reference,
     )
 
 

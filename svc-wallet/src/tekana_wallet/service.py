@@ -115,11 +115,30 @@ async def list_wallets(repo: WalletRepository, *, caller: Caller, owner_id: int)
 async def list_entries(
     repo: WalletRepository, *, caller: Caller, account_number: str, limit: int, after: str
 ) -> tuple[Wallet, Page[LedgerEntry]]:
-    """A visible wallet and one page of its ledger, newest first."""
+    """A visible wallet and one page of its ledger, newest first, then of the activity the
+    old system logged for it (older than all of the ledger), under cursors of their own."""
     wallet = _visible(await _find(repo, account_number), caller)
-    before_id = parse_cursor(after, start=money.BIGINT_MAX)
-    rows = await repo.entries(wallet, before_id=before_id, limit=check_limit(limit) + 1)
-    return wallet, page_of(rows, limit, key=lambda entry: entry.id)
+    wanted = check_limit(limit) + 1
+    rows: list[LedgerEntry] = []
+    imported_before = money.BIGINT_MAX
+    if after.startswith(IMPORTED_CURSOR):
+        imported_before = parse_cursor(after.removeprefix(IMPORTED_CURSOR), start=0)
+    else:
+        before_id = parse_cursor(after, start=money.BIGINT_MAX)
+        rows = await repo.entries(wallet, before_id=before_id, limit=wanted)
+    if len(rows) < wanted:
+        rows += await repo.imported_entries(
+            wallet, before_id=imported_before, limit=wanted - len(rows)
+        )
+    return wallet, page_of(rows, limit, key=_entry_cursor)
+
+
+# Cursors into the imported part of a wallet's history start with this.
+IMPORTED_CURSOR = "i"
+
+
+def _entry_cursor(entry: LedgerEntry) -> str:
+    return f"{IMPORTED_CURSOR}{entry.id}" if entry.imported else str(entry.id)
 
 
 async def wallet_activities(

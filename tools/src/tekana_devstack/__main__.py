@@ -12,7 +12,6 @@ from tekana_devstack import (
     dashboards,
     k8s,
     pgbench_ceiling,
-    postman,
     proto,
     seed,
     up,
@@ -90,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         k8s.write(args.helm)
         return 0
     if args.command == "docs":
+        # Here, not at the top: the gateway it imports needs generated code that ``proto``
+        # may be about to write.
+        from tekana_devstack import postman
+
         postman.write()
         return 0
     if args.out is not None:

@@ -172,7 +172,8 @@ class LegacyWalletId(TypedDict):
 
 
 class ActivityLog(TypedDict):
-    transactionId: str
+    # The movement's integer id (a deposit's: the client's); a UUID on entries from before.
+    transactionId: int | str
     action: str
     amount: ShownAmount
 
@@ -204,7 +205,7 @@ class LegacyTransactionId(TypedDict):
 
 
 class TransactionLegacy(TypedDict):
-    id: str
+    id: int
     senderAcc: str
     receiverAcc: str
     amount: ShownAmount

@@ -174,12 +174,16 @@ class WalletListV1(TypedDict):
 
 class EntryV1(TypedDict):
     id: int
-    transfer_id: str
+    # Null on rows imported from the old system's activity log (``imported``).
+    transfer_id: str | None
     direction: str
     amount: MoneyV1
-    balance_after: MoneyV1
-    counterparty_account: str
+    balance_after: MoneyV1 | None
+    counterparty_account: str | None
     created_at: str | None
+    imported: bool
+    # The integer id the legacy surface shows for this entry.
+    legacy_transaction_id: int | None
 
 
 class EntryPageV1(TypedDict):
@@ -196,9 +200,13 @@ class TransactionV1(TypedDict):
     amount: MoneyV1
     status: str
     failure_code: str | None
-    initiator_id: int
+    # Null on transactions imported from the old system, which did not record it.
+    initiator_id: int | None
     created_at: str | None
     completed_at: str | None
+    # The integer id the legacy surface answers for it.
+    legacy_id: int | None
+    imported: bool
 
 
 class TransactionPageV1(TypedDict):

@@ -42,7 +42,8 @@ async def transfer(request: web.Request) -> web.Response:
     transaction = result.transaction
     # Pending: the ledger did not answer in time; recovery completes it, so report acceptance.
     status = 202 if transaction.status == transaction_pb.STATUS_PENDING else 200
-    return envelope(request, {"status": status, "id": transaction.id})
+    # The old system answered an integer id; /v1 keeps the UUID.
+    return envelope(request, {"status": status, "id": transaction.legacy_id})
 
 
 @routes.get("/transaction/{accNumber}")

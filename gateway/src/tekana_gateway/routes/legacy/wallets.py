@@ -70,6 +70,18 @@ async def list_wallets(request: web.Request) -> web.Response:
     return envelope(request, {"status": 200, "data": data})
 
 
+# The old column was an integer: a client's id that is one shows on the wallet page as is.
+INT64_MAX = 2**63 - 1
+
+
+def client_reference(transaction_id: str | int) -> int:
+    """The deposit's integer ``transactionId``, or 0 when it is not a positive int64."""
+    text = str(transaction_id)
+    if text.isascii() and text.isdigit() and 0 < int(text) <= INT64_MAX:
+        return int(text)
+    return 0
+
+
 @routes.post("/wallet/deposit")
 @documented(
     Doc(
@@ -90,6 +102,7 @@ async def deposit(request: web.Request) -> web.Response:
             amount_minor=amount,
             currency=currency,
             idempotency_key=str(body.transactionId),
+            client_reference=client_reference(body.transactionId),
         )
     except GRPCError as exc:
         if error_code(exc) == "idempotency_key_reused":

@@ -28,49 +28,49 @@ from tekana.common.v1 import money_pb2 as tekana_dot_common_dot_v1_dot_money__pb
 from tekana.common.v1 import page_pb2 as tekana_dot_common_dot_v1_dot_page__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'tekana/transaction/v1/transaction.proto\x12\x15tekana.transaction.v1\x1a\x1dtekana/common/v1/caller.proto\x1a\x1ctekana/common/v1/error.proto\x1a\x1ctekana/common/v1/money.proto\x1a\x1btekana/common/v1/page.proto\"\xaa\x02\n\x0bTransaction\x12\n\n\x02id\x18\x01 \x01(\t\x12)\n\x04kind\x18\x02 \x01(\x0e\x32\x1b.tekana.transaction.v1.Kind\x12\x16\n\x0esender_account\x18\x03 \x01(\t\x12\x18\n\x10receiver_account\x18\x04 \x01(\t\x12\'\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12-\n\x06status\x18\x06 \x01(\x0e\x32\x1d.tekana.transaction.v1.Status\x12\x14\n\x0c\x66\x61ilure_code\x18\x07 \x01(\t\x12\x14\n\x0cinitiator_id\x18\x08 \x01(\x03\x12\x15\n\rcreated_at_us\x18\t \x01(\x03\x12\x17\n\x0f\x63ompleted_at_us\x18\n \x01(\x03\"^\n\x11TransactionResult\x12\x37\n\x0btransaction\x18\x01 \x01(\x0b\x32\".tekana.transaction.v1.Transaction\x12\x10\n\x08replayed\x18\x02 \x01(\x08\"\x8b\x01\n\x15\x43reateTransferRequest\x12\x16\n\x0esender_account\x18\x01 \x01(\t\x12\x18\n\x10receiver_account\x18\x02 \x01(\t\x12\'\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\"p\n\x14\x43reateDepositRequest\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12\'\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"M\n\x15GetTransactionRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\n\n\x02id\x18\x01 \x01(\t\"\x88\x01\n\x17ListTransactionsRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.tekana.common.v1.PageRequest\"~\n\x18ListTransactionsResponse\x12\x38\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".tekana.transaction.v1.Transaction\x12(\n\x04page\x18\x02 \x01(\x0b\x32\x1a.tekana.common.v1.PageInfo\"\x8a\x01\n\x17RecentTransactionsQuery\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\x12(\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x18.tekana.common.v1.CallerJ\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\x0b\x63ustomer_idR\x05\x61\x64min\"_\n\x1cGetRecentTransactionsRequest\x12?\n\x07queries\x18\x01 \x03(\x0b\x32..tekana.transaction.v1.RecentTransactionsQuery\"a\n\x1dGetRecentTransactionsResponse\x12@\n\x07\x61nswers\x18\x01 \x03(\x0b\x32/.tekana.transaction.v1.RecentTransactionsAnswer\"\x93\x01\n\x18RecentTransactionsAnswer\x12\x39\n\x06recent\x18\x01 \x01(\x0b\x32).tekana.transaction.v1.RecentTransactions\x12\x0e\n\x06status\x18\x02 \x01(\x05\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1d.tekana.common.v1.ErrorDetail\"\xc8\x01\n\x12RecentTransactions\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12\x17\n\x0fsender_accounts\x18\x02 \x03(\t\x12\x19\n\x11receiver_accounts\x18\x03 \x03(\t\x12\x15\n\ramounts_minor\x18\x04 \x03(\x03\x12\x12\n\ncurrencies\x18\x05 \x03(\t\x12/\n\x08statuses\x18\x06 \x03(\x0e\x32\x1d.tekana.transaction.v1.Status\x12\x15\n\rcreated_at_us\x18\x07 \x03(\x03\"\xf5\x01\n\x08Movement\x12@\n\x08transfer\x18\x01 \x01(\x0b\x32,.tekana.transaction.v1.CreateTransferRequestH\x00\x12>\n\x07\x64\x65posit\x18\x02 \x01(\x0b\x32+.tekana.transaction.v1.CreateDepositRequestH\x00\x12(\n\x06\x63\x61ller\x18\x06 \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x12\n\nrequest_id\x18\x05 \x01(\tB\t\n\x07requestJ\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\x0b\x63ustomer_idR\x05\x61\x64min\"L\n\x16\x43reateMovementsRequest\x12\x32\n\tmovements\x18\x01 \x03(\x0b\x32\x1f.tekana.transaction.v1.Movement\"Q\n\x17\x43reateMovementsResponse\x12\x36\n\x07\x61nswers\x18\x01 \x03(\x0b\x32%.tekana.transaction.v1.MovementAnswer\"\x88\x01\n\x0eMovementAnswer\x12\x38\n\x06result\x18\x01 \x01(\x0b\x32(.tekana.transaction.v1.TransactionResult\x12\x0e\n\x06status\x18\x02 \x01(\x05\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1d.tekana.common.v1.ErrorDetail*A\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x11\n\rKIND_TRANSFER\x10\x01\x12\x10\n\x0cKIND_DEPOSIT\x10\x02*]\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x12\n\x0eSTATUS_PENDING\x10\x01\x12\x14\n\x10STATUS_COMPLETED\x10\x02\x12\x11\n\rSTATUS_FAILED\x10\x03\x32\xe4\x03\n\x12TransactionService\x12\x62\n\x0eGetTransaction\x12,.tekana.transaction.v1.GetTransactionRequest\x1a\".tekana.transaction.v1.Transaction\x12s\n\x10ListTransactions\x12..tekana.transaction.v1.ListTransactionsRequest\x1a/.tekana.transaction.v1.ListTransactionsResponse\x12p\n\x0f\x43reateMovements\x12-.tekana.transaction.v1.CreateMovementsRequest\x1a..tekana.transaction.v1.CreateMovementsResponse\x12\x82\x01\n\x15GetRecentTransactions\x12\x33.tekana.transaction.v1.GetRecentTransactionsRequest\x1a\x34.tekana.transaction.v1.GetRecentTransactionsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'tekana/transaction/v1/transaction.proto\x12\x15tekana.transaction.v1\x1a\x1dtekana/common/v1/caller.proto\x1a\x1ctekana/common/v1/error.proto\x1a\x1ctekana/common/v1/money.proto\x1a\x1btekana/common/v1/page.proto\"\xe9\x02\n\x0bTransaction\x12\n\n\x02id\x18\x01 \x01(\t\x12)\n\x04kind\x18\x02 \x01(\x0e\x32\x1b.tekana.transaction.v1.Kind\x12\x16\n\x0esender_account\x18\x03 \x01(\t\x12\x18\n\x10receiver_account\x18\x04 \x01(\t\x12\'\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12-\n\x06status\x18\x06 \x01(\x0e\x32\x1d.tekana.transaction.v1.Status\x12\x14\n\x0c\x66\x61ilure_code\x18\x07 \x01(\t\x12\x14\n\x0cinitiator_id\x18\x08 \x01(\x03\x12\x15\n\rcreated_at_us\x18\t \x01(\x03\x12\x17\n\x0f\x63ompleted_at_us\x18\n \x01(\x03\x12\x11\n\tlegacy_id\x18\x0b \x01(\x03\x12\x18\n\x10\x63lient_reference\x18\x0c \x01(\x03\x12\x10\n\x08imported\x18\r \x01(\x08\"^\n\x11TransactionResult\x12\x37\n\x0btransaction\x18\x01 \x01(\x0b\x32\".tekana.transaction.v1.Transaction\x12\x10\n\x08replayed\x18\x02 \x01(\x08\"\x8b\x01\n\x15\x43reateTransferRequest\x12\x16\n\x0esender_account\x18\x01 \x01(\t\x12\x18\n\x10receiver_account\x18\x02 \x01(\t\x12\'\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\"\x8a\x01\n\x14\x43reateDepositRequest\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12\'\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\x12\x18\n\x10\x63lient_reference\x18\x04 \x01(\x03\"M\n\x15GetTransactionRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\n\n\x02id\x18\x01 \x01(\t\"\x88\x01\n\x17ListTransactionsRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.tekana.common.v1.PageRequest\"~\n\x18ListTransactionsResponse\x12\x38\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".tekana.transaction.v1.Transaction\x12(\n\x04page\x18\x02 \x01(\x0b\x32\x1a.tekana.common.v1.PageInfo\"\x8a\x01\n\x17RecentTransactionsQuery\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\x12(\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x18.tekana.common.v1.CallerJ\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\x0b\x63ustomer_idR\x05\x61\x64min\"_\n\x1cGetRecentTransactionsRequest\x12?\n\x07queries\x18\x01 \x03(\x0b\x32..tekana.transaction.v1.RecentTransactionsQuery\"a\n\x1dGetRecentTransactionsResponse\x12@\n\x07\x61nswers\x18\x01 \x03(\x0b\x32/.tekana.transaction.v1.RecentTransactionsAnswer\"\x93\x01\n\x18RecentTransactionsAnswer\x12\x39\n\x06recent\x18\x01 \x01(\x0b\x32).tekana.transaction.v1.RecentTransactions\x12\x0e\n\x06status\x18\x02 \x01(\x05\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1d.tekana.common.v1.ErrorDetail\"\xdc\x01\n\x12RecentTransactions\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12\x17\n\x0fsender_accounts\x18\x02 \x03(\t\x12\x19\n\x11receiver_accounts\x18\x03 \x03(\t\x12\x15\n\ramounts_minor\x18\x04 \x03(\x03\x12\x12\n\ncurrencies\x18\x05 \x03(\t\x12/\n\x08statuses\x18\x06 \x03(\x0e\x32\x1d.tekana.transaction.v1.Status\x12\x15\n\rcreated_at_us\x18\x07 \x03(\x03\x12\x12\n\nlegacy_ids\x18\x08 \x03(\x03\"\xf5\x01\n\x08Movement\x12@\n\x08transfer\x18\x01 \x01(\x0b\x32,.tekana.transaction.v1.CreateTransferRequestH\x00\x12>\n\x07\x64\x65posit\x18\x02 \x01(\x0b\x32+.tekana.transaction.v1.CreateDepositRequestH\x00\x12(\n\x06\x63\x61ller\x18\x06 \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x12\n\nrequest_id\x18\x05 \x01(\tB\t\n\x07requestJ\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\x0b\x63ustomer_idR\x05\x61\x64min\"L\n\x16\x43reateMovementsRequest\x12\x32\n\tmovements\x18\x01 \x03(\x0b\x32\x1f.tekana.transaction.v1.Movement\"Q\n\x17\x43reateMovementsResponse\x12\x36\n\x07\x61nswers\x18\x01 \x03(\x0b\x32%.tekana.transaction.v1.MovementAnswer\"\x88\x01\n\x0eMovementAnswer\x12\x38\n\x06result\x18\x01 \x01(\x0b\x32(.tekana.transaction.v1.TransactionResult\x12\x0e\n\x06status\x18\x02 \x01(\x05\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1d.tekana.common.v1.ErrorDetail*S\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x11\n\rKIND_TRANSFER\x10\x01\x12\x10\n\x0cKIND_DEPOSIT\x10\x02\x12\x10\n\x0cKIND_OPENING\x10\x03*]\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x12\n\x0eSTATUS_PENDING\x10\x01\x12\x14\n\x10STATUS_COMPLETED\x10\x02\x12\x11\n\rSTATUS_FAILED\x10\x03\x32\xe4\x03\n\x12TransactionService\x12\x62\n\x0eGetTransaction\x12,.tekana.transaction.v1.GetTransactionRequest\x1a\".tekana.transaction.v1.Transaction\x12s\n\x10ListTransactions\x12..tekana.transaction.v1.ListTransactionsRequest\x1a/.tekana.transaction.v1.ListTransactionsResponse\x12p\n\x0f\x43reateMovements\x12-.tekana.transaction.v1.CreateMovementsRequest\x1a..tekana.transaction.v1.CreateMovementsResponse\x12\x82\x01\n\x15GetRecentTransactions\x12\x33.tekana.transaction.v1.GetRecentTransactionsRequest\x1a\x34.tekana.transaction.v1.GetRecentTransactionsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tekana.transaction.v1.transaction_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_KIND']._serialized_start=2423
-  _globals['_KIND']._serialized_end=2488
-  _globals['_STATUS']._serialized_start=2490
-  _globals['_STATUS']._serialized_end=2583
+  _globals['_KIND']._serialized_start=2533
+  _globals['_KIND']._serialized_end=2616
+  _globals['_STATUS']._serialized_start=2618
+  _globals['_STATUS']._serialized_end=2711
   _globals['_TRANSACTION']._serialized_start=187
-  _globals['_TRANSACTION']._serialized_end=485
-  _globals['_TRANSACTIONRESULT']._serialized_start=487
-  _globals['_TRANSACTIONRESULT']._serialized_end=581
-  _globals['_CREATETRANSFERREQUEST']._serialized_start=584
-  _globals['_CREATETRANSFERREQUEST']._serialized_end=723
-  _globals['_CREATEDEPOSITREQUEST']._serialized_start=725
-  _globals['_CREATEDEPOSITREQUEST']._serialized_end=837
-  _globals['_GETTRANSACTIONREQUEST']._serialized_start=839
-  _globals['_GETTRANSACTIONREQUEST']._serialized_end=916
-  _globals['_LISTTRANSACTIONSREQUEST']._serialized_start=919
-  _globals['_LISTTRANSACTIONSREQUEST']._serialized_end=1055
-  _globals['_LISTTRANSACTIONSRESPONSE']._serialized_start=1057
-  _globals['_LISTTRANSACTIONSRESPONSE']._serialized_end=1183
-  _globals['_RECENTTRANSACTIONSQUERY']._serialized_start=1186
-  _globals['_RECENTTRANSACTIONSQUERY']._serialized_end=1324
-  _globals['_GETRECENTTRANSACTIONSREQUEST']._serialized_start=1326
-  _globals['_GETRECENTTRANSACTIONSREQUEST']._serialized_end=1421
-  _globals['_GETRECENTTRANSACTIONSRESPONSE']._serialized_start=1423
-  _globals['_GETRECENTTRANSACTIONSRESPONSE']._serialized_end=1520
-  _globals['_RECENTTRANSACTIONSANSWER']._serialized_start=1523
-  _globals['_RECENTTRANSACTIONSANSWER']._serialized_end=1670
-  _globals['_RECENTTRANSACTIONS']._serialized_start=1673
-  _globals['_RECENTTRANSACTIONS']._serialized_end=1873
-  _globals['_MOVEMENT']._serialized_start=1876
-  _globals['_MOVEMENT']._serialized_end=2121
-  _globals['_CREATEMOVEMENTSREQUEST']._serialized_start=2123
-  _globals['_CREATEMOVEMENTSREQUEST']._serialized_end=2199
-  _globals['_CREATEMOVEMENTSRESPONSE']._serialized_start=2201
-  _globals['_CREATEMOVEMENTSRESPONSE']._serialized_end=2282
-  _globals['_MOVEMENTANSWER']._serialized_start=2285
-  _globals['_MOVEMENTANSWER']._serialized_end=2421
-  _globals['_TRANSACTIONSERVICE']._serialized_start=2586
-  _globals['_TRANSACTIONSERVICE']._serialized_end=3070
+  _globals['_TRANSACTION']._serialized_end=548
+  _globals['_TRANSACTIONRESULT']._serialized_start=550
+  _globals['_TRANSACTIONRESULT']._serialized_end=644
+  _globals['_CREATETRANSFERREQUEST']._serialized_start=647
+  _globals['_CREATETRANSFERREQUEST']._serialized_end=786
+  _globals['_CREATEDEPOSITREQUEST']._serialized_start=789
+  _globals['_CREATEDEPOSITREQUEST']._serialized_end=927
+  _globals['_GETTRANSACTIONREQUEST']._serialized_start=929
+  _globals['_GETTRANSACTIONREQUEST']._serialized_end=1006
+  _globals['_LISTTRANSACTIONSREQUEST']._serialized_start=1009
+  _globals['_LISTTRANSACTIONSREQUEST']._serialized_end=1145
+  _globals['_LISTTRANSACTIONSRESPONSE']._serialized_start=1147
+  _globals['_LISTTRANSACTIONSRESPONSE']._serialized_end=1273
+  _globals['_RECENTTRANSACTIONSQUERY']._serialized_start=1276
+  _globals['_RECENTTRANSACTIONSQUERY']._serialized_end=1414
+  _globals['_GETRECENTTRANSACTIONSREQUEST']._serialized_start=1416
+  _globals['_GETRECENTTRANSACTIONSREQUEST']._serialized_end=1511
+  _globals['_GETRECENTTRANSACTIONSRESPONSE']._serialized_start=1513
+  _globals['_GETRECENTTRANSACTIONSRESPONSE']._serialized_end=1610
+  _globals['_RECENTTRANSACTIONSANSWER']._serialized_start=1613
+  _globals['_RECENTTRANSACTIONSANSWER']._serialized_end=1760
+  _globals['_RECENTTRANSACTIONS']._serialized_start=1763
+  _globals['_RECENTTRANSACTIONS']._serialized_end=1983
+  _globals['_MOVEMENT']._serialized_start=1986
+  _globals['_MOVEMENT']._serialized_end=2231
+  _globals['_CREATEMOVEMENTSREQUEST']._serialized_start=2233
+  _globals['_CREATEMOVEMENTSREQUEST']._serialized_end=2309
+  _globals['_CREATEMOVEMENTSRESPONSE']._serialized_start=2311
+  _globals['_CREATEMOVEMENTSRESPONSE']._serialized_end=2392
+  _globals['_MOVEMENTANSWER']._serialized_start=2395
+  _globals['_MOVEMENTANSWER']._serialized_end=2531
+  _globals['_TRANSACTIONSERVICE']._serialized_start=2714
+  _globals['_TRANSACTIONSERVICE']._serialized_end=3198
 # @@protoc_insertion_point(module_scope)

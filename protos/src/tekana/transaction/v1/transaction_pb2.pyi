@@ -16,6 +16,7 @@ class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     KIND_UNSPECIFIED: _ClassVar[Kind]
     KIND_TRANSFER: _ClassVar[Kind]
     KIND_DEPOSIT: _ClassVar[Kind]
+    KIND_OPENING: _ClassVar[Kind]
 
 class Status(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -26,13 +27,14 @@ class Status(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 KIND_UNSPECIFIED: Kind
 KIND_TRANSFER: Kind
 KIND_DEPOSIT: Kind
+KIND_OPENING: Kind
 STATUS_UNSPECIFIED: Status
 STATUS_PENDING: Status
 STATUS_COMPLETED: Status
 STATUS_FAILED: Status
 
 class Transaction(_message.Message):
-    __slots__ = ("id", "kind", "sender_account", "receiver_account", "amount", "status", "failure_code", "initiator_id", "created_at_us", "completed_at_us")
+    __slots__ = ("id", "kind", "sender_account", "receiver_account", "amount", "status", "failure_code", "initiator_id", "created_at_us", "completed_at_us", "legacy_id", "client_reference", "imported")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SENDER_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
@@ -43,6 +45,9 @@ class Transaction(_message.Message):
     INITIATOR_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_US_FIELD_NUMBER: _ClassVar[int]
     COMPLETED_AT_US_FIELD_NUMBER: _ClassVar[int]
+    LEGACY_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    IMPORTED_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: Kind
     sender_account: str
@@ -53,7 +58,10 @@ class Transaction(_message.Message):
     initiator_id: int
     created_at_us: int
     completed_at_us: int
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., sender_account: _Optional[str] = ..., receiver_account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[Status, str]] = ..., failure_code: _Optional[str] = ..., initiator_id: _Optional[int] = ..., created_at_us: _Optional[int] = ..., completed_at_us: _Optional[int] = ...) -> None: ...
+    legacy_id: int
+    client_reference: int
+    imported: bool
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., sender_account: _Optional[str] = ..., receiver_account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[Status, str]] = ..., failure_code: _Optional[str] = ..., initiator_id: _Optional[int] = ..., created_at_us: _Optional[int] = ..., completed_at_us: _Optional[int] = ..., legacy_id: _Optional[int] = ..., client_reference: _Optional[int] = ..., imported: _Optional[bool] = ...) -> None: ...
 
 class TransactionResult(_message.Message):
     __slots__ = ("transaction", "replayed")
@@ -76,14 +84,16 @@ class CreateTransferRequest(_message.Message):
     def __init__(self, sender_account: _Optional[str] = ..., receiver_account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class CreateDepositRequest(_message.Message):
-    __slots__ = ("account_number", "amount", "idempotency_key")
+    __slots__ = ("account_number", "amount", "idempotency_key", "client_reference")
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     account_number: str
     amount: _money_pb2.Money
     idempotency_key: str
-    def __init__(self, account_number: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+    client_reference: int
+    def __init__(self, account_number: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., idempotency_key: _Optional[str] = ..., client_reference: _Optional[int] = ...) -> None: ...
 
 class GetTransactionRequest(_message.Message):
     __slots__ = ("caller", "id")
@@ -144,7 +154,7 @@ class RecentTransactionsAnswer(_message.Message):
     def __init__(self, recent: _Optional[_Union[RecentTransactions, _Mapping]] = ..., status: _Optional[int] = ..., error: _Optional[_Union[_error_pb2.ErrorDetail, _Mapping]] = ...) -> None: ...
 
 class RecentTransactions(_message.Message):
-    __slots__ = ("ids", "sender_accounts", "receiver_accounts", "amounts_minor", "currencies", "statuses", "created_at_us")
+    __slots__ = ("ids", "sender_accounts", "receiver_accounts", "amounts_minor", "currencies", "statuses", "created_at_us", "legacy_ids")
     IDS_FIELD_NUMBER: _ClassVar[int]
     SENDER_ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
     RECEIVER_ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
@@ -152,6 +162,7 @@ class RecentTransactions(_message.Message):
     CURRENCIES_FIELD_NUMBER: _ClassVar[int]
     STATUSES_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_US_FIELD_NUMBER: _ClassVar[int]
+    LEGACY_IDS_FIELD_NUMBER: _ClassVar[int]
     ids: _containers.RepeatedScalarFieldContainer[str]
     sender_accounts: _containers.RepeatedScalarFieldContainer[str]
     receiver_accounts: _containers.RepeatedScalarFieldContainer[str]
@@ -159,7 +170,8 @@ class RecentTransactions(_message.Message):
     currencies: _containers.RepeatedScalarFieldContainer[str]
     statuses: _containers.RepeatedScalarFieldContainer[Status]
     created_at_us: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, ids: _Optional[_Iterable[str]] = ..., sender_accounts: _Optional[_Iterable[str]] = ..., receiver_accounts: _Optional[_Iterable[str]] = ..., amounts_minor: _Optional[_Iterable[int]] = ..., currencies: _Optional[_Iterable[str]] = ..., statuses: _Optional[_Iterable[_Union[Status, str]]] = ..., created_at_us: _Optional[_Iterable[int]] = ...) -> None: ...
+    legacy_ids: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, ids: _Optional[_Iterable[str]] = ..., sender_accounts: _Optional[_Iterable[str]] = ..., receiver_accounts: _Optional[_Iterable[str]] = ..., amounts_minor: _Optional[_Iterable[int]] = ..., currencies: _Optional[_Iterable[str]] = ..., statuses: _Optional[_Iterable[_Union[Status, str]]] = ..., created_at_us: _Optional[_Iterable[int]] = ..., legacy_ids: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class Movement(_message.Message):
     __slots__ = ("transfer", "deposit", "caller", "request_id")

@@ -28,21 +28,21 @@ from tekana.common.v1 import money_pb2 as tekana_dot_common_dot_v1_dot_money__pb
 from tekana.common.v1 import page_pb2 as tekana_dot_common_dot_v1_dot_page__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtekana/wallet/v1/wallet.proto\x12\x10tekana.wallet.v1\x1a\x1dtekana/common/v1/caller.proto\x1a\x1ctekana/common/v1/error.proto\x1a\x1ctekana/common/v1/money.proto\x1a\x1btekana/common/v1/page.proto\"\xdb\x01\n\x06Wallet\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x02 \x01(\t\x12\x10\n\x08owner_id\x18\x03 \x01(\x03\x12*\n\x04type\x18\x04 \x01(\x0e\x32\x1c.tekana.wallet.v1.WalletType\x12.\n\x06status\x18\x05 \x01(\x0e\x32\x1e.tekana.wallet.v1.WalletStatus\x12(\n\x07\x62\x61lance\x18\x06 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x15\n\rcreated_at_us\x18\x07 \x01(\x03\"\xa1\x01\n\x07\x41\x63\x63ount\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12*\n\x04type\x18\x04 \x01(\x0e\x32\x1c.tekana.wallet.v1.WalletType\x12.\n\x06status\x18\x05 \x01(\x0e\x32\x1e.tekana.wallet.v1.WalletStatus\"\x96\x01\n\x13\x43reateWalletRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12*\n\x04type\x18\x01 \x01(\x0e\x32\x1c.tekana.wallet.v1.WalletType\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"T\n\x10GetWalletRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\"P\n\x12ListWalletsRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x10\n\x08owner_id\x18\x01 \x01(\x03\"@\n\x13ListWalletsResponse\x12)\n\x07wallets\x18\x01 \x03(\x0b\x32\x18.tekana.wallet.v1.Wallet\"\x89\x02\n\x0bLedgerEntry\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x13\n\x0btransfer_id\x18\x02 \x01(\t\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x03 \x01(\t\x12\x33\n\tdirection\x18\x04 \x01(\x0e\x32 .tekana.wallet.v1.EntryDirection\x12\'\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12.\n\rbalance_after\x18\x06 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x1c\n\x14\x63ounterparty_account\x18\x07 \x01(\t\x12\x15\n\rcreated_at_us\x18\x08 \x01(\x03\"\x83\x01\n\x12ListEntriesRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.tekana.common.v1.PageRequest\"}\n\x13ListEntriesResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.tekana.wallet.v1.LedgerEntry\x12(\n\x04page\x18\x02 \x01(\x0b\x32\x1a.tekana.common.v1.PageInfoJ\x04\x08\x03\x10\x04R\x06wallet\"\x86\x01\n\x13WalletActivityQuery\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\x12(\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x18.tekana.common.v1.CallerJ\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\x0b\x63ustomer_idR\x05\x61\x64min\"T\n\x1aGetWalletActivitiesRequest\x12\x36\n\x07queries\x18\x01 \x03(\x0b\x32%.tekana.wallet.v1.WalletActivityQuery\"V\n\x1bGetWalletActivitiesResponse\x12\x37\n\x07\x61nswers\x18\x01 \x03(\x0b\x32&.tekana.wallet.v1.WalletActivityAnswer\"\x88\x01\n\x14WalletActivityAnswer\x12\x32\n\x08\x61\x63tivity\x18\x01 \x01(\x0b\x32 .tekana.wallet.v1.WalletActivity\x12\x0e\n\x06status\x18\x02 \x01(\x05\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1d.tekana.common.v1.ErrorDetail\"\x9d\x01\n\x0eWalletActivity\x12(\n\x06wallet\x18\x01 \x01(\x0b\x32\x18.tekana.wallet.v1.Wallet\x12\x14\n\x0ctransfer_ids\x18\x02 \x03(\t\x12\x34\n\ndirections\x18\x03 \x03(\x0e\x32 .tekana.wallet.v1.EntryDirection\x12\x15\n\ramounts_minor\x18\x04 \x03(\x03\"1\n\x16ResolveAccountsRequest\x12\x17\n\x0f\x61\x63\x63ount_numbers\x18\x01 \x03(\t\"F\n\x17ResolveAccountsResponse\x12+\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x19.tekana.wallet.v1.Account\",\n\x18GetFundingAccountRequest\x12\x10\n\x08\x63urrency\x18\x01 \x01(\t\"~\n\x14\x41pplyTransferRequest\x12\x13\n\x0btransfer_id\x18\x01 \x01(\t\x12\x14\n\x0c\x66rom_account\x18\x02 \x01(\t\x12\x12\n\nto_account\x18\x03 \x01(\t\x12\'\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x17.tekana.common.v1.Money\"R\n\x15\x41pplyTransfersRequest\x12\x39\n\ttransfers\x18\x01 \x03(\x0b\x32&.tekana.wallet.v1.ApplyTransferRequest\"M\n\x16\x41pplyTransfersResponse\x12\x33\n\x08outcomes\x18\x01 \x03(\x0b\x32!.tekana.wallet.v1.TransferOutcome\"n\n\x0fTransferOutcome\x12\x13\n\x0btransfer_id\x18\x01 \x01(\t\x12\x30\n\x06status\x18\x02 \x01(\x0e\x32 .tekana.wallet.v1.TransferStatus\x12\x14\n\x0c\x66\x61ilure_code\x18\x03 \x01(\t*\xc1\x01\n\nWalletType\x12\x1b\n\x17WALLET_TYPE_UNSPECIFIED\x10\x00\x12\x16\n\x12WALLET_TYPE_SAVING\x10\x01\x12\x18\n\x14WALLET_TYPE_PERSONAL\x10\x02\x12\x14\n\x10WALLET_TYPE_LOAN\x10\x03\x12\x17\n\x13WALLET_TYPE_FUNDING\x10\x04\x12\x19\n\x15WALLET_TYPE_MIGRATION\x10\x05\x12\x1a\n\x16WALLET_TYPE_RECEIVABLE\x10\x06*a\n\x0cWalletStatus\x12\x1d\n\x19WALLET_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14WALLET_STATUS_ACTIVE\x10\x01\x12\x18\n\x14WALLET_STATUS_FROZEN\x10\x02*h\n\x0e\x45ntryDirection\x12\x1f\n\x1b\x45NTRY_DIRECTION_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45NTRY_DIRECTION_DEBIT\x10\x01\x12\x1a\n\x16\x45NTRY_DIRECTION_CREDIT\x10\x02*l\n\x0eTransferStatus\x12\x1f\n\x1bTRANSFER_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19TRANSFER_STATUS_COMPLETED\x10\x01\x12\x1a\n\x16TRANSFER_STATUS_FAILED\x10\x02\x32\x80\x06\n\rWalletService\x12O\n\x0c\x43reateWallet\x12%.tekana.wallet.v1.CreateWalletRequest\x1a\x18.tekana.wallet.v1.Wallet\x12I\n\tGetWallet\x12\".tekana.wallet.v1.GetWalletRequest\x1a\x18.tekana.wallet.v1.Wallet\x12Z\n\x0bListWallets\x12$.tekana.wallet.v1.ListWalletsRequest\x1a%.tekana.wallet.v1.ListWalletsResponse\x12Z\n\x0bListEntries\x12$.tekana.wallet.v1.ListEntriesRequest\x1a%.tekana.wallet.v1.ListEntriesResponse\x12r\n\x13GetWalletActivities\x12,.tekana.wallet.v1.GetWalletActivitiesRequest\x1a-.tekana.wallet.v1.GetWalletActivitiesResponse\x12\x66\n\x0fResolveAccounts\x12(.tekana.wallet.v1.ResolveAccountsRequest\x1a).tekana.wallet.v1.ResolveAccountsResponse\x12Z\n\x11GetFundingAccount\x12*.tekana.wallet.v1.GetFundingAccountRequest\x1a\x19.tekana.wallet.v1.Account\x12\x63\n\x0e\x41pplyTransfers\x12\'.tekana.wallet.v1.ApplyTransfersRequest\x1a(.tekana.wallet.v1.ApplyTransfersResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtekana/wallet/v1/wallet.proto\x12\x10tekana.wallet.v1\x1a\x1dtekana/common/v1/caller.proto\x1a\x1ctekana/common/v1/error.proto\x1a\x1ctekana/common/v1/money.proto\x1a\x1btekana/common/v1/page.proto\"\xdb\x01\n\x06Wallet\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x02 \x01(\t\x12\x10\n\x08owner_id\x18\x03 \x01(\x03\x12*\n\x04type\x18\x04 \x01(\x0e\x32\x1c.tekana.wallet.v1.WalletType\x12.\n\x06status\x18\x05 \x01(\x0e\x32\x1e.tekana.wallet.v1.WalletStatus\x12(\n\x07\x62\x61lance\x18\x06 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x15\n\rcreated_at_us\x18\x07 \x01(\x03\"\xa1\x01\n\x07\x41\x63\x63ount\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12*\n\x04type\x18\x04 \x01(\x0e\x32\x1c.tekana.wallet.v1.WalletType\x12.\n\x06status\x18\x05 \x01(\x0e\x32\x1e.tekana.wallet.v1.WalletStatus\"\x96\x01\n\x13\x43reateWalletRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12*\n\x04type\x18\x01 \x01(\x0e\x32\x1c.tekana.wallet.v1.WalletType\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"T\n\x10GetWalletRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\"P\n\x12ListWalletsRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x10\n\x08owner_id\x18\x01 \x01(\x03\"@\n\x13ListWalletsResponse\x12)\n\x07wallets\x18\x01 \x03(\x0b\x32\x18.tekana.wallet.v1.Wallet\"\xae\x02\n\x0bLedgerEntry\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x13\n\x0btransfer_id\x18\x02 \x01(\t\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x03 \x01(\t\x12\x33\n\tdirection\x18\x04 \x01(\x0e\x32 .tekana.wallet.v1.EntryDirection\x12\'\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12.\n\rbalance_after\x18\x06 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x1c\n\x14\x63ounterparty_account\x18\x07 \x01(\t\x12\x15\n\rcreated_at_us\x18\x08 \x01(\x03\x12\x10\n\x08imported\x18\t \x01(\x08\x12\x11\n\treference\x18\n \x01(\x03\"\x83\x01\n\x12ListEntriesRequest\x12(\n\x06\x63\x61ller\x18\x0f \x01(\x0b\x32\x18.tekana.common.v1.Caller\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.tekana.common.v1.PageRequest\"}\n\x13ListEntriesResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.tekana.wallet.v1.LedgerEntry\x12(\n\x04page\x18\x02 \x01(\x0b\x32\x1a.tekana.common.v1.PageInfoJ\x04\x08\x03\x10\x04R\x06wallet\"\x86\x01\n\x13WalletActivityQuery\x12\x16\n\x0e\x61\x63\x63ount_number\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\x12(\n\x06\x63\x61ller\x18\x05 \x01(\x0b\x32\x18.tekana.common.v1.CallerJ\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\x0b\x63ustomer_idR\x05\x61\x64min\"T\n\x1aGetWalletActivitiesRequest\x12\x36\n\x07queries\x18\x01 \x03(\x0b\x32%.tekana.wallet.v1.WalletActivityQuery\"V\n\x1bGetWalletActivitiesResponse\x12\x37\n\x07\x61nswers\x18\x01 \x03(\x0b\x32&.tekana.wallet.v1.WalletActivityAnswer\"\x88\x01\n\x14WalletActivityAnswer\x12\x32\n\x08\x61\x63tivity\x18\x01 \x01(\x0b\x32 .tekana.wallet.v1.WalletActivity\x12\x0e\n\x06status\x18\x02 \x01(\x05\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1d.tekana.common.v1.ErrorDetail\"\xc3\x01\n\x0eWalletActivity\x12(\n\x06wallet\x18\x01 \x01(\x0b\x32\x18.tekana.wallet.v1.Wallet\x12\x14\n\x0ctransfer_ids\x18\x02 \x03(\t\x12\x34\n\ndirections\x18\x03 \x03(\x0e\x32 .tekana.wallet.v1.EntryDirection\x12\x15\n\ramounts_minor\x18\x04 \x03(\x03\x12\x12\n\nreferences\x18\x05 \x03(\x03\x12\x10\n\x08imported\x18\x06 \x03(\x08\"1\n\x16ResolveAccountsRequest\x12\x17\n\x0f\x61\x63\x63ount_numbers\x18\x01 \x03(\t\"F\n\x17ResolveAccountsResponse\x12+\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x19.tekana.wallet.v1.Account\",\n\x18GetFundingAccountRequest\x12\x10\n\x08\x63urrency\x18\x01 \x01(\t\"\x91\x01\n\x14\x41pplyTransferRequest\x12\x13\n\x0btransfer_id\x18\x01 \x01(\t\x12\x14\n\x0c\x66rom_account\x18\x02 \x01(\t\x12\x12\n\nto_account\x18\x03 \x01(\t\x12\'\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x17.tekana.common.v1.Money\x12\x11\n\treference\x18\x05 \x01(\x03\"R\n\x15\x41pplyTransfersRequest\x12\x39\n\ttransfers\x18\x01 \x03(\x0b\x32&.tekana.wallet.v1.ApplyTransferRequest\"M\n\x16\x41pplyTransfersResponse\x12\x33\n\x08outcomes\x18\x01 \x03(\x0b\x32!.tekana.wallet.v1.TransferOutcome\"n\n\x0fTransferOutcome\x12\x13\n\x0btransfer_id\x18\x01 \x01(\t\x12\x30\n\x06status\x18\x02 \x01(\x0e\x32 .tekana.wallet.v1.TransferStatus\x12\x14\n\x0c\x66\x61ilure_code\x18\x03 \x01(\t*\xc1\x01\n\nWalletType\x12\x1b\n\x17WALLET_TYPE_UNSPECIFIED\x10\x00\x12\x16\n\x12WALLET_TYPE_SAVING\x10\x01\x12\x18\n\x14WALLET_TYPE_PERSONAL\x10\x02\x12\x14\n\x10WALLET_TYPE_LOAN\x10\x03\x12\x17\n\x13WALLET_TYPE_FUNDING\x10\x04\x12\x19\n\x15WALLET_TYPE_MIGRATION\x10\x05\x12\x1a\n\x16WALLET_TYPE_RECEIVABLE\x10\x06*a\n\x0cWalletStatus\x12\x1d\n\x19WALLET_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14WALLET_STATUS_ACTIVE\x10\x01\x12\x18\n\x14WALLET_STATUS_FROZEN\x10\x02*h\n\x0e\x45ntryDirection\x12\x1f\n\x1b\x45NTRY_DIRECTION_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45NTRY_DIRECTION_DEBIT\x10\x01\x12\x1a\n\x16\x45NTRY_DIRECTION_CREDIT\x10\x02*l\n\x0eTransferStatus\x12\x1f\n\x1bTRANSFER_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19TRANSFER_STATUS_COMPLETED\x10\x01\x12\x1a\n\x16TRANSFER_STATUS_FAILED\x10\x02\x32\x80\x06\n\rWalletService\x12O\n\x0c\x43reateWallet\x12%.tekana.wallet.v1.CreateWalletRequest\x1a\x18.tekana.wallet.v1.Wallet\x12I\n\tGetWallet\x12\".tekana.wallet.v1.GetWalletRequest\x1a\x18.tekana.wallet.v1.Wallet\x12Z\n\x0bListWallets\x12$.tekana.wallet.v1.ListWalletsRequest\x1a%.tekana.wallet.v1.ListWalletsResponse\x12Z\n\x0bListEntries\x12$.tekana.wallet.v1.ListEntriesRequest\x1a%.tekana.wallet.v1.ListEntriesResponse\x12r\n\x13GetWalletActivities\x12,.tekana.wallet.v1.GetWalletActivitiesRequest\x1a-.tekana.wallet.v1.GetWalletActivitiesResponse\x12\x66\n\x0fResolveAccounts\x12(.tekana.wallet.v1.ResolveAccountsRequest\x1a).tekana.wallet.v1.ResolveAccountsResponse\x12Z\n\x11GetFundingAccount\x12*.tekana.wallet.v1.GetFundingAccountRequest\x1a\x19.tekana.wallet.v1.Account\x12\x63\n\x0e\x41pplyTransfers\x12\'.tekana.wallet.v1.ApplyTransfersRequest\x1a(.tekana.wallet.v1.ApplyTransfersResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tekana.wallet.v1.wallet_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_WALLETTYPE']._serialized_start=2656
-  _globals['_WALLETTYPE']._serialized_end=2849
-  _globals['_WALLETSTATUS']._serialized_start=2851
-  _globals['_WALLETSTATUS']._serialized_end=2948
-  _globals['_ENTRYDIRECTION']._serialized_start=2950
-  _globals['_ENTRYDIRECTION']._serialized_end=3054
-  _globals['_TRANSFERSTATUS']._serialized_start=3056
-  _globals['_TRANSFERSTATUS']._serialized_end=3164
+  _globals['_WALLETTYPE']._serialized_start=2751
+  _globals['_WALLETTYPE']._serialized_end=2944
+  _globals['_WALLETSTATUS']._serialized_start=2946
+  _globals['_WALLETSTATUS']._serialized_end=3043
+  _globals['_ENTRYDIRECTION']._serialized_start=3045
+  _globals['_ENTRYDIRECTION']._serialized_end=3149
+  _globals['_TRANSFERSTATUS']._serialized_start=3151
+  _globals['_TRANSFERSTATUS']._serialized_end=3259
   _globals['_WALLET']._serialized_start=172
   _globals['_WALLET']._serialized_end=391
   _globals['_ACCOUNT']._serialized_start=394
@@ -56,35 +56,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTWALLETSRESPONSE']._serialized_start=878
   _globals['_LISTWALLETSRESPONSE']._serialized_end=942
   _globals['_LEDGERENTRY']._serialized_start=945
-  _globals['_LEDGERENTRY']._serialized_end=1210
-  _globals['_LISTENTRIESREQUEST']._serialized_start=1213
-  _globals['_LISTENTRIESREQUEST']._serialized_end=1344
-  _globals['_LISTENTRIESRESPONSE']._serialized_start=1346
-  _globals['_LISTENTRIESRESPONSE']._serialized_end=1471
-  _globals['_WALLETACTIVITYQUERY']._serialized_start=1474
-  _globals['_WALLETACTIVITYQUERY']._serialized_end=1608
-  _globals['_GETWALLETACTIVITIESREQUEST']._serialized_start=1610
-  _globals['_GETWALLETACTIVITIESREQUEST']._serialized_end=1694
-  _globals['_GETWALLETACTIVITIESRESPONSE']._serialized_start=1696
-  _globals['_GETWALLETACTIVITIESRESPONSE']._serialized_end=1782
-  _globals['_WALLETACTIVITYANSWER']._serialized_start=1785
-  _globals['_WALLETACTIVITYANSWER']._serialized_end=1921
-  _globals['_WALLETACTIVITY']._serialized_start=1924
-  _globals['_WALLETACTIVITY']._serialized_end=2081
-  _globals['_RESOLVEACCOUNTSREQUEST']._serialized_start=2083
-  _globals['_RESOLVEACCOUNTSREQUEST']._serialized_end=2132
-  _globals['_RESOLVEACCOUNTSRESPONSE']._serialized_start=2134
-  _globals['_RESOLVEACCOUNTSRESPONSE']._serialized_end=2204
-  _globals['_GETFUNDINGACCOUNTREQUEST']._serialized_start=2206
-  _globals['_GETFUNDINGACCOUNTREQUEST']._serialized_end=2250
-  _globals['_APPLYTRANSFERREQUEST']._serialized_start=2252
-  _globals['_APPLYTRANSFERREQUEST']._serialized_end=2378
-  _globals['_APPLYTRANSFERSREQUEST']._serialized_start=2380
-  _globals['_APPLYTRANSFERSREQUEST']._serialized_end=2462
-  _globals['_APPLYTRANSFERSRESPONSE']._serialized_start=2464
-  _globals['_APPLYTRANSFERSRESPONSE']._serialized_end=2541
-  _globals['_TRANSFEROUTCOME']._serialized_start=2543
-  _globals['_TRANSFEROUTCOME']._serialized_end=2653
-  _globals['_WALLETSERVICE']._serialized_start=3167
-  _globals['_WALLETSERVICE']._serialized_end=3935
+  _globals['_LEDGERENTRY']._serialized_end=1247
+  _globals['_LISTENTRIESREQUEST']._serialized_start=1250
+  _globals['_LISTENTRIESREQUEST']._serialized_end=1381
+  _globals['_LISTENTRIESRESPONSE']._serialized_start=1383
+  _globals['_LISTENTRIESRESPONSE']._serialized_end=1508
+  _globals['_WALLETACTIVITYQUERY']._serialized_start=1511
+  _globals['_WALLETACTIVITYQUERY']._serialized_end=1645
+  _globals['_GETWALLETACTIVITIESREQUEST']._serialized_start=1647
+  _globals['_GETWALLETACTIVITIESREQUEST']._serialized_end=1731
+  _globals['_GETWALLETACTIVITIESRESPONSE']._serialized_start=1733
+  _globals['_GETWALLETACTIVITIESRESPONSE']._serialized_end=1819
+  _globals['_WALLETACTIVITYANSWER']._serialized_start=1822
+  _globals['_WALLETACTIVITYANSWER']._serialized_end=1958
+  _globals['_WALLETACTIVITY']._serialized_start=1961
+  _globals['_WALLETACTIVITY']._serialized_end=2156
+  _globals['_RESOLVEACCOUNTSREQUEST']._serialized_start=2158
+  _globals['_RESOLVEACCOUNTSREQUEST']._serialized_end=2207
+  _globals['_RESOLVEACCOUNTSRESPONSE']._serialized_start=2209
+  _globals['_RESOLVEACCOUNTSRESPONSE']._serialized_end=2279
+  _globals['_GETFUNDINGACCOUNTREQUEST']._serialized_start=2281
+  _globals['_GETFUNDINGACCOUNTREQUEST']._serialized_end=2325
+  _globals['_APPLYTRANSFERREQUEST']._serialized_start=2328
+  _globals['_APPLYTRANSFERREQUEST']._serialized_end=2473
+  _globals['_APPLYTRANSFERSREQUEST']._serialized_start=2475
+  _globals['_APPLYTRANSFERSREQUEST']._serialized_end=2557
+  _globals['_APPLYTRANSFERSRESPONSE']._serialized_start=2559
+  _globals['_APPLYTRANSFERSRESPONSE']._serialized_end=2636
+  _globals['_TRANSFEROUTCOME']._serialized_start=2638
+  _globals['_TRANSFEROUTCOME']._serialized_end=2748
+  _globals['_WALLETSERVICE']._serialized_start=3262
+  _globals['_WALLETSERVICE']._serialized_end=4030
 # @@protoc_insertion_point(module_scope)

@@ -122,7 +122,7 @@ class ListWalletsResponse(_message.Message):
     def __init__(self, wallets: _Optional[_Iterable[_Union[Wallet, _Mapping]]] = ...) -> None: ...
 
 class LedgerEntry(_message.Message):
-    __slots__ = ("id", "transfer_id", "account_number", "direction", "amount", "balance_after", "counterparty_account", "created_at_us")
+    __slots__ = ("id", "transfer_id", "account_number", "direction", "amount", "balance_after", "counterparty_account", "created_at_us", "imported", "reference")
     ID_FIELD_NUMBER: _ClassVar[int]
     TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_NUMBER_FIELD_NUMBER: _ClassVar[int]
@@ -131,6 +131,8 @@ class LedgerEntry(_message.Message):
     BALANCE_AFTER_FIELD_NUMBER: _ClassVar[int]
     COUNTERPARTY_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_US_FIELD_NUMBER: _ClassVar[int]
+    IMPORTED_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
     id: int
     transfer_id: str
     account_number: str
@@ -139,7 +141,9 @@ class LedgerEntry(_message.Message):
     balance_after: _money_pb2.Money
     counterparty_account: str
     created_at_us: int
-    def __init__(self, id: _Optional[int] = ..., transfer_id: _Optional[str] = ..., account_number: _Optional[str] = ..., direction: _Optional[_Union[EntryDirection, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., balance_after: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., counterparty_account: _Optional[str] = ..., created_at_us: _Optional[int] = ...) -> None: ...
+    imported: bool
+    reference: int
+    def __init__(self, id: _Optional[int] = ..., transfer_id: _Optional[str] = ..., account_number: _Optional[str] = ..., direction: _Optional[_Union[EntryDirection, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., balance_after: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., counterparty_account: _Optional[str] = ..., created_at_us: _Optional[int] = ..., imported: _Optional[bool] = ..., reference: _Optional[int] = ...) -> None: ...
 
 class ListEntriesRequest(_message.Message):
     __slots__ = ("caller", "account_number", "page")
@@ -192,16 +196,20 @@ class WalletActivityAnswer(_message.Message):
     def __init__(self, activity: _Optional[_Union[WalletActivity, _Mapping]] = ..., status: _Optional[int] = ..., error: _Optional[_Union[_error_pb2.ErrorDetail, _Mapping]] = ...) -> None: ...
 
 class WalletActivity(_message.Message):
-    __slots__ = ("wallet", "transfer_ids", "directions", "amounts_minor")
+    __slots__ = ("wallet", "transfer_ids", "directions", "amounts_minor", "references", "imported")
     WALLET_FIELD_NUMBER: _ClassVar[int]
     TRANSFER_IDS_FIELD_NUMBER: _ClassVar[int]
     DIRECTIONS_FIELD_NUMBER: _ClassVar[int]
     AMOUNTS_MINOR_FIELD_NUMBER: _ClassVar[int]
+    REFERENCES_FIELD_NUMBER: _ClassVar[int]
+    IMPORTED_FIELD_NUMBER: _ClassVar[int]
     wallet: Wallet
     transfer_ids: _containers.RepeatedScalarFieldContainer[str]
     directions: _containers.RepeatedScalarFieldContainer[EntryDirection]
     amounts_minor: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, wallet: _Optional[_Union[Wallet, _Mapping]] = ..., transfer_ids: _Optional[_Iterable[str]] = ..., directions: _Optional[_Iterable[_Union[EntryDirection, str]]] = ..., amounts_minor: _Optional[_Iterable[int]] = ...) -> None: ...
+    references: _containers.RepeatedScalarFieldContainer[int]
+    imported: _containers.RepeatedScalarFieldContainer[bool]
+    def __init__(self, wallet: _Optional[_Union[Wallet, _Mapping]] = ..., transfer_ids: _Optional[_Iterable[str]] = ..., directions: _Optional[_Iterable[_Union[EntryDirection, str]]] = ..., amounts_minor: _Optional[_Iterable[int]] = ..., references: _Optional[_Iterable[int]] = ..., imported: _Optional[_Iterable[bool]] = ...) -> None: ...
 
 class ResolveAccountsRequest(_message.Message):
     __slots__ = ("account_numbers",)
@@ -222,16 +230,18 @@ class GetFundingAccountRequest(_message.Message):
     def __init__(self, currency: _Optional[str] = ...) -> None: ...
 
 class ApplyTransferRequest(_message.Message):
-    __slots__ = ("transfer_id", "from_account", "to_account", "amount")
+    __slots__ = ("transfer_id", "from_account", "to_account", "amount", "reference")
     TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
     FROM_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
     TO_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
     transfer_id: str
     from_account: str
     to_account: str
     amount: _money_pb2.Money
-    def __init__(self, transfer_id: _Optional[str] = ..., from_account: _Optional[str] = ..., to_account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+    reference: int
+    def __init__(self, transfer_id: _Optional[str] = ..., from_account: _Optional[str] = ..., to_account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., reference: _Optional[int] = ...) -> None: ...
 
 class ApplyTransfersRequest(_message.Message):
     __slots__ = ("transfers",)
