@@ -19,6 +19,8 @@ from tekana_devstack import (
 from tekana_devstack.bench import run as bench
 from tekana_devstack.chaos import campaign as chaos
 from tekana_devstack.cluster import cli as cluster
+from tekana_devstack.legacy import fixture as legacy_fixture
+from tekana_devstack.legacy import importer as legacy_importer
 from tekana_devstack.paths import STATE_DIR
 
 
@@ -47,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     seeding.add_argument("--database-prefix", default="tekana")
     seeding.add_argument("--customers", type=int, default=10_000)
     cluster.add_arguments(commands.add_parser("cluster", help="a local one-node Kubernetes"))
+    legacy_importer.add_arguments(
+        commands.add_parser("import-legacy", help="import the old system's databases")
+    )
+    legacy_fixture.add_arguments(
+        commands.add_parser("legacy-fixture", help="make legacy-shaped databases to import")
+    )
     render_k8s = commands.add_parser("k8s", help="render k8s/tekana.yaml from the Helm chart")
     render_k8s.add_argument("--helm", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -74,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "cluster":
         return cluster.run(args)
+    if args.command == "import-legacy":
+        return legacy_importer.run(args)
+    if args.command == "legacy-fixture":
+        return legacy_fixture.run(args, os.environ.get("TEKANA_DATABASE_URL", DEFAULT_DATABASE_URL))
     if args.command == "chaos":
         return chaos.run(args)
     if args.command == "bench":

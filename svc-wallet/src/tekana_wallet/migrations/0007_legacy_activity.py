@@ -110,7 +110,9 @@ END $$
 LEGACY_ACTIVITY = """
 CREATE TABLE legacy_activity (
     id bigint PRIMARY KEY,
-    wallet_id bigint NOT NULL REFERENCES wallet (id) ON DELETE RESTRICT,
+    -- No foreign key: wallets are never deleted, and checking one per row (and locking the
+    -- wallet) would cost the import most of its time.
+    wallet_id bigint NOT NULL,
     transaction_id bigint NOT NULL,
     direction varchar(6) NOT NULL CHECK (direction IN ('debit', 'credit')),
     amount bigint NOT NULL,

@@ -91,7 +91,7 @@ SELECT i,
        timestamp '2020-01-01' + i * interval '1 minute',
        timestamp '2020-01-01' + i * interval '1 minute',
        CASE WHEN i % 997 = 5 THEN timestamptz '2023-06-01 12:00+00' END
-FROM generate_series(1, :customers) AS i;
+FROM generate_series(1::bigint, :customers) AS i;
 SELECT setval(pg_get_serial_sequence('customer', 'id'), :customers);
 """
 
@@ -120,7 +120,7 @@ SELECT t, amount,
             ELSE 'completed' END::transaction_status_enum,
        {_account("s")}, {_account("r")}, at, at,
        CASE WHEN t % 1999 = 0 THEN timestamptz '2023-06-01 12:00+00' END
-FROM (SELECT t, {_TRANSFER} FROM generate_series(1, :transfers) AS t) x;
+FROM (SELECT t, {_TRANSFER} FROM generate_series(1::bigint, :transfers) AS t) x;
 SELECT setval(pg_get_serial_sequence('transaction', 'id'), :transfers);
 """
 
@@ -134,11 +134,11 @@ SELECT w, {_account("w")},
        timestamp '2020-01-01' + w * interval '30 seconds',
        timestamp '2020-01-01' + w * interval '30 seconds',
        CASE WHEN w % 1499 = 0 THEN timestamptz '2023-06-01 12:00+00' END
-FROM generate_series(1, :wallets) AS w;
+FROM generate_series(1::bigint, :wallets) AS w;
 INSERT INTO wallet (id, "accNumber", "walletType", balance, "customerId")
 SELECT :wallets + k, '200-' || (:customers + 100000 + k) || '-' || (1700000000000 + k), 'personal',
        25.00, :customers + 100000 + k
-FROM generate_series(1, greatest(1, :customers / 1000)) AS k;
+FROM generate_series(1::bigint, greatest(1, :customers / 1000)) AS k;
 SELECT setval(pg_get_serial_sequence('wallet', 'id'), :wallets + greatest(1, :customers / 1000));
 """
 
@@ -149,11 +149,11 @@ INSERT INTO wallet_activity_log ("transactionId", amount, action, "walletId", cr
 SELECT tx, amount, action::wallet_activity_log_action_enum, wallet, at, at FROM (
     SELECT t AS tx, CASE WHEN t % 1000 = 8 THEN 0.00 ELSE amount END AS amount,
            'debit' AS action, s AS wallet, at
-    FROM (SELECT t, {_TRANSFER} FROM generate_series(1, :transfers) AS t) x
+    FROM (SELECT t, {_TRANSFER} FROM generate_series(1::bigint, :transfers) AS t) x
     WHERE t % 1000 NOT IN (1, 3, 8, 10)
     UNION ALL
     SELECT t, amount, 'credit', r, at
-    FROM (SELECT t, {_TRANSFER} FROM generate_series(1, :transfers) AS t) x
+    FROM (SELECT t, {_TRANSFER} FROM generate_series(1::bigint, :transfers) AS t) x
     WHERE t % 1000 NOT IN (3, 9, 10)
     UNION ALL
     SELECT (w * 31 + k * 17) % :transfers + 1,
@@ -161,13 +161,13 @@ SELECT tx, amount, action::wallet_activity_log_action_enum, wallet, at, at FROM 
            'credit', w,
            timestamp '2021-01-01' - interval '3 seconds'
                + ((w * 53 + k * (:transfers / 2)) % :transfers) * interval '7 seconds'
-    FROM generate_series(1, :wallets) AS w, generate_series(0, 1) AS k
+    FROM generate_series(1::bigint, :wallets) AS w, generate_series(0, 1) AS k
     UNION ALL
     SELECT k, 10, 'credit', NULL, timestamp '2021-01-01' + k * interval '1 hour'
-    FROM generate_series(1, greatest(1, :customers / 200)) AS k
+    FROM generate_series(1::bigint, greatest(1, :customers / 200)) AS k
     UNION ALL
     SELECT k, 5, NULL, k, timestamp '2021-01-01' + k * interval '1 hour' + interval '1 second'
-    FROM generate_series(1, greatest(1, :customers / 200)) AS k
+    FROM generate_series(1::bigint, greatest(1, :customers / 200)) AS k
 ) rows
 ORDER BY at, wallet NULLS FIRST, action;
 UPDATE wallet_activity_log SET deleted_at = timestamptz '2023-06-01 12:00+00'
