@@ -75,8 +75,11 @@ class Platform:
         return self.process.wait(timeout=30)
 
 
-def start_platform(state_dir: Path, **extra_env: str) -> Platform:
-    prefix = unique_name("tekana_e2e")
+def start_platform(
+    state_dir: Path, *, database_prefix: str | None = None, **extra_env: str
+) -> Platform:
+    """``up`` on fresh databases, or on those of ``database_prefix`` (an imported copy)."""
+    prefix = database_prefix or unique_name("tekana_e2e")
     gateway_port = free_port()
     ports = {name: free_port() for name in ("customer", "wallet", "transaction")}
     metrics = {name: free_port() for name in ("gateway", "customer", "wallet", "transaction")}
