@@ -19,8 +19,10 @@ from tekana_devstack import (
 from tekana_devstack.bench import run as bench
 from tekana_devstack.chaos import campaign as chaos
 from tekana_devstack.cluster import cli as cluster
+from tekana_devstack.legacy import bench as legacy_bench
 from tekana_devstack.legacy import fixture as legacy_fixture
 from tekana_devstack.legacy import importer as legacy_importer
+from tekana_devstack.legacy import rehearsal
 from tekana_devstack.paths import STATE_DIR
 
 
@@ -55,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     legacy_fixture.add_arguments(
         commands.add_parser("legacy-fixture", help="make legacy-shaped databases to import")
     )
+    legacy_bench.add_arguments(
+        commands.add_parser("bench-import", help="time a full legacy import against COPY")
+    )
+    rehearsal.add_arguments(
+        commands.add_parser("cutover-rehearse", help="fixture, import, acceptance, verdict")
+    )
     render_k8s = commands.add_parser("k8s", help="render k8s/tekana.yaml from the Helm chart")
     render_k8s.add_argument("--helm", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -84,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         return cluster.run(args)
     if args.command == "import-legacy":
         return legacy_importer.run(args)
+    if args.command == "bench-import":
+        return legacy_bench.run(args, os.environ.get("TEKANA_DATABASE_URL", DEFAULT_DATABASE_URL))
+    if args.command == "cutover-rehearse":
+        return rehearsal.run(args, os.environ.get("TEKANA_DATABASE_URL", DEFAULT_DATABASE_URL))
     if args.command == "legacy-fixture":
         return legacy_fixture.run(args, os.environ.get("TEKANA_DATABASE_URL", DEFAULT_DATABASE_URL))
     if args.command == "chaos":

@@ -188,6 +188,19 @@ UPDATE wallet SET balance = -((id % 50) + 1) - 0.5 WHERE id % 500 = 7 AND id <= 
 """
 
 
+async def drop(server_url: str, prefix: str) -> None:
+    """Every database named ``<prefix>_...``."""
+    conn = await asyncpg.connect(database_url(server_url, "postgres"))
+    try:
+        for row in await conn.fetch(
+            "SELECT quote_ident(datname) AS name FROM pg_database WHERE datname LIKE $1",
+            prefix.replace("_", "\\_") + "\\_%",
+        ):
+            await conn.execute(f"DROP DATABASE {row['name']} WITH (FORCE)")
+    finally:
+        await conn.close()
+
+
 async def _recreate(admin: asyncpg.Connection, server_url: str, name: str) -> None:
     """A fresh database ``name``; refused if one exists holding anything but the old
     system's tables (so a wrong prefix never wipes a Tekana database)."""

@@ -11,6 +11,7 @@ the books are checked against the legacy databases themselves, and the report wr
 import argparse
 import asyncio
 import os
+import resource
 from pathlib import Path
 
 import asyncpg
@@ -193,4 +194,7 @@ def run(args: argparse.Namespace) -> int:
     json_path, md_path = report.write(args.report)
     print(f"import-legacy: report {json_path} and {md_path}")
     print(f"import-legacy: verdict: {report.verdict}")
+    # Linux counts it in KiB. Flat in the size of the import: nothing is held whole.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"import-legacy: peak memory {peak} KiB")
     return 0 if not report.checks else 1
