@@ -168,6 +168,7 @@ async def test_the_old_wallet_page_shows_the_old_balance_and_activity(
         (a["transactionId"], a["action"], Decimal(a["amount"])) for a in page["walletActivityLogs"]
     ]
     assert shown == [(r["transactionId"], r["action"], r["amount"]) for r in reversed(rows)]
+    assert all(a["imported"] is True for a in page["walletActivityLogs"])
 
 
 async def test_the_old_history_lists_the_old_transactions_by_their_integer_ids(
@@ -185,6 +186,7 @@ async def test_the_old_history_lists_the_old_transactions_by_their_integer_ids(
     )
     assert [t["id"] for t in body["data"]] == [r["id"] for r in reversed(rows)]
     assert all(t["status"] in ("completed", "failed") for t in body["data"])
+    assert all(t["imported"] is True for t in body["data"])
 
 
 async def test_v1_shows_the_opening_then_the_imported_history(

@@ -122,4 +122,4 @@ async def test_recent_transactions_are_a_history_page_in_columns() -> None:
     ]
     assert (others.ids, others.amounts) == ([other.id], [13])
     assert latest.ids == [received.id]
-    assert nothing == ([], [], [], [], [], [], [], [])
+    assert nothing == ([], [], [], [], [], [], [], [], [])

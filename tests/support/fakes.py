@@ -248,6 +248,7 @@ class FakeTransactionRepository:
             [t.status for t in latest],
             [int(t.created_at.timestamp() * 1_000_000) for t in latest],
             [t.legacy_id or 0 for t in latest],
+            [t.imported for t in latest],
         )
 
     async def pending_older_than(self, age: timedelta, limit: int) -> list[Transaction]:

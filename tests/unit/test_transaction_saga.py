@@ -270,7 +270,7 @@ async def test_recent_transactions_show_each_reader_only_what_they_may(
     assert anns.amounts == [3, 2]
     assert isinstance(admins, RecentTransactions)
     assert admins.ids == ids[-1:]
-    assert bobs == RecentTransactions([], [], [], [], [], [], [], [])
+    assert bobs == RecentTransactions([], [], [], [], [], [], [], [], [])
     assert isinstance(bobs_try, WalletNotFound)
     assert isinstance(unknown, WalletNotFound)
     assert isinstance(too_many, InvalidArgument)

@@ -5,6 +5,7 @@ they are written from ``Decimal``; /v1 shows ``{"amount_minor": int, "currency":
 """
 
 import functools
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -160,9 +161,21 @@ def legacy_wallet(page: wallet_pb.WalletActivity) -> WalletLegacy:
             )
         )
     ]
+    _mark_imported(activity, page.imported)
     if activity:
         body["walletActivityLogs"] = activity
     return body
+
+
+def _mark_imported(
+    oldest_first: Sequence[ActivityLog | TransactionLegacy], newest_first: Sequence[bool]
+) -> None:
+    """Rows copied from the old system say so (``imported``); the others keep the old
+    system's shape exactly. Most wallets have none, and pay one ``any`` for it."""
+    if any(newest_first):
+        for row, imported in zip(oldest_first, reversed(newest_first), strict=True):
+            if imported:
+                row["imported"] = True
 
 
 def v1_wallet(wallet: wallet_pb.Wallet) -> WalletV1:
@@ -217,7 +230,9 @@ def legacy_history(recent: transaction_pb.RecentTransactions) -> list[Transactio
             strict=True,
         )
     ]
-    return newest_first[::-1]
+    oldest_first = newest_first[::-1]
+    _mark_imported(oldest_first, recent.imported)
+    return oldest_first
 
 
 def v1_transaction(transaction: transaction_pb.Transaction) -> TransactionV1:

@@ -160,6 +160,7 @@ class RecentTransactions(NamedTuple):
     statuses: list[Status]
     created_at_us: list[int]
     legacy_ids: list[int]
+    imported: list[bool]
 
 
 class TransactionNotFound(NotFound):

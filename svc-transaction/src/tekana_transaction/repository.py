@@ -55,7 +55,7 @@ def _to_domain(row: asyncpg.Record) -> Transaction:
 # transactions there).
 _RECENT = """
     SELECT q.n, r.ids, r.senders, r.receivers, r.amounts, r.currencies, r.statuses, r.times,
-           r.legacy_ids
+           r.legacy_ids, r.imported
     FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS q(account, size, n)
     CROSS JOIN LATERAL (
         SELECT array_agg(id::text ORDER BY seq DESC) AS ids,
@@ -66,16 +66,17 @@ _RECENT = """
                array_agg(status ORDER BY seq DESC) AS statuses,
                array_agg((extract(epoch FROM created_at) * 1000000)::bigint ORDER BY seq DESC)
                    AS times,
-               array_agg(legacy_id ORDER BY seq DESC) AS legacy_ids
+               array_agg(legacy_id ORDER BY seq DESC) AS legacy_ids,
+               array_agg(imported ORDER BY seq DESC) AS imported
         FROM (
             (SELECT seq, id, sender_account, receiver_account, amount, currency, status,
-                    created_at, legacy_id
+                    created_at, legacy_id, imported
              FROM "transaction" WHERE sender_account = q.account AND kind = 'transfer'
              ORDER BY seq DESC LIMIT q.size)
             UNION ALL
             -- An imported self transfer is on the sender side already.
             (SELECT seq, id, sender_account, receiver_account, amount, currency, status,
-                    created_at, legacy_id
+                    created_at, legacy_id, imported
              FROM "transaction" WHERE receiver_account = q.account AND kind = 'transfer'
                  AND sender_account <> q.account
              ORDER BY seq DESC LIMIT q.size)
@@ -213,7 +214,7 @@ class PostgresTransactionRepository:
         self, queries: Sequence[tuple[str, int]]
     ) -> list[RecentTransactions]:
         rows = await self._db.fetch(_RECENT, [a for a, _ in queries], [size for _, size in queries])
-        recent = [RecentTransactions([], [], [], [], [], [], [], []) for _ in queries]
+        recent = [RecentTransactions([], [], [], [], [], [], [], [], []) for _ in queries]
         for row in rows:
             if row[1] is not None:  # none yet: the aggregates over nothing are NULL
                 recent[row[0] - 1] = RecentTransactions(
@@ -225,6 +226,7 @@ class PostgresTransactionRepository:
                     [_STATUSES[s] for s in row[6]],
                     row[7],
                     row[8],
+                    row[9],
                 )
         return recent
 

@@ -72,6 +72,7 @@ def _recent_fields(recent: RecentTransactions) -> dict[str, Any]:
         "statuses": [STATUS_TO_PB[s] for s in recent.statuses],
         "created_at_us": recent.created_at_us,
         "legacy_ids": recent.legacy_ids,
+        "imported": recent.imported,
     }
 
 

@@ -176,6 +176,8 @@ class ActivityLog(TypedDict):
     transactionId: int | str
     action: str
     amount: ShownAmount
+    # Only on rows copied from the old system (docs/cutover.md).
+    imported: NotRequired[bool]
 
 
 class WalletLegacy(TypedDict):
@@ -212,6 +214,8 @@ class TransactionLegacy(TypedDict):
     currency: str
     status: str
     createdAt: str | None
+    # Only on transactions copied from the old system (docs/cutover.md).
+    imported: NotRequired[bool]
 
 
 class LegacyTransactions(TypedDict):

@@ -154,7 +154,7 @@ class RecentTransactionsAnswer(_message.Message):
     def __init__(self, recent: _Optional[_Union[RecentTransactions, _Mapping]] = ..., status: _Optional[int] = ..., error: _Optional[_Union[_error_pb2.ErrorDetail, _Mapping]] = ...) -> None: ...
 
 class RecentTransactions(_message.Message):
-    __slots__ = ("ids", "sender_accounts", "receiver_accounts", "amounts_minor", "currencies", "statuses", "created_at_us", "legacy_ids")
+    __slots__ = ("ids", "sender_accounts", "receiver_accounts", "amounts_minor", "currencies", "statuses", "created_at_us", "legacy_ids", "imported")
     IDS_FIELD_NUMBER: _ClassVar[int]
     SENDER_ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
     RECEIVER_ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
@@ -163,6 +163,7 @@ class RecentTransactions(_message.Message):
     STATUSES_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_US_FIELD_NUMBER: _ClassVar[int]
     LEGACY_IDS_FIELD_NUMBER: _ClassVar[int]
+    IMPORTED_FIELD_NUMBER: _ClassVar[int]
     ids: _containers.RepeatedScalarFieldContainer[str]
     sender_accounts: _containers.RepeatedScalarFieldContainer[str]
     receiver_accounts: _containers.RepeatedScalarFieldContainer[str]
@@ -171,7 +172,8 @@ class RecentTransactions(_message.Message):
     statuses: _containers.RepeatedScalarFieldContainer[Status]
     created_at_us: _containers.RepeatedScalarFieldContainer[int]
     legacy_ids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, ids: _Optional[_Iterable[str]] = ..., sender_accounts: _Optional[_Iterable[str]] = ..., receiver_accounts: _Optional[_Iterable[str]] = ..., amounts_minor: _Optional[_Iterable[int]] = ..., currencies: _Optional[_Iterable[str]] = ..., statuses: _Optional[_Iterable[_Union[Status, str]]] = ..., created_at_us: _Optional[_Iterable[int]] = ..., legacy_ids: _Optional[_Iterable[int]] = ...) -> None: ...
+    imported: _containers.RepeatedScalarFieldContainer[bool]
+    def __init__(self, ids: _Optional[_Iterable[str]] = ..., sender_accounts: _Optional[_Iterable[str]] = ..., receiver_accounts: _Optional[_Iterable[str]] = ..., amounts_minor: _Optional[_Iterable[int]] = ..., currencies: _Optional[_Iterable[str]] = ..., statuses: _Optional[_Iterable[_Union[Status, str]]] = ..., created_at_us: _Optional[_Iterable[int]] = ..., legacy_ids: _Optional[_Iterable[int]] = ..., imported: _Optional[_Iterable[bool]] = ...) -> None: ...
 
 class Movement(_message.Message):
     __slots__ = ("transfer", "deposit", "caller", "request_id")
