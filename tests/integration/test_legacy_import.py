@@ -197,8 +197,7 @@ def uninterrupted(
         "wallets:before-commit",
         "activity:before-commit",
         "transactions:before-commit",
-        "openings:before-commit",
-        "openings:after-commit",
+        "transactions:after-commit",
     ],
 )
 def test_a_killed_run_started_again_ends_as_an_uninterrupted_one(

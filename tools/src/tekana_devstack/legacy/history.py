@@ -134,13 +134,16 @@ CREATE TEMP TABLE stage_opening (
     sender_owner bigint, receiver_owner bigint
 ) ON COMMIT DROP"""
 
-_OPENINGS_INSERT = """
-WITH written AS (
+_OPENINGS_FIRST = """
     INSERT INTO "transaction" (id, kind, sender_account, receiver_account, amount, currency,
         status, sender_owner_id, receiver_owner_id, created_at, completed_at, legacy_id)
     SELECT id, 'opening', sender, receiver, amount, currency, 'completed', sender_owner,
            receiver_owner, created_at, created_at, NULL
-    FROM stage_opening
+    FROM stage_opening"""
+
+# A later run: only the openings not recorded yet.
+_OPENINGS_INSERT = f"""
+WITH written AS ({_OPENINGS_FIRST}
     ON CONFLICT (id) DO NOTHING
     RETURNING 1
 )
@@ -207,18 +210,26 @@ async def import_transactions(run: Run) -> None:
         async with run.step(target, "transactions"):
             await target.execute(_TX_TARGET_STAGE)
             await pipe(wallets, _TX_MATCHED.format(scale=run.scale), target, "stage_tx")
+            # With them, a transaction for every opening the ledger booked (wallets).
+            await target.execute(_OPENINGS_STAGE)
+            await pipe(wallets, _OPENINGS_LEGACY, target, "stage_opening")
             first = not await target.fetchval(
-                'SELECT EXISTS (SELECT 1 FROM "transaction" WHERE imported)'
+                """SELECT EXISTS (SELECT 1 FROM "transaction"
+                                  WHERE imported OR kind = 'opening')"""
             )
-            incoming = await staged(target, "stage_tx")
+            incoming = await staged(target, "stage_tx") + await staged(target, "stage_opening")
             async with bulk(target, '"transaction"', incoming, unique=first):
                 if first:
                     status = await target.execute(_TX_INSERT, run.currency)
                     new, updated = int(status.split()[-1]), 0
+                    status = await target.execute(_OPENINGS_FIRST)
+                    recorded = int(status.split()[-1])
                 else:
                     written = await one(target, _TX_UPSERT, run.currency)
                     new, updated = written["new"], written["updated"]
+                    recorded = await target.fetchval(_OPENINGS_INSERT)
             report.changed("transactions", new=new, updated=updated)
+            report.changed("openings", recorded=recorded)
             await _transaction_anomalies(run)
             report.totals["imported_transactions"] = await target.fetchval(
                 'SELECT count(*) FROM "transaction" WHERE imported'
@@ -258,14 +269,3 @@ async def _transaction_anomalies(run: Run) -> None:
             report.anomaly("non_positive_amount", *args, **shown)
         if row["sender"] == row["receiver"]:
             report.anomaly("self_transfer", *args, **shown)
-
-
-async def record_openings(run: Run) -> None:
-    """A transaction for every opening booked in the ledger (idempotent: by its id)."""
-    target = run.tekana.transaction
-    async with run.step(target, "openings"):
-        await target.execute(_OPENINGS_STAGE)
-        await pipe(run.tekana.wallet, _OPENINGS_LEGACY, target, "stage_opening")
-        async with bulk(target, '"transaction"', await staged(target, "stage_opening")):
-            recorded = await target.fetchval(_OPENINGS_INSERT)
-        run.report.changed("openings", recorded=recorded)

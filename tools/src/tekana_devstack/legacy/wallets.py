@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS {STATE_SCHEMA}.wallet (
     -- What the ledger holds for it: booked into the wallet, and owed to the receivable.
     opened bigint NOT NULL,
     owed bigint NOT NULL
-)"""
+);
+-- The openings' transfer ids, in order (an index grows at its end, not everywhere).
+CREATE SEQUENCE IF NOT EXISTS {STATE_SCHEMA}.opening_seq"""
 
 _STAGE = """
 CREATE TEMP TABLE stage_customer_id (id integer) ON COMMIT DROP;
@@ -70,9 +72,11 @@ WHERE greatest(m.minor, 0) <> coalesce(st.opened, 0)
 
 # Each booking as one transfer: into (or back out of) the wallet, and to (or back from) the
 # receivable; d > 0 is money leaving the migration wallet.
-_MOVES = """
+_MOVES = f"""
 CREATE TEMP TABLE move ON COMMIT DROP AS
-SELECT row_number() OVER (ORDER BY wallet_id, part) AS n, m.*, gen_random_uuid() AS transfer_id
+SELECT row_number() OVER (ORDER BY wallet_id, part) AS n, m.*,
+       (left(md5('tekana-legacy-opening'), 20)
+        || lpad(to_hex(nextval('{STATE_SCHEMA}.opening_seq')), 12, '0'))::uuid AS transfer_id
 FROM (SELECT w.id AS wallet_id, 0 AS part, o.d_open AS d, w.id AS other_id,
              o.account_number AS other, o.before
       FROM opening o JOIN wallet w ON w.legacy_id = o.legacy_id WHERE o.d_open <> 0
