@@ -8,7 +8,7 @@ not soft-deleted (else the lowest) keeps the login; the others are kept with it 
 import asyncpg
 
 from tekana_customer.domain import email_key
-from tekana_devstack.legacy.context import STATE_SCHEMA, Run, bulk, staged
+from tekana_devstack.legacy.context import STATE_SCHEMA, Run, bulk, one, staged
 
 BATCH = 5_000
 
@@ -50,6 +50,7 @@ LEFT JOIN {STATE_SCHEMA}.customer st ON st.legacy_id = s.id
 WHERE st.legacy_id IS NULL OR st.digest <> s.digest || l.login::text"""
 
 _UPSERT = f"""
+WITH written AS (
 INSERT INTO customer AS c (id, email, password_hash, full_name, national_id_cipher,
     national_id_key, gender, is_admin, created_at, disabled_at, imported_at, email_login)
 SELECT id, email_key, password, full_name, cipher, key_version, gender, false, created_at,
@@ -64,7 +65,10 @@ ON CONFLICT (id) DO UPDATE SET
         WHEN EXCLUDED.password_hash IS DISTINCT FROM
              (SELECT password FROM {STATE_SCHEMA}.customer WHERE legacy_id = c.id)
         THEN EXCLUDED.password_hash ELSE c.password_hash END
-RETURNING xmax = 0 AS inserted"""
+RETURNING xmax = 0 AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted) AS new, count(*) FILTER (WHERE NOT inserted) AS updated
+FROM written"""
 
 _REMEMBER = f"""
 INSERT INTO {STATE_SCHEMA}.customer (legacy_id, digest, password)
@@ -113,10 +117,9 @@ async def import_customers(run: Run) -> None:
             " WHERE c.id = s.id AND NOT s.login"
         )
         async with bulk(target, "customer", incoming):
-            written = await target.fetch(_UPSERT)
+            written = await one(target, _UPSERT)
         await target.execute(_REMEMBER)
-        inserted = sum(1 for r in written if r["inserted"])
-        report.changed("customers", new=inserted, updated=len(written) - inserted)
+        report.changed("customers", new=written["new"], updated=written["updated"])
         async for row in target.cursor(
             "SELECT id, email, login, deleted FROM customer_login"
             " WHERE NOT login OR deleted ORDER BY id"
