@@ -79,6 +79,8 @@ PAGE_MAX = 100
 DEFAULT_LIMIT = 50
 # Cursors are row keys (bigint), at most 19 digits; anything longer was not made by us.
 CURSOR_DIGITS_MAX = 18
+# Before the digits of a cursor into a wallet's history imported from the old system.
+IMPORTED_CURSOR = "i"
 
 
 class PageRequestLike(Protocol):

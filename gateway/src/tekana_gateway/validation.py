@@ -9,7 +9,13 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from tekana_common.context import CURSOR_DIGITS_MAX, DEFAULT_LIMIT, IDEMPOTENCY_KEY_MAX, PAGE_MAX
+from tekana_common.context import (
+    CURSOR_DIGITS_MAX,
+    DEFAULT_LIMIT,
+    IDEMPOTENCY_KEY_MAX,
+    IMPORTED_CURSOR,
+    PAGE_MAX,
+)
 from tekana_common.errors import FieldViolation
 from tekana_gateway import jsonio
 from tekana_gateway.errors import ApiError, invalid
@@ -131,8 +137,10 @@ def page(request: web.Request) -> Page:
 
 def query_cursor(request: web.Request, name: str = "after") -> str:
     raw = request.query.get(name, "")
-    # Every cursor this API hands out is a row key: ASCII digits.
-    if len(raw) > CURSOR_DIGITS_MAX or (raw and not ascii_digits(raw)):
+    # Every cursor this API hands out is a row key: ASCII digits, after an "i" in the part of
+    # a wallet's history imported from the old system.
+    key = raw.removeprefix(IMPORTED_CURSOR)
+    if len(key) > CURSOR_DIGITS_MAX or (raw and not ascii_digits(key)):
         raise invalid([FieldViolation(name, "is not a cursor this API returned")])
     return raw
 

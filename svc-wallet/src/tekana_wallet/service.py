@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from tekana_common import money
 from tekana_common.context import (
+    IMPORTED_CURSOR,
     Caller,
     Page,
     check_idempotency_key,
@@ -131,10 +132,6 @@ async def list_entries(
             wallet, before_id=imported_before, limit=wanted - len(rows)
         )
     return wallet, page_of(rows, limit, key=_entry_cursor)
-
-
-# Cursors into the imported part of a wallet's history start with this.
-IMPORTED_CURSOR = "i"
 
 
 def _entry_cursor(entry: LedgerEntry) -> str:
