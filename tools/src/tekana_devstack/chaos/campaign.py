@@ -265,7 +265,7 @@ async def _verdict(server_url: str, seen: Observations, pending: int) -> dict[st
     conn = await asyncpg.connect(database_url(server_url, f"{PREFIX}_transaction"))
     try:
         rows = await conn.fetch(
-            'SELECT id, initiator_id, idempotency_key, status FROM "transaction"'
+            'SELECT legacy_id, initiator_id, idempotency_key, status FROM "transaction"'
             " WHERE idempotency_key = ANY($1::text[])",
             [a.key for a in seen.acknowledged],
         )
@@ -277,7 +277,8 @@ async def _verdict(server_url: str, seen: Observations, pending: int) -> dict[st
     not_once = []
     for ack in seen.acknowledged:
         found = stored.get((ack.customer_id, ack.key), [])
-        if len(found) != 1 or str(found[0]["id"]) != ack.transaction_id:
+        # The load moves money on the legacy surface, which answers the integer id.
+        if len(found) != 1 or str(found[0]["legacy_id"]) != ack.transaction_id:
             not_once.append(f"{ack.key}: acknowledged as {ack.transaction_id}, stored {len(found)}")
         elif found[0]["status"] != "completed":
             not_once.append(f"{ack.key}: acknowledged but {found[0]['status']}")

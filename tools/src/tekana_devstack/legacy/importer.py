@@ -77,6 +77,7 @@ async def import_legacy(
 ) -> Report:
     """Run the import; the report of what it found and did (not yet written)."""
     scale = 10 ** money.exponent(currency)
+    STATE_DIR.mkdir(parents=True, exist_ok=True)  # the development keys' home, if needed
     opened: list[asyncpg.Connection] = []
 
     async def connect(url: str) -> asyncpg.Connection:
