@@ -66,7 +66,7 @@ def _wallet_from_model(row: WalletRow) -> Wallet:
 # one array per column (decoded by asyncpg in C, where 100 rows cost a Python object each).
 # Ledger entries (openings left out: reference 0), then the old system's activity, which
 # is older than any of them (src 1 before 0), soft-deleted rows left out as the old system
-# did.
+# did. Only imported wallets have any: for the others the probe is never made.
 _WALLETS_WITH_ACTIVITY = """
     SELECT q.n, w.id, w.account_number, w.owner_id, w.type, w.currency, w.status, w.balance,
            w.created_at, a.transfer_ids, a.directions, a.amounts, a.refs, a.imported
@@ -85,7 +85,8 @@ _WALLETS_WITH_ACTIVITY = """
              ORDER BY id DESC LIMIT q.size)
             UNION ALL
             (SELECT 0, id, '', direction, amount, transaction_id
-             FROM legacy_activity WHERE wallet_id = w.id AND deleted_at IS NULL
+             FROM legacy_activity WHERE w.legacy_id IS NOT NULL
+                 AND wallet_id = w.id AND deleted_at IS NULL
              ORDER BY id DESC LIMIT q.size)
             ORDER BY 1 DESC, 2 DESC LIMIT q.size
         ) AS e
